@@ -1,0 +1,183 @@
+#include "engine/db/catalog.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+
+namespace infinitedb {
+
+using manifest::BranchEntry;
+using manifest::SpaceEntry;
+
+Catalog::Catalog(std::unique_ptr<manifest::Manifest> manifest,
+                 size_t max_name_bytes)
+    : max_name_bytes_(max_name_bytes), manifest_(std::move(manifest)) {}
+
+absl::Status Catalog::CheckName(std::string_view field,
+                                std::string_view name) const {
+  bool ok = !name.empty() && name.size() <= max_name_bytes_;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.');
+  }
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s: name '%s' must be 1 to %d characters of A-Z a-z 0-9 _ - .", field,
+      name.substr(0, 200), max_name_bytes_));
+}
+
+const SpaceEntry* Catalog::FindSpaceLocked(std::string_view name) const {
+  for (const auto& [id, space] : manifest_->state().spaces) {
+    if (space.name == name) return &space;
+  }
+  return nullptr;
+}
+
+const BranchEntry* Catalog::FindBranchLocked(std::string_view name) const {
+  for (const auto& [id, branch] : manifest_->state().branches) {
+    if (branch.name == name) return &branch;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
+                                               Revision current) {
+  if (absl::Status s = CheckName("space", name); !s.ok()) return s;
+  if (dims < kMinDims || dims > kMaxDims) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "dims: must be between %d and %d, got %d", kMinDims, kMaxDims, dims));
+  }
+  absl::MutexLock lock(&mu_);
+  if (FindSpaceLocked(name) != nullptr) {
+    return absl::AlreadyExistsError(
+        absl::StrFormat("space: '%s' already exists", name));
+  }
+  manifest::CatalogState counters = manifest_->state();
+  SpaceEntry space{counters.next_space_id, dims, current, std::string(name)};
+  counters.next_space_id++;
+  counters.revision_floor = std::max(counters.revision_floor, current);
+  absl::Status status = manifest_->Append(
+      {manifest::SpaceCreatedEdit(space), manifest::CountersEdit(counters)});
+  if (!status.ok()) return status;
+  return SpaceInfo{space.name, space.dims, space.created_revision};
+}
+
+absl::Status Catalog::DropSpace(std::string_view name) {
+  absl::MutexLock lock(&mu_);
+  const SpaceEntry* space = FindSpaceLocked(name);
+  if (space == nullptr) {
+    return absl::NotFoundError(
+        absl::StrFormat("space: no space named '%s'", name));
+  }
+  return manifest_->Append({manifest::SpaceDroppedEdit(space->id)});
+}
+
+absl::StatusOr<SpaceEntry> Catalog::FindSpace(std::string_view name) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const SpaceEntry* space = FindSpaceLocked(name);
+  if (space == nullptr) {
+    return absl::NotFoundError(
+        absl::StrFormat("space: no space named '%s'", name));
+  }
+  return *space;
+}
+
+std::vector<SpaceInfo> Catalog::ListSpaces() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<SpaceInfo> spaces;
+  for (const auto& [id, space] : manifest_->state().spaces) {
+    spaces.push_back({space.name, space.dims, space.created_revision});
+  }
+  std::sort(spaces.begin(), spaces.end(),
+            [](const SpaceInfo& a, const SpaceInfo& b) { return a.name < b.name; });
+  return spaces;
+}
+
+int Catalog::SpaceDims(uint32_t id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = manifest_->state().spaces.find(id);
+  return it == manifest_->state().spaces.end() ? 0 : it->second.dims;
+}
+
+absl::StatusOr<BranchInfo> Catalog::CreateBranch(std::string_view name,
+                                                 std::string_view parent,
+                                                 Revision fork) {
+  if (absl::Status s = CheckName("branch", name); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  const BranchEntry* parent_entry = FindBranchLocked(parent);
+  if (parent_entry == nullptr) {
+    return absl::NotFoundError(
+        absl::StrFormat("parent: no branch named '%s'", parent));
+  }
+  if (FindBranchLocked(name) != nullptr) {
+    return absl::AlreadyExistsError(
+        absl::StrFormat("branch: '%s' already exists", name));
+  }
+  manifest::CatalogState counters = manifest_->state();
+  BranchEntry branch{counters.next_branch_id, parent_entry->id, fork,
+                     std::string(name)};
+  counters.next_branch_id++;
+  counters.revision_floor = std::max(counters.revision_floor, fork);
+  absl::Status status = manifest_->Append(
+      {manifest::BranchCreatedEdit(branch), manifest::CountersEdit(counters)});
+  if (!status.ok()) return status;
+  return BranchInfo{branch.name, std::string(parent), fork};
+}
+
+absl::StatusOr<uint32_t> Catalog::FindBranchId(std::string_view name) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const BranchEntry* branch = FindBranchLocked(name);
+  if (branch == nullptr) {
+    return absl::NotFoundError(
+        absl::StrFormat("branch: no branch named '%s'", name));
+  }
+  return branch->id;
+}
+
+bool Catalog::HasBranchId(uint32_t id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return manifest_->state().branches.contains(id);
+}
+
+std::vector<BranchInfo> Catalog::ListBranches() const {
+  absl::ReaderMutexLock lock(&mu_);
+  const auto& branches = manifest_->state().branches;
+  std::vector<BranchInfo> result;
+  for (const auto& [id, branch] : branches) {
+    auto parent = branches.find(branch.parent_id);
+    result.push_back({branch.name,
+                      parent == branches.end() ? "" : parent->second.name,
+                      branch.fork_revision});
+  }
+  std::sort(result.begin(), result.end(),
+            [](const BranchInfo& a, const BranchInfo& b) { return a.name < b.name; });
+  return result;
+}
+
+absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChain(
+    std::string_view name, Revision revision) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const BranchEntry* branch = FindBranchLocked(name);
+  if (branch == nullptr) {
+    return absl::NotFoundError(
+        absl::StrFormat("branch: no branch named '%s'", name));
+  }
+  const auto& branches = manifest_->state().branches;
+  std::vector<mvcc::BranchLevel> chain;
+  Revision cap = revision;
+  while (true) {
+    chain.push_back({branch->id, cap});
+    auto parent = branches.find(branch->parent_id);
+    if (parent == branches.end()) break;
+    cap = std::min(cap, branch->fork_revision);
+    branch = &parent->second;
+  }
+  return chain;
+}
+
+Revision Catalog::revision_floor() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return manifest_->state().revision_floor;
+}
+
+}  // namespace infinitedb

@@ -1,0 +1,62 @@
+// The thread-safe catalogue of spaces and branches: validates names, hands
+// out internal ids, resolves a branch to its chain of ancestors for reads,
+// and persists every change through the manifest before it takes effect.
+#ifndef INFINITEDB_ENGINE_DB_CATALOG_H_
+#define INFINITEDB_ENGINE_DB_CATALOG_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/db/types.h"
+#include "engine/manifest/manifest.h"
+#include "engine/mvcc/snapshot_reader.h"
+
+namespace infinitedb {
+
+class Catalog {
+ public:
+  Catalog(std::unique_ptr<manifest::Manifest> manifest, size_t max_name_bytes);
+
+  // `current` is the visible revision at the time of the call.
+  absl::StatusOr<SpaceInfo> CreateSpace(std::string_view name, int dims,
+                                        Revision current);
+  absl::Status DropSpace(std::string_view name);
+  absl::StatusOr<manifest::SpaceEntry> FindSpace(std::string_view name) const;
+  std::vector<SpaceInfo> ListSpaces() const;
+  // Dims of space `id`, or 0 if no such space exists (dropped).
+  int SpaceDims(uint32_t id) const;
+
+  // Forks `name` from `parent` at revision `fork`.
+  absl::StatusOr<BranchInfo> CreateBranch(std::string_view name,
+                                          std::string_view parent,
+                                          Revision fork);
+  absl::StatusOr<uint32_t> FindBranchId(std::string_view name) const;
+  bool HasBranchId(uint32_t id) const;
+  std::vector<BranchInfo> ListBranches() const;
+  // The levels to read for `branch` at `revision`: the branch itself, then
+  // each ancestor capped at the fork revision below it.
+  absl::StatusOr<std::vector<mvcc::BranchLevel>> BranchChain(
+      std::string_view branch, Revision revision) const;
+
+  Revision revision_floor() const;
+
+ private:
+  absl::Status CheckName(std::string_view field, std::string_view name) const;
+  const manifest::SpaceEntry* FindSpaceLocked(std::string_view name) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  const manifest::BranchEntry* FindBranchLocked(std::string_view name) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  const size_t max_name_bytes_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<manifest::Manifest> manifest_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace infinitedb
+
+#endif  // INFINITEDB_ENGINE_DB_CATALOG_H_

@@ -1,0 +1,54 @@
+// Turns user mutations into a commit ready for the group committer:
+// validates every field (space exists, point has the space's dimensions,
+// value within the limit, batch bounds), computes Hilbert keys, collapses
+// repeated addresses (last wins) and encodes the WAL operations. Nothing is
+// written when validation fails.
+#ifndef INFINITEDB_ENGINE_DB_WRITE_PATH_H_
+#define INFINITEDB_ENGINE_DB_WRITE_PATH_H_
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/db/catalog.h"
+#include "engine/db/options.h"
+#include "engine/db/types.h"
+#include "engine/wal/group_commit.h"
+
+namespace infinitedb {
+
+// A mutation by reference: the caller keeps the point and value alive until
+// the commit returns.
+struct MutationRef {
+  Mutation::Kind kind = Mutation::Kind::kPut;
+  std::string_view space;
+  const Point* point = nullptr;
+  std::string_view value;
+};
+
+// A validated commit: the encoded WAL operations plus what the memtable
+// needs to apply them.
+struct PreparedCommit : wal::PendingCommit {
+  struct Op {
+    uint32_t space_id = 0;
+    const Point* point = nullptr;
+    std::string hilbert_key;
+    bool deleted = false;
+    std::string_view value;
+  };
+  std::vector<Op> ops;
+};
+
+// `field_prefix` names the mutations in errors: "" for a single put or
+// delete ("point: ..."), "mutations" for a batch ("mutations[3].point: ...").
+absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
+    const Catalog& catalog, const EngineOptions& options,
+    std::string_view branch, std::span<const MutationRef> mutations,
+    std::string_view field_prefix);
+
+}  // namespace infinitedb
+
+#endif  // INFINITEDB_ENGINE_DB_WRITE_PATH_H_

@@ -1,0 +1,52 @@
+// RAII wrapper over one io_uring instance (liburing). The WAL's commit thread
+// owns one to write a group of frames and fdatasync them with a single
+// submission (write linked to fdatasync). Not thread-safe: one owner thread.
+#ifndef INFINITEDB_ENGINE_IO_URING_H_
+#define INFINITEDB_ENGINE_IO_URING_H_
+
+#include <liburing.h>
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace infinitedb::io {
+
+class Uring {
+ public:
+  // `queue_depth` bounds the submissions in flight at once.
+  static absl::StatusOr<std::unique_ptr<Uring>> Create(unsigned queue_depth);
+  ~Uring();
+  Uring(const Uring&) = delete;
+  Uring& operator=(const Uring&) = delete;
+
+  // Writes the buffers back to back at `offset` of `fd` and, when
+  // `data_sync`, links an fdatasync behind the write in the same submission,
+  // so the call returns only once the bytes are durable. `path` names the file
+  // in errors.
+  absl::Status WriteAt(int fd, std::span<const iovec> buffers, uint64_t offset,
+                       bool data_sync, const std::string& path);
+
+  // fdatasync through the ring.
+  absl::Status DataSync(int fd, const std::string& path);
+
+ private:
+  Uring() = default;
+  // Submits what is queued and reaps `count` completions; returns the first
+  // failure (a negative result) or, for the write, the byte count in
+  // `*written`.
+  absl::Status SubmitAndReap(int count, uint64_t* written,
+                             const std::string& path);
+
+  struct io_uring ring_;
+  bool initialized_ = false;
+};
+
+}  // namespace infinitedb::io
+
+#endif  // INFINITEDB_ENGINE_IO_URING_H_

@@ -1,0 +1,49 @@
+// The durable catalogue file: recovers the catalogue state on open, rewrites
+// it compactly, then appends edits, each fdatasync'ed before it takes effect.
+// Not thread-safe: the catalogue serialises calls.
+#ifndef INFINITEDB_ENGINE_MANIFEST_MANIFEST_H_
+#define INFINITEDB_ENGINE_MANIFEST_MANIFEST_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/io/file.h"
+#include "engine/manifest/manifest_format.h"
+
+namespace infinitedb::manifest {
+
+class Manifest {
+ public:
+  // Opens (or creates) the manifest of `data_dir`. A torn last edit is
+  // dropped; any other damage is DataLoss naming file and offset. The main
+  // branch always exists in the returned state.
+  static absl::StatusOr<std::unique_ptr<Manifest>> Open(
+      const std::string& data_dir);
+
+  const CatalogState& state() const { return state_; }
+
+  // Durably appends `edits` (one write, one fdatasync) and applies them to
+  // state(). On failure nothing is applied.
+  absl::Status Append(const std::vector<Edit>& edits);
+
+ private:
+  Manifest(std::string data_dir, CatalogState state, io::File file)
+      : data_dir_(std::move(data_dir)),
+        state_(std::move(state)),
+        file_(std::move(file)) {}
+  static absl::StatusOr<CatalogState> Recover(const std::string& path);
+  // Writes `state` as a fresh, compact manifest and returns it open.
+  static absl::StatusOr<io::File> Rewrite(const std::string& data_dir,
+                                          const CatalogState& state);
+
+  const std::string data_dir_;
+  CatalogState state_;
+  io::File file_;
+  uint64_t end_offset_ = 0;
+};
+
+}  // namespace infinitedb::manifest
+
+#endif  // INFINITEDB_ENGINE_MANIFEST_MANIFEST_H_

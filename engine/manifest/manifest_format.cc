@@ -1,0 +1,91 @@
+#include "engine/manifest/manifest_format.h"
+
+#include "absl/strings/str_format.h"
+#include "engine/common/coding.h"
+
+namespace infinitedb::manifest {
+
+Edit SpaceCreatedEdit(const SpaceEntry& space) {
+  Edit edit{kSpaceCreated, {}};
+  PutFixed32(&edit.payload, space.id);
+  edit.payload.push_back(static_cast<char>(space.dims));
+  PutFixed64(&edit.payload, space.created_revision);
+  PutLengthPrefixed(&edit.payload, space.name);
+  return edit;
+}
+
+Edit SpaceDroppedEdit(uint32_t space_id) {
+  Edit edit{kSpaceDropped, {}};
+  PutFixed32(&edit.payload, space_id);
+  return edit;
+}
+
+Edit BranchCreatedEdit(const BranchEntry& branch) {
+  Edit edit{kBranchCreated, {}};
+  PutFixed32(&edit.payload, branch.id);
+  PutFixed32(&edit.payload, branch.parent_id);
+  PutFixed64(&edit.payload, branch.fork_revision);
+  PutLengthPrefixed(&edit.payload, branch.name);
+  return edit;
+}
+
+Edit CountersEdit(const CatalogState& state) {
+  Edit edit{kCounters, {}};
+  PutFixed32(&edit.payload, state.next_space_id);
+  PutFixed32(&edit.payload, state.next_branch_id);
+  PutFixed64(&edit.payload, state.revision_floor);
+  return edit;
+}
+
+absl::Status ApplyEdit(uint8_t type, std::string_view payload,
+                       CatalogState* state) {
+  ByteReader reader(payload);
+  bool ok = false;
+  switch (type) {
+    case kSpaceCreated: {
+      SpaceEntry space;
+      uint8_t dims = 0;
+      std::string_view name;
+      ok = reader.ReadFixed32(&space.id) && reader.ReadByte(&dims) &&
+           reader.ReadFixed64(&space.created_revision) &&
+           reader.ReadLengthPrefixed(&name) && dims >= kMinDims &&
+           dims <= kMaxDims;
+      space.dims = dims;
+      space.name = std::string(name);
+      if (ok) state->spaces[space.id] = space;
+      break;
+    }
+    case kSpaceDropped: {
+      uint32_t id = 0;
+      ok = reader.ReadFixed32(&id);
+      if (ok) state->spaces.erase(id);
+      break;
+    }
+    case kBranchCreated: {
+      BranchEntry branch;
+      std::string_view name;
+      ok = reader.ReadFixed32(&branch.id) &&
+           reader.ReadFixed32(&branch.parent_id) &&
+           reader.ReadFixed64(&branch.fork_revision) &&
+           reader.ReadLengthPrefixed(&name);
+      branch.name = std::string(name);
+      if (ok) state->branches[branch.id] = branch;
+      break;
+    }
+    case kCounters:
+      ok = reader.ReadFixed32(&state->next_space_id) &&
+           reader.ReadFixed32(&state->next_branch_id) &&
+           reader.ReadFixed64(&state->revision_floor);
+      break;
+    default:
+      return absl::DataLossError(
+          absl::StrFormat("unknown manifest edit type %d", type));
+  }
+  if (!ok || !reader.empty()) {
+    return absl::DataLossError(
+        absl::StrFormat("malformed manifest edit of type %d", type));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace infinitedb::manifest

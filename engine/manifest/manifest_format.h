@@ -1,0 +1,86 @@
+// The manifest's on-disk format: <data_dir>/MANIFEST, a sequence of CRC
+// frames (engine/common/framing.h), one catalogue edit per frame. Replaying
+// the edits in order gives the catalogue. On open the file is rewritten
+// compactly (MANIFEST.tmp, fsync, rename, fsync of the directory).
+//
+// Edit payloads (integers little-endian; "name" is a 4-byte length + bytes):
+//
+//   type 1 kSpaceCreated   space_id u32 | dims u8 | created_revision u64 |
+//                          name
+//   type 2 kSpaceDropped   space_id u32
+//   type 3 kBranchCreated  branch_id u32 | parent_id u32 | fork_revision u64 |
+//                          name
+//   type 4 kCounters       next_space_id u32 | next_branch_id u32 |
+//                          revision_floor u64
+//
+// kCounters keeps ids of dropped spaces from being reused (their versions may
+// still be in the WAL) and a floor under the revision counter: every revision
+// that a branch fork or a space creation has seen. After recovery the next
+// revision is above both the floor and every revision in the WAL.
+//
+// Type numbers and layouts are frozen; new information gets a new type.
+#ifndef INFINITEDB_ENGINE_MANIFEST_MANIFEST_FORMAT_H_
+#define INFINITEDB_ENGINE_MANIFEST_MANIFEST_FORMAT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "engine/db/types.h"
+
+namespace infinitedb::manifest {
+
+enum EditType : uint8_t {
+  kSpaceCreated = 1,
+  kSpaceDropped = 2,
+  kBranchCreated = 3,
+  kCounters = 4,
+};
+
+inline constexpr char kManifestFileName[] = "MANIFEST";
+inline constexpr char kManifestTempFileName[] = "MANIFEST.tmp";
+inline constexpr uint32_t kMainBranchId = 1;
+
+struct SpaceEntry {
+  uint32_t id = 0;
+  int dims = 0;
+  Revision created_revision = 0;
+  std::string name;
+};
+
+struct BranchEntry {
+  uint32_t id = 0;
+  uint32_t parent_id = 0;  // 0 for main
+  Revision fork_revision = 0;
+  std::string name;
+};
+
+// The catalogue that the manifest describes.
+struct CatalogState {
+  std::map<uint32_t, SpaceEntry> spaces;
+  std::map<uint32_t, BranchEntry> branches;
+  uint32_t next_space_id = 1;
+  uint32_t next_branch_id = kMainBranchId + 1;
+  Revision revision_floor = 0;
+};
+
+// One edit, encoded as (type, payload).
+struct Edit {
+  EditType type;
+  std::string payload;
+};
+
+Edit SpaceCreatedEdit(const SpaceEntry& space);
+Edit SpaceDroppedEdit(uint32_t space_id);
+Edit BranchCreatedEdit(const BranchEntry& branch);
+Edit CountersEdit(const CatalogState& state);
+
+// Applies one decoded edit to `state`; DataLoss if the payload is malformed.
+absl::Status ApplyEdit(uint8_t type, std::string_view payload,
+                       CatalogState* state);
+
+}  // namespace infinitedb::manifest
+
+#endif  // INFINITEDB_ENGINE_MANIFEST_MANIFEST_FORMAT_H_

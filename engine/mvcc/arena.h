@@ -1,0 +1,69 @@
+// Bump allocator for a memtable: many small allocations freed together when
+// the memtable is dropped. Allocate() is called by the single writer thread
+// only; MemoryUsageBytes() may be read from any thread.
+#ifndef INFINITEDB_ENGINE_MVCC_ARENA_H_
+#define INFINITEDB_ENGINE_MVCC_ARENA_H_
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace infinitedb::mvcc {
+
+class Arena {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  // Returns `bytes` of memory aligned for pointers, valid until the arena is
+  // destroyed.
+  char* Allocate(size_t bytes);
+
+  size_t MemoryUsageBytes() const {
+    return memory_usage_bytes_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  // Most allocations come out of blocks of this size; a larger request gets
+  // a block of its own so the tail of the current block is not wasted.
+  static constexpr size_t kBlockBytes = 1 << 20;
+
+  char* AllocateNewBlock(size_t bytes);
+
+  char* cursor_ = nullptr;
+  size_t remaining_bytes_ = 0;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::atomic<size_t> memory_usage_bytes_{0};
+};
+
+inline char* Arena::Allocate(size_t bytes) {
+  constexpr size_t kAlign = alignof(void*);
+  size_t padding = (kAlign - reinterpret_cast<uintptr_t>(cursor_) % kAlign) %
+                   kAlign;
+  if (bytes + padding <= remaining_bytes_) {
+    char* result = cursor_ + padding;
+    cursor_ += padding + bytes;
+    remaining_bytes_ -= padding + bytes;
+    return result;
+  }
+  if (bytes > kBlockBytes / 4) return AllocateNewBlock(bytes);
+  cursor_ = AllocateNewBlock(kBlockBytes);
+  remaining_bytes_ = kBlockBytes;
+  char* result = cursor_;
+  cursor_ += bytes;
+  remaining_bytes_ -= bytes;
+  return result;
+}
+
+inline char* Arena::AllocateNewBlock(size_t bytes) {
+  blocks_.push_back(std::make_unique<char[]>(bytes));
+  memory_usage_bytes_.fetch_add(bytes + sizeof(char*),
+                                std::memory_order_relaxed);
+  return blocks_.back().get();
+}
+
+}  // namespace infinitedb::mvcc
+
+#endif  // INFINITEDB_ENGINE_MVCC_ARENA_H_

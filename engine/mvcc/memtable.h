@@ -1,0 +1,58 @@
+// The in-memory table of recent versions: a skip list of entries in
+// internal-key order. One writer (the commit thread) adds; any number of
+// readers iterate at the same time without locks.
+//
+// Entry layout in the arena (integers little-endian unless noted):
+//
+//   key_length  4 bytes
+//   key         key_length bytes   internal key (internal_key.h, big-endian)
+//   flags       1 byte             bit 0: tombstone
+//   hlc         8 bytes
+//   origin      4 bytes
+//   coordinates 4*dims bytes       dims = (key_length - 16) / 4
+//   value_len   4 bytes
+//   value       value_len bytes
+#ifndef INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
+#define INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/db/types.h"
+#include "engine/mvcc/arena.h"
+#include "engine/mvcc/skiplist.h"
+#include "engine/mvcc/version_iterator.h"
+
+namespace infinitedb::mvcc {
+
+class MemTable {
+ public:
+  MemTable();
+  MemTable(const MemTable&) = delete;
+  MemTable& operator=(const MemTable&) = delete;
+
+  // Adds one version. Single writer only. `hilbert_key` must be the Hilbert
+  // key of `point`; (branch, space, point, revision) must be new.
+  void Add(uint32_t branch_id, uint32_t space_id, const Point& point,
+           std::string_view hilbert_key, const CommitStamp& stamp,
+           bool deleted, std::string_view value);
+
+  size_t MemoryUsageBytes() const { return arena_.MemoryUsageBytes(); }
+
+  // An iterator over every version; valid while the memtable lives.
+  std::unique_ptr<VersionIterator> NewIterator() const;
+
+ private:
+  struct EntryCompare {
+    int operator()(const char* a, const char* b) const;
+  };
+  class Iterator;
+
+  Arena arena_;
+  SkipList<EntryCompare> list_;
+};
+
+}  // namespace infinitedb::mvcc
+
+#endif  // INFINITEDB_ENGINE_MVCC_MEMTABLE_H_

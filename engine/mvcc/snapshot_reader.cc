@@ -1,0 +1,194 @@
+#include "engine/mvcc/snapshot_reader.h"
+
+#include <algorithm>
+
+#include "engine/mvcc/internal_key.h"
+
+namespace infinitedb::mvcc {
+
+Record ToRecord(const VersionView& version) {
+  Record record;
+  record.point = version.point();
+  record.value = std::string(version.value);
+  record.stamp = version.stamp;
+  record.deleted = version.deleted;
+  return record;
+}
+
+// Walks one branch level of the snapshot, yielding for each address inside
+// the key ranges the newest version with revision <= cap, in Hilbert order.
+class SnapshotReader::LevelCursor {
+ public:
+  LevelCursor(std::unique_ptr<VersionIterator> iterator, BranchLevel level,
+              uint32_t space_id, const std::vector<hilbert::KeyRange>& ranges)
+      : iterator_(std::move(iterator)), level_(level), ranges_(ranges) {
+    EncodeKeyPrefix(level.branch_id, space_id, prefix_);
+    if (!ranges_.empty()) SeekRange();
+    Settle();
+  }
+
+  bool Valid() const { return valid_; }
+  const VersionView& version() const { return iterator_->version(); }
+  std::string_view hilbert() const { return KeyHilbert(version().key); }
+  absl::Status status() const { return iterator_->status(); }
+
+  // Moves past the current address to the next candidate.
+  void Next() {
+    std::string address(KeyAddress(version().key));
+    do {
+      iterator_->Next();
+    } while (iterator_->Valid() && KeyAddress(iterator_->version().key) == address);
+    Settle();
+  }
+
+ private:
+  void SeekRange() {
+    std::string target(prefix_, kKeyPrefixBytes);
+    target += ranges_[range_index_].first;
+    target.append(kRevisionBytes, '\0');  // newest possible version first
+    iterator_->Seek(target);
+  }
+
+  // Advances to the first address at or after the current position that is
+  // inside a range and has a version <= cap; clears valid_ at the end.
+  void Settle() {
+    valid_ = false;
+    while (range_index_ < ranges_.size() && iterator_->Valid()) {
+      std::string_view key = iterator_->version().key;
+      if (key.compare(0, kKeyPrefixBytes, prefix_, kKeyPrefixBytes) != 0) {
+        return;  // past this branch and space
+      }
+      std::string_view hilbert_key = KeyHilbert(key);
+      const hilbert::KeyRange& range = ranges_[range_index_];
+      if (hilbert_key > range.last) {
+        ++range_index_;
+        if (range_index_ < ranges_.size()) SeekRange();
+        continue;
+      }
+      if (hilbert_key < range.first) {
+        SeekRange();
+        continue;
+      }
+      if (KeyRevision(key) <= level_.cap) {
+        valid_ = true;
+        return;
+      }
+      iterator_->Next();  // a version newer than the snapshot: look older
+    }
+  }
+
+  std::unique_ptr<VersionIterator> iterator_;
+  const BranchLevel level_;
+  const std::vector<hilbert::KeyRange>& ranges_;
+  char prefix_[kKeyPrefixBytes];
+  size_t range_index_ = 0;
+  bool valid_ = false;
+};
+
+SnapshotReader::SnapshotReader(SourceFactory sources,
+                               std::vector<BranchLevel> chain,
+                               uint32_t space_id, int dims)
+    : sources_(std::move(sources)),
+      chain_(std::move(chain)),
+      space_id_(space_id),
+      dims_(dims) {}
+
+absl::StatusOr<std::optional<Record>> SnapshotReader::Get(
+    const Point& point) const {
+  std::string hilbert_key = hilbert::EncodeToString(point);
+  std::optional<Record> best;
+  for (const BranchLevel& level : chain_) {
+    std::string target =
+        EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
+    std::unique_ptr<VersionIterator> iterator = sources_();
+    iterator->Seek(target);
+    if (!iterator->status().ok()) return iterator->status();
+    if (!iterator->Valid() ||
+        KeyAddress(iterator->version().key) != KeyAddress(target)) {
+      continue;
+    }
+    const VersionView& version = iterator->version();
+    if (!best || version.stamp.revision > best->stamp.revision) {
+      best = ToRecord(version);
+    }
+  }
+  if (best && best->deleted) return std::nullopt;
+  return best;
+}
+
+absl::StatusOr<std::vector<Record>> SnapshotReader::History(
+    const Point& point) const {
+  std::string hilbert_key = hilbert::EncodeToString(point);
+  std::vector<Record> versions;
+  for (const BranchLevel& level : chain_) {
+    std::string target =
+        EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
+    std::unique_ptr<VersionIterator> iterator = sources_();
+    for (iterator->Seek(target);
+         iterator->Valid() &&
+         KeyAddress(iterator->version().key) == KeyAddress(target);
+         iterator->Next()) {
+      versions.push_back(ToRecord(iterator->version()));
+    }
+    if (!iterator->status().ok()) return iterator->status();
+  }
+  std::sort(versions.begin(), versions.end(),
+            [](const Record& a, const Record& b) {
+              return a.stamp.revision > b.stamp.revision;
+            });
+  return versions;
+}
+
+namespace {
+
+bool InBox(const VersionView& version, const Box& box) {
+  for (int axis = 0; axis < version.dims(); ++axis) {
+    uint32_t c = version.coordinate(axis);
+    if (c < box.min[axis] || c > box.max[axis]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status SnapshotReader::Scan(
+    const std::vector<hilbert::KeyRange>& ranges, const Box* box,
+    absl::FunctionRef<bool(const VersionView&)> visit) const {
+  std::vector<std::unique_ptr<LevelCursor>> cursors;
+  for (const BranchLevel& level : chain_) {
+    cursors.push_back(
+        std::make_unique<LevelCursor>(sources_(), level, space_id_, ranges));
+  }
+  while (true) {
+    // The smallest Hilbert key among the levels; the newest version of it
+    // (largest revision: a branch's own writes all follow its fork) wins.
+    LevelCursor* best = nullptr;
+    for (auto& cursor : cursors) {
+      if (!cursor->Valid()) continue;
+      if (best == nullptr) {
+        best = cursor.get();
+        continue;
+      }
+      int order = cursor->hilbert().compare(best->hilbert());
+      if (order < 0 || (order == 0 && cursor->version().stamp.revision >
+                                          best->version().stamp.revision)) {
+        best = cursor.get();
+      }
+    }
+    if (best == nullptr) break;
+    const VersionView& winner = best->version();
+    if (!winner.deleted && (box == nullptr || InBox(winner, *box))) {
+      if (!visit(winner)) return absl::OkStatus();
+    }
+    std::string hilbert_key(best->hilbert());
+    for (auto& cursor : cursors) {
+      if (cursor->Valid() && cursor->hilbert() == hilbert_key) cursor->Next();
+    }
+  }
+  for (auto& cursor : cursors) {
+    if (!cursor->status().ok()) return cursor->status();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace infinitedb::mvcc

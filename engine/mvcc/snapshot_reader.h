@@ -1,0 +1,64 @@
+// Exact reads against one snapshot: for every address, the newest version
+// with revision <= the level's cap, tombstones hiding, across a branch's
+// chain of ancestors. The read path of Get, History, Scan and Query.
+#ifndef INFINITEDB_ENGINE_MVCC_SNAPSHOT_READER_H_
+#define INFINITEDB_ENGINE_MVCC_SNAPSHOT_READER_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "engine/db/types.h"
+#include "engine/hilbert/hilbert.h"
+#include "engine/mvcc/version_iterator.h"
+
+namespace infinitedb::mvcc {
+
+// One branch of the chain from the branch read up to main: that branch's own
+// versions with revision <= cap. The first level is the branch itself (cap =
+// the read revision), each next one its parent (cap = min(cap, fork)).
+struct BranchLevel {
+  uint32_t branch_id = 0;
+  Revision cap = 0;
+};
+
+class SnapshotReader {
+ public:
+  // Makes a fresh iterator over all the snapshot's pinned sources.
+  using SourceFactory = std::function<std::unique_ptr<VersionIterator>()>;
+
+  SnapshotReader(SourceFactory sources, std::vector<BranchLevel> chain,
+                 uint32_t space_id, int dims);
+
+  // The visible version at `point`, or nullopt if none or a tombstone.
+  absl::StatusOr<std::optional<Record>> Get(const Point& point) const;
+
+  // Every version of `point` visible in the snapshot (tombstones included),
+  // newest first.
+  absl::StatusOr<std::vector<Record>> History(const Point& point) const;
+
+  // Calls `visit` for each live record whose Hilbert key lies in `ranges`
+  // (sorted, disjoint) and, if `box` is given, whose point lies in it, in
+  // Hilbert order. `visit` returns false to stop early.
+  absl::Status Scan(const std::vector<hilbert::KeyRange>& ranges,
+                    const Box* box,
+                    absl::FunctionRef<bool(const VersionView&)> visit) const;
+
+ private:
+  class LevelCursor;
+
+  const SourceFactory sources_;
+  const std::vector<BranchLevel> chain_;
+  const uint32_t space_id_;
+  const int dims_;
+};
+
+// Copies a view into an owning record.
+Record ToRecord(const VersionView& version);
+
+}  // namespace infinitedb::mvcc
+
+#endif  // INFINITEDB_ENGINE_MVCC_SNAPSHOT_READER_H_

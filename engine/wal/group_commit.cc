@@ -1,0 +1,143 @@
+#include "engine/wal/group_commit.h"
+
+#include "engine/common/framing.h"
+#include "engine/wal/wal_format.h"
+#include "spdlog/spdlog.h"
+
+namespace infinitedb::wal {
+
+GroupCommitter::GroupCommitter(Durability durability,
+                               uint32_t async_sync_interval_ms,
+                               size_t max_group_bytes,
+                               std::unique_ptr<WalWriter> writer,
+                               Callbacks callbacks)
+    : durability_(durability),
+      async_sync_interval_(absl::Milliseconds(async_sync_interval_ms)),
+      max_group_bytes_(max_group_bytes),
+      callbacks_(std::move(callbacks)),
+      writer_(std::move(writer)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+  absl::Status status = SyncNow();
+  if (!status.ok()) spdlog::error("WAL sync on close failed: {}", status.ToString());
+}
+
+absl::StatusOr<CommitStamp> GroupCommitter::Commit(PendingCommit* commit) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!sticky_error_.ok()) return sticky_error_;
+    if (stopping_) return absl::UnavailableError("the engine is closing");
+    queue_.push_back(commit);
+  }
+  commit->done.WaitForNotification();
+  if (!commit->status.ok()) return commit->status;
+  return commit->stamp;
+}
+
+absl::Status GroupCommitter::SyncNow() {
+  absl::MutexLock lock(&sync_mu_);
+  return writer_->Sync();
+}
+
+std::vector<PendingCommit*> GroupCommitter::TakeGroup() {
+  absl::MutexLock lock(&mu_);
+  auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !queue_.empty() || stopping_;
+  };
+  if (oldest_unsynced_ == absl::InfiniteFuture()) {
+    mu_.Await(absl::Condition(&ready));
+  } else {
+    mu_.AwaitWithDeadline(absl::Condition(&ready),
+                          oldest_unsynced_ + async_sync_interval_);
+  }
+  std::vector<PendingCommit*> group;
+  size_t bytes = 0;
+  while (!queue_.empty() && (group.empty() || bytes < max_group_bytes_)) {
+    bytes += queue_.front()->ops_bytes.size();
+    group.push_back(queue_.front());
+    queue_.pop_front();
+  }
+  return group;
+}
+
+void GroupCommitter::Run() {
+  while (true) {
+    std::vector<PendingCommit*> group = TakeGroup();
+    if (group.empty()) {
+      bool stopping;
+      {
+        absl::MutexLock lock(&mu_);
+        stopping = stopping_;
+      }
+      if (stopping) return;
+    }
+    if (!group.empty()) WriteGroup(group);
+    if (durability_ == Durability::kAsync &&
+        oldest_unsynced_ != absl::InfiniteFuture() &&
+        absl::Now() >= oldest_unsynced_ + async_sync_interval_) {
+      absl::Status status = SyncNow();
+      if (!status.ok()) {
+        absl::MutexLock lock(&mu_);
+        sticky_error_ = status;
+      }
+      oldest_unsynced_ = absl::InfiniteFuture();
+    }
+  }
+}
+
+void GroupCommitter::FailGroup(const std::vector<PendingCommit*>& group,
+                               const absl::Status& status) {
+  for (PendingCommit* commit : group) {
+    commit->status = status;
+    commit->done.Notify();
+  }
+}
+
+void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!sticky_error_.ok()) return FailGroup(group, sticky_error_);
+  }
+  group_buffer_.clear();
+  for (PendingCommit* commit : group) {
+    commit->stamp = callbacks_.next_stamp();
+    std::string header =
+        EncodeCommitHeader(commit->stamp, commit->branch_id, commit->op_count);
+    char frame_header[framing::kHeaderBytes];
+    framing::EncodeHeader(kCommit, {header, commit->ops_bytes}, frame_header);
+    group_buffer_.append(frame_header, framing::kHeaderBytes);
+    group_buffer_.append(header);
+    group_buffer_.append(commit->ops_bytes);
+  }
+  bool sync = durability_ == Durability::kSync;
+  iovec buffer{group_buffer_.data(), group_buffer_.size()};
+  absl::Status status;
+  {
+    absl::MutexLock lock(&sync_mu_);
+    status = writer_->Append({&buffer, 1}, sync);
+  }
+  if (!status.ok()) {
+    spdlog::error("WAL write failed; the engine refuses writes from now on: {}",
+                  status.ToString());
+    {
+      absl::MutexLock lock(&mu_);
+      sticky_error_ = status;
+    }
+    return FailGroup(group, status);
+  }
+  if (!sync && oldest_unsynced_ == absl::InfiniteFuture()) {
+    oldest_unsynced_ = absl::Now();
+  }
+  for (PendingCommit* commit : group) callbacks_.apply(*commit);
+  callbacks_.publish(group.back()->stamp.revision);
+  for (PendingCommit* commit : group) commit->done.Notify();
+}
+
+}  // namespace infinitedb::wal

@@ -1,0 +1,103 @@
+// Group commit: writer threads queue their commits; one commit thread takes
+// everything queued (up to a byte bound), stamps each commit with the next
+// revision and HLC in queue order, writes all their frames with one io_uring
+// write linked to one fdatasync, applies them in order, publishes the new
+// visible revision, and only then wakes every waiter. While one group is on
+// its way to disk, the next one gathers, so many concurrent writers share
+// each fdatasync.
+//
+// In async durability the write is not synced; the thread fdatasyncs once the
+// oldest unsynced write is `async_sync_interval_ms` old.
+//
+// A failed write or fdatasync is sticky: the page cache state of the log is
+// unknown after it, so every later commit fails with the same error.
+#ifndef INFINITEDB_ENGINE_WAL_GROUP_COMMIT_H_
+#define INFINITEDB_ENGINE_WAL_GROUP_COMMIT_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "engine/db/options.h"
+#include "engine/db/types.h"
+#include "engine/wal/wal_writer.h"
+
+namespace infinitedb::wal {
+
+// One commit on its way through the queue. The caller fills the first block
+// of fields and keeps the object alive until Commit() returns; the commit
+// thread fills `stamp` before calling `apply`.
+struct PendingCommit {
+  uint32_t branch_id = 0;
+  uint32_t op_count = 0;
+  std::string ops_bytes;  // op_count operations encoded by wal::AppendOp
+
+  CommitStamp stamp;
+  absl::Status status;
+  absl::Notification done;
+
+  virtual ~PendingCommit() = default;
+};
+
+class GroupCommitter {
+ public:
+  struct Callbacks {
+    // Next revision and HLC; called on the commit thread in queue order.
+    std::function<CommitStamp()> next_stamp;
+    // Applies a written commit to memory; called in revision order.
+    std::function<void(PendingCommit&)> apply;
+    // Called after a group is applied with its highest revision.
+    std::function<void(Revision)> publish;
+  };
+
+  GroupCommitter(Durability durability, uint32_t async_sync_interval_ms,
+                 size_t max_group_bytes, std::unique_ptr<WalWriter> writer,
+                 Callbacks callbacks);
+  // Drains the queue, syncs the log and stops the thread.
+  ~GroupCommitter();
+
+  // Queues `commit` and blocks until it is acknowledged (durable in kSync,
+  // written in kAsync, and visible to reads) or has failed.
+  absl::StatusOr<CommitStamp> Commit(PendingCommit* commit);
+
+  // Makes every acknowledged commit durable (used on close and in kAsync).
+  absl::Status SyncNow();
+
+ private:
+  void Run();
+  // Takes the next group off the queue; empty when stopping.
+  std::vector<PendingCommit*> TakeGroup();
+  void WriteGroup(const std::vector<PendingCommit*>& group);
+  void FailGroup(const std::vector<PendingCommit*>& group,
+                 const absl::Status& status);
+
+  // Constant after construction.
+  const Durability durability_;
+  const absl::Duration async_sync_interval_;
+  const size_t max_group_bytes_;
+  const Callbacks callbacks_;
+
+  // Owned by the commit thread (and by SyncNow under sync_mu_).
+  absl::Mutex sync_mu_;
+  std::unique_ptr<WalWriter> writer_ ABSL_GUARDED_BY(sync_mu_);
+  std::string group_buffer_;
+  absl::Time oldest_unsynced_ = absl::InfiniteFuture();
+
+  absl::Mutex mu_;
+  std::deque<PendingCommit*> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status sticky_error_ ABSL_GUARDED_BY(mu_);
+
+  std::thread thread_;
+};
+
+}  // namespace infinitedb::wal
+
+#endif  // INFINITEDB_ENGINE_WAL_GROUP_COMMIT_H_

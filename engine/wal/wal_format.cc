@@ -1,0 +1,88 @@
+#include "engine/wal/wal_format.h"
+
+#include "absl/strings/str_format.h"
+#include "engine/common/coding.h"
+
+namespace infinitedb::wal {
+
+void AppendOp(std::string* ops_bytes, OpKind kind, uint32_t space_id,
+              const Point& point, std::string_view value) {
+  ops_bytes->push_back(static_cast<char>(kind));
+  PutFixed32(ops_bytes, space_id);
+  ops_bytes->push_back(static_cast<char>(point.size()));
+  for (uint32_t coordinate : point) PutFixed32(ops_bytes, coordinate);
+  PutLengthPrefixed(ops_bytes, value);
+}
+
+std::string EncodeCommitHeader(const CommitStamp& stamp, uint32_t branch_id,
+                               uint32_t op_count) {
+  std::string out;
+  out.reserve(kCommitHeaderBytes);
+  PutFixed64(&out, stamp.revision);
+  PutFixed64(&out, stamp.hlc);
+  PutFixed32(&out, stamp.origin);
+  PutFixed32(&out, branch_id);
+  PutFixed32(&out, op_count);
+  return out;
+}
+
+absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload) {
+  ByteReader reader(payload);
+  WalCommit commit;
+  uint32_t op_count = 0;
+  if (!reader.ReadFixed64(&commit.stamp.revision) ||
+      !reader.ReadFixed64(&commit.stamp.hlc) ||
+      !reader.ReadFixed32(&commit.stamp.origin) ||
+      !reader.ReadFixed32(&commit.branch_id) || !reader.ReadFixed32(&op_count)) {
+    return absl::DataLossError("commit header is short");
+  }
+  // Each op takes at least 10 bytes; do not trust op_count for reserve().
+  if (op_count == 0 || op_count > reader.remaining() / 10) {
+    return absl::DataLossError(absl::StrFormat("bad op count %d", op_count));
+  }
+  commit.ops.resize(op_count);
+  for (WalOp& op : commit.ops) {
+    uint8_t kind = 0, dims = 0;
+    if (!reader.ReadByte(&kind) || !reader.ReadFixed32(&op.space_id) ||
+        !reader.ReadByte(&dims)) {
+      return absl::DataLossError("operation is short");
+    }
+    if ((kind != kPutOp && kind != kDeleteOp) || dims < kMinDims ||
+        dims > kMaxDims) {
+      return absl::DataLossError(
+          absl::StrFormat("bad operation kind %d or dims %d", kind, dims));
+    }
+    op.kind = static_cast<OpKind>(kind);
+    op.point.resize(dims);
+    for (uint32_t& coordinate : op.point) {
+      if (!reader.ReadFixed32(&coordinate)) {
+        return absl::DataLossError("coordinates are short");
+      }
+    }
+    std::string_view value;
+    if (!reader.ReadLengthPrefixed(&value)) {
+      return absl::DataLossError("value is short");
+    }
+    op.value = std::string(value);
+  }
+  if (!reader.empty()) return absl::DataLossError("trailing bytes in commit");
+  return commit;
+}
+
+std::string SegmentFileName(uint64_t number) {
+  return absl::StrFormat("%06d.log", number);
+}
+
+bool ParseSegmentFileName(std::string_view name, uint64_t* number) {
+  if (name.size() < 10 || name.substr(name.size() - 4) != ".log") return false;
+  std::string_view digits = name.substr(0, name.size() - 4);
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+  }
+  if (digits.size() > 19) return false;
+  *number = 0;
+  for (char c : digits) *number = *number * 10 + static_cast<uint64_t>(c - '0');
+  return *number > 0;
+}
+
+}  // namespace infinitedb::wal

@@ -1,0 +1,72 @@
+#include "engine/wal/wal_writer.h"
+
+#include "engine/wal/wal_format.h"
+
+namespace infinitedb::wal {
+
+WalWriter::WalWriter(std::string wal_dir, uint64_t segment_bytes_max,
+                     std::unique_ptr<io::Uring> uring)
+    : wal_dir_(std::move(wal_dir)),
+      segment_bytes_max_(segment_bytes_max),
+      uring_(std::move(uring)) {}
+
+absl::StatusOr<std::unique_ptr<WalWriter>> WalWriter::Open(
+    const std::string& wal_dir, uint64_t segment_number, uint64_t offset,
+    uint64_t segment_bytes_max) {
+  absl::StatusOr<std::unique_ptr<io::Uring>> uring = io::Uring::Create(8);
+  if (!uring.ok()) return uring.status();
+  std::unique_ptr<WalWriter> writer(
+      new WalWriter(wal_dir, segment_bytes_max, std::move(*uring)));
+  absl::Status status = writer->OpenSegment(segment_number, offset);
+  if (!status.ok()) return status;
+  return writer;
+}
+
+absl::Status WalWriter::OpenSegment(uint64_t number, uint64_t offset) {
+  std::string path = wal_dir_ + "/" + SegmentFileName(number);
+  absl::StatusOr<io::File> file = io::FileExists(path)
+                                      ? io::File::Open(path, /*writable=*/true)
+                                      : io::File::Create(path);
+  if (!file.ok()) return file.status();
+  if (offset == 0) {
+    // A new file: its directory entry must survive a crash.
+    absl::Status status = io::SyncDirectory(wal_dir_);
+    if (!status.ok()) return status;
+  }
+  file_ = std::move(*file);
+  segment_number_ = number;
+  offset_ = offset;
+  return absl::OkStatus();
+}
+
+absl::Status WalWriter::RollSegment() {
+  // The old segment must be durable before the log continues elsewhere.
+  absl::Status status = Sync();
+  if (!status.ok()) return status;
+  return OpenSegment(segment_number_ + 1, 0);
+}
+
+absl::Status WalWriter::Append(std::span<const iovec> buffers,
+                               bool data_sync) {
+  if (offset_ >= segment_bytes_max_) {
+    absl::Status status = RollSegment();
+    if (!status.ok()) return status;
+  }
+  uint64_t bytes = 0;
+  for (const iovec& buffer : buffers) bytes += buffer.iov_len;
+  absl::Status status =
+      uring_->WriteAt(file_.fd(), buffers, offset_, data_sync, file_.path());
+  if (!status.ok()) return status;
+  offset_ += bytes;
+  unsynced_ = !data_sync;
+  return absl::OkStatus();
+}
+
+absl::Status WalWriter::Sync() {
+  if (!unsynced_) return absl::OkStatus();
+  absl::Status status = uring_->DataSync(file_.fd(), file_.path());
+  if (status.ok()) unsynced_ = false;
+  return status;
+}
+
+}  // namespace infinitedb::wal

@@ -1,0 +1,54 @@
+// Appends commit frames to the newest WAL segment through io_uring, rolling
+// to a new segment file past the size limit. Owned and called by one thread
+// (the group-commit thread); see wal_format.h for the file layout.
+#ifndef INFINITEDB_ENGINE_WAL_WAL_WRITER_H_
+#define INFINITEDB_ENGINE_WAL_WAL_WRITER_H_
+
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/io/file.h"
+#include "engine/io/uring.h"
+
+namespace infinitedb::wal {
+
+class WalWriter {
+ public:
+  // Appends to segment `segment_number` of `wal_dir` from `offset` (the end
+  // of the recovered log), creating the file if it does not exist.
+  static absl::StatusOr<std::unique_ptr<WalWriter>> Open(
+      const std::string& wal_dir, uint64_t segment_number, uint64_t offset,
+      uint64_t segment_bytes_max);
+
+  // Writes `buffers` back to back at the end of the log; with `data_sync`
+  // the call returns after they are durable (one linked write + fdatasync).
+  absl::Status Append(std::span<const iovec> buffers, bool data_sync);
+  // Makes everything appended so far durable.
+  absl::Status Sync();
+
+  uint64_t segment_number() const { return segment_number_; }
+  uint64_t segment_offset() const { return offset_; }
+
+ private:
+  WalWriter(std::string wal_dir, uint64_t segment_bytes_max,
+            std::unique_ptr<io::Uring> uring);
+  absl::Status OpenSegment(uint64_t number, uint64_t offset);
+  absl::Status RollSegment();
+
+  const std::string wal_dir_;
+  const uint64_t segment_bytes_max_;
+  std::unique_ptr<io::Uring> uring_;
+  io::File file_;
+  uint64_t segment_number_ = 0;
+  uint64_t offset_ = 0;
+  bool unsynced_ = false;
+};
+
+}  // namespace infinitedb::wal
+
+#endif  // INFINITEDB_ENGINE_WAL_WAL_WRITER_H_
