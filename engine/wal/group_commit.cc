@@ -1,6 +1,5 @@
 #include "engine/wal/group_commit.h"
 
-#include "engine/common/framing.h"
 #include "engine/wal/wal_format.h"
 #include "spdlog/spdlog.h"
 
@@ -108,13 +107,8 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
   group_buffer_.clear();
   for (PendingCommit* commit : group) {
     commit->stamp = callbacks_.next_stamp();
-    std::string header =
-        EncodeCommitHeader(commit->stamp, commit->branch_id, commit->op_count);
-    char frame_header[framing::kHeaderBytes];
-    framing::EncodeHeader(kCommit, {header, commit->ops_bytes}, frame_header);
-    group_buffer_.append(frame_header, framing::kHeaderBytes);
-    group_buffer_.append(header);
-    group_buffer_.append(commit->ops_bytes);
+    AppendCommitFrame(&group_buffer_, commit->stamp, commit->branch_id,
+                      commit->op_count, commit->ops_bytes);
   }
   bool sync = durability_ == Durability::kSync;
   iovec buffer{group_buffer_.data(), group_buffer_.size()};

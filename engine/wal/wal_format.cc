@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/common/coding.h"
+#include "engine/common/framing.h"
 
 namespace infinitedb::wal {
 
@@ -24,6 +25,17 @@ std::string EncodeCommitHeader(const CommitStamp& stamp, uint32_t branch_id,
   PutFixed32(&out, branch_id);
   PutFixed32(&out, op_count);
   return out;
+}
+
+void AppendCommitFrame(std::string* out, const CommitStamp& stamp,
+                       uint32_t branch_id, uint32_t op_count,
+                       std::string_view ops_bytes) {
+  std::string header = EncodeCommitHeader(stamp, branch_id, op_count);
+  char frame_header[framing::kHeaderBytes];
+  framing::EncodeHeader(kCommit, {header, ops_bytes}, frame_header);
+  out->append(frame_header, framing::kHeaderBytes);
+  out->append(header);
+  out->append(ops_bytes);
 }
 
 absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload) {

@@ -74,6 +74,11 @@ void AppendOp(std::string* ops_bytes, OpKind kind, uint32_t space_id,
 std::string EncodeCommitHeader(const CommitStamp& stamp, uint32_t branch_id,
                                uint32_t op_count);
 
+// Appends a whole kCommit frame (frame header, commit header, ops) to `out`.
+void AppendCommitFrame(std::string* out, const CommitStamp& stamp,
+                       uint32_t branch_id, uint32_t op_count,
+                       std::string_view ops_bytes);
+
 // Decodes a kCommit payload; InvalidArgument-free: any malformation is
 // DataLoss, since the frame's checksum already matched.
 absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload);
