@@ -1,0 +1,41 @@
+// infdb-bench: the side-by-side benchmarks of ../shared/BENCH.md.
+//
+//   infdb-bench ingest [--dir DIR] [--dims D] [--reps N] [--clients N]
+//                      [--seconds S] [--single N] [--batched N]
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "bench/ingest_bench.h"
+
+namespace {
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: infdb-bench ingest [--dir DIR] [--dims D] [--reps N] "
+               "[--clients N] [--seconds S] [--single N] [--batched N]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "ingest") != 0) return Usage();
+  infinitedb::bench::IngestConfig config;
+  config.work_dir = "./bench-data";
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    const char* value = argv[i + 1];
+    if (flag == "--dir") config.work_dir = value;
+    else if (flag == "--dims") config.dims = std::atoi(value);
+    else if (flag == "--reps") config.repetitions = std::atoi(value);
+    else if (flag == "--clients") config.concurrent_clients = std::atoi(value);
+    else if (flag == "--seconds") config.concurrent_seconds = std::atof(value);
+    else if (flag == "--single") config.single_commits = std::atol(value);
+    else if (flag == "--batched") config.batched_records = std::atol(value);
+    else return Usage();
+  }
+  if (argc % 2 != 0) return Usage();
+  return infinitedb::bench::RunIngestBench(config);
+}
