@@ -107,9 +107,14 @@ Figures IngestConcurrent(Engine& engine, const std::vector<Point>& points,
       }
     });
   }
+  EngineStats before = engine.Stats();
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& thread : threads) thread.join();
+  EngineStats after = engine.Stats();
+  std::fprintf(stderr, "ingest C: %.1f commits per WAL write\n",
+               double(after.wal_commits - before.wal_commits) /
+                   double(after.wal_group_writes - before.wal_group_writes));
   double elapsed = MillisecondsSince(start) / 1000;
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());

@@ -28,6 +28,17 @@ struct ReadOptions {
   Revision as_of = 0;
 };
 
+// Counters for monitoring; each figure is read at one moment, not all at
+// the same one.
+struct EngineStats {
+  Revision revision = 0;          // newest visible revision
+  uint64_t memtable_bytes = 0;    // memory held by in-memory tables
+  uint64_t wal_group_writes = 0;  // WAL writes since open (one fdatasync each
+                                  // in sync mode)
+  uint64_t wal_commits = 0;       // commits acknowledged since open
+  uint64_t wal_bytes_written = 0; // WAL bytes written since open
+};
+
 class Engine {
  public:
   // Opens or creates the database in options.data_dir, replaying its WAL.
@@ -87,6 +98,8 @@ class Engine {
 
   // The newest visible revision.
   virtual Revision CurrentRevision() = 0;
+
+  virtual EngineStats Stats() = 0;
 };
 
 // Collects a scan or query into records (convenience for small results).

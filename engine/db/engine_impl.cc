@@ -169,6 +169,17 @@ absl::StatusOr<BranchInfo> EngineImpl::CreateBranch(std::string_view name,
   return catalog_->CreateBranch(name, parent, CurrentRevision());
 }
 
+EngineStats EngineImpl::Stats() {
+  EngineStats stats;
+  stats.revision = CurrentRevision();
+  stats.memtable_bytes = memtable_->MemoryUsageBytes();
+  wal::GroupCommitter::Stats wal = committer_->stats();
+  stats.wal_group_writes = wal.groups;
+  stats.wal_commits = wal.commits;
+  stats.wal_bytes_written = wal.bytes;
+  return stats;
+}
+
 std::vector<BranchInfo> EngineImpl::ListBranches() {
   return catalog_->ListBranches();
 }

@@ -55,6 +55,7 @@ class EngineImpl : public Engine {
   Revision CurrentRevision() override {
     return visible_revision_.load(std::memory_order_acquire);
   }
+  EngineStats Stats() override;
 
  private:
   EngineImpl(const EngineOptions& options, io::File lock,

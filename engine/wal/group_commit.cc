@@ -45,6 +45,11 @@ absl::Status GroupCommitter::SyncNow() {
   return writer_->Sync();
 }
 
+GroupCommitter::Stats GroupCommitter::stats() const {
+  absl::MutexLock lock(&stats_mu_);
+  return stats_;
+}
+
 std::vector<PendingCommit*> GroupCommitter::TakeGroup() {
   absl::MutexLock lock(&mu_);
   auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -125,6 +130,12 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
       sticky_error_ = status;
     }
     return FailGroup(group, status);
+  }
+  {
+    absl::MutexLock lock(&stats_mu_);
+    stats_.groups++;
+    stats_.commits += group.size();
+    stats_.bytes += group_buffer_.size();
   }
   if (!sync && oldest_unsynced_ == absl::InfiniteFuture()) {
     oldest_unsynced_ = absl::Now();

@@ -70,6 +70,13 @@ class GroupCommitter {
   // Makes every acknowledged commit durable (used on close and in kAsync).
   absl::Status SyncNow();
 
+  struct Stats {
+    uint64_t groups = 0;   // WAL writes (each with its fdatasync in kSync)
+    uint64_t commits = 0;  // commits acknowledged
+    uint64_t bytes = 0;    // WAL bytes written
+  };
+  Stats stats() const;
+
  private:
   void Run();
   // Takes the next group off the queue; empty when stopping.
@@ -94,6 +101,9 @@ class GroupCommitter {
   std::deque<PendingCommit*> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status sticky_error_ ABSL_GUARDED_BY(mu_);
+
+  mutable absl::Mutex stats_mu_;
+  Stats stats_ ABSL_GUARDED_BY(stats_mu_);
 
   std::thread thread_;
 };
