@@ -27,14 +27,22 @@ int main(int argc, char** argv) {
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     const char* value = argv[i + 1];
-    if (flag == "--dir") config.work_dir = value;
-    else if (flag == "--dims") config.dims = std::atoi(value);
-    else if (flag == "--reps") config.repetitions = std::atoi(value);
-    else if (flag == "--clients") config.concurrent_clients = std::atoi(value);
-    else if (flag == "--seconds") config.concurrent_seconds = std::atof(value);
-    else if (flag == "--single") config.single_commits = std::atol(value);
-    else if (flag == "--batched") config.batched_records = std::atol(value);
-    else return Usage();
+    if (flag == "--dir")
+      config.work_dir = value;
+    else if (flag == "--dims")
+      config.dims = std::atoi(value);
+    else if (flag == "--reps")
+      config.repetitions = std::atoi(value);
+    else if (flag == "--clients")
+      config.concurrent_clients = std::atoi(value);
+    else if (flag == "--seconds")
+      config.concurrent_seconds = std::atof(value);
+    else if (flag == "--single")
+      config.single_commits = std::atol(value);
+    else if (flag == "--batched")
+      config.batched_records = std::atol(value);
+    else
+      return Usage();
   }
   if (argc % 2 != 0) return Usage();
   return infinitedb::bench::RunIngestBench(config);

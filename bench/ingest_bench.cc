@@ -18,7 +18,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double MillisecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
 }
 
 struct Figures {
@@ -194,13 +195,16 @@ int RunIngestBench(const IngestConfig& config) {
   }
   std::filesystem::remove_all(db_dir);
   Figures raw_median = MedianOf(raw);
-  std::printf("\nDurable ingest, dims=%d, medians of %d runs (ratio = rate / "
-              "raw single-writer fdatasync rate, same run)\n\n",
-              config.dims, config.repetitions);
-  std::printf("| workload  | system                             |         rate "
-              "          |  p50 ms  |  p99 ms  |  ratio  |\n");
-  std::printf("|-----------|------------------------------------|-------------"
-              "-----------|----------|----------|---------|\n");
+  std::printf(
+      "\nDurable ingest, dims=%d, medians of %d runs (ratio = rate / "
+      "raw single-writer fdatasync rate, same run)\n\n",
+      config.dims, config.repetitions);
+  std::printf(
+      "| workload  | system                             |         rate "
+      "          |  p50 ms  |  p99 ms  |  ratio  |\n");
+  std::printf(
+      "|-----------|------------------------------------|-------------"
+      "-----------|----------|----------|---------|\n");
   PrintRow("raw", "append 100 B + fdatasync, 1 writer", "writes/s", raw_median,
            raw_median.per_second);
   PrintRow("ingest B", "infinitedb, 1 client, 1 rec/commit", "commits/s",

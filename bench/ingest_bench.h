@@ -9,13 +9,13 @@
 namespace infinitedb::bench {
 
 struct IngestConfig {
-  std::string work_dir;      // scratch directory on the disk under test
+  std::string work_dir;  // scratch directory on the disk under test
   int dims = 2;
-  int repetitions = 3;       // after one warm-up; medians are reported
-  size_t single_commits = 5000;   // ingest B
-  int concurrent_clients = 32;    // ingest C
-  double concurrent_seconds = 3;  // ingest C duration per repetition
-  size_t batch_records = 1000;    // ingest A commit size
+  int repetitions = 3;               // after one warm-up; medians are reported
+  size_t single_commits = 5000;      // ingest B
+  int concurrent_clients = 32;       // ingest C
+  double concurrent_seconds = 3;     // ingest C duration per repetition
+  size_t batch_records = 1000;       // ingest A commit size
   size_t batched_records = 200'000;  // ingest A records per repetition
 };
 

@@ -14,7 +14,8 @@ std::vector<Point> GeneratePoints(int dims, size_t count, uint64_t seed) {
   points.reserve(count);
   while (points.size() < count) {
     Point p(dims);
-    for (uint32_t& c : p) c = static_cast<uint32_t>(random.Next() % kCoordinateLimit);
+    for (uint32_t& c : p)
+      c = static_cast<uint32_t>(random.Next() % kCoordinateLimit);
     if (seen.insert(p).second) points.push_back(std::move(p));
   }
   return points;
@@ -31,7 +32,8 @@ std::string ValueFor(size_t index) {
 double Percentile(std::vector<double>& samples, double percentile) {
   if (samples.empty()) return 0;
   std::sort(samples.begin(), samples.end());
-  size_t index = static_cast<size_t>(percentile / 100.0 * (samples.size() - 1) + 0.5);
+  size_t index =
+      static_cast<size_t>(percentile / 100.0 * (samples.size() - 1) + 0.5);
   return samples[std::min(index, samples.size() - 1)];
 }
 

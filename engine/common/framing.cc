@@ -12,7 +12,8 @@ void EncodeHeader(uint8_t type, std::initializer_list<std::string_view> parts,
   size_t total = 0;
   for (std::string_view part : parts) total += part.size();
   uint32_t length = static_cast<uint32_t>(total);
-  for (int i = 0; i < 4; ++i) header[4 + i] = static_cast<char>(length >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    header[4 + i] = static_cast<char>(length >> (8 * i));
   header[8] = static_cast<char>(type);
   uint32_t crc = crc32c::Extend(0, header + 4, 5);
   for (std::string_view part : parts) {

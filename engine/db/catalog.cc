@@ -88,8 +88,9 @@ std::vector<SpaceInfo> Catalog::ListSpaces() const {
   for (const auto& [id, space] : manifest_->state().spaces) {
     spaces.push_back({space.name, space.dims, space.created_revision});
   }
-  std::sort(spaces.begin(), spaces.end(),
-            [](const SpaceInfo& a, const SpaceInfo& b) { return a.name < b.name; });
+  std::sort(
+      spaces.begin(), spaces.end(),
+      [](const SpaceInfo& a, const SpaceInfo& b) { return a.name < b.name; });
   return spaces;
 }
 
@@ -149,8 +150,9 @@ std::vector<BranchInfo> Catalog::ListBranches() const {
                       parent == branches.end() ? "" : parent->second.name,
                       branch.fork_revision});
   }
-  std::sort(result.begin(), result.end(),
-            [](const BranchInfo& a, const BranchInfo& b) { return a.name < b.name; });
+  std::sort(
+      result.begin(), result.end(),
+      [](const BranchInfo& a, const BranchInfo& b) { return a.name < b.name; });
   return result;
 }
 

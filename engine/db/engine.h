@@ -31,12 +31,12 @@ struct ReadOptions {
 // Counters for monitoring; each figure is read at one moment, not all at
 // the same one.
 struct EngineStats {
-  Revision revision = 0;          // newest visible revision
-  uint64_t memtable_bytes = 0;    // memory held by in-memory tables
-  uint64_t wal_group_writes = 0;  // WAL writes since open (one fdatasync each
-                                  // in sync mode)
-  uint64_t wal_commits = 0;       // commits acknowledged since open
-  uint64_t wal_bytes_written = 0; // WAL bytes written since open
+  Revision revision = 0;           // newest visible revision
+  uint64_t memtable_bytes = 0;     // memory held by in-memory tables
+  uint64_t wal_group_writes = 0;   // WAL writes since open (one fdatasync each
+                                   // in sync mode)
+  uint64_t wal_commits = 0;        // commits acknowledged since open
+  uint64_t wal_bytes_written = 0;  // WAL bytes written since open
 };
 
 class Engine {
@@ -92,9 +92,8 @@ class Engine {
   virtual absl::Status Scan(const ReadOptions& options, std::string_view space,
                             RecordVisitor visit) = 0;
   // Every live record inside the inclusive box, in Hilbert order.
-  virtual absl::Status Query(const ReadOptions& options,
-                             std::string_view space, const Box& box,
-                             RecordVisitor visit) = 0;
+  virtual absl::Status Query(const ReadOptions& options, std::string_view space,
+                             const Box& box, RecordVisitor visit) = 0;
 
   // The newest visible revision.
   virtual Revision CurrentRevision() = 0;

@@ -49,8 +49,8 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
 absl::Status EngineImpl::Recover() {
   std::string wal_dir = options_.data_dir + "/wal";
   uint64_t skipped_ops = 0;
-  absl::StatusOr<wal::RecoveryResult> recovered = wal::RecoverLog(
-      wal_dir, [&](wal::WalCommit commit) -> absl::Status {
+  absl::StatusOr<wal::RecoveryResult> recovered =
+      wal::RecoverLog(wal_dir, [&](wal::WalCommit commit) -> absl::Status {
         hlc_.Observe(commit.stamp.hlc);
         if (!catalog_->HasBranchId(commit.branch_id)) {
           skipped_ops += commit.ops.size();
@@ -75,7 +75,8 @@ absl::Status EngineImpl::Recover() {
         return absl::OkStatus();
       });
   if (!recovered.ok()) return recovered.status();
-  last_revision_ = std::max(recovered->max_revision, catalog_->revision_floor());
+  last_revision_ =
+      std::max(recovered->max_revision, catalog_->revision_floor());
   visible_revision_.store(last_revision_);
   spdlog::info(
       "recovered {}: {} commits from {} WAL segments, revision {}, {} "

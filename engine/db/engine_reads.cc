@@ -30,9 +30,9 @@ absl::StatusOr<mvcc::SnapshotReader> EngineImpl::NewReader(
     const ReadOptions& options, std::string_view space_name, int* dims) {
   Revision current = CurrentRevision();
   if (options.as_of > current) {
-    return absl::OutOfRangeError(absl::StrFormat(
-        "as_of: revision %d is beyond the current revision %d", options.as_of,
-        current));
+    return absl::OutOfRangeError(
+        absl::StrFormat("as_of: revision %d is beyond the current revision %d",
+                        options.as_of, current));
   }
   Revision revision = options.as_of == 0 ? current : options.as_of;
   absl::StatusOr<manifest::SpaceEntry> space = catalog_->FindSpace(space_name);
@@ -42,9 +42,8 @@ absl::StatusOr<mvcc::SnapshotReader> EngineImpl::NewReader(
   if (!chain.ok()) return chain.status();
   *dims = space->dims;
   std::shared_ptr<mvcc::MemTable> memtable = memtable_;
-  return mvcc::SnapshotReader(
-      [memtable] { return memtable->NewIterator(); }, std::move(*chain),
-      space->id, space->dims);
+  return mvcc::SnapshotReader([memtable] { return memtable->NewIterator(); },
+                              std::move(*chain), space->id, space->dims);
 }
 
 absl::StatusOr<std::optional<Record>> EngineImpl::Get(
@@ -95,9 +94,9 @@ absl::Status EngineImpl::Query(const ReadOptions& options,
   }
   for (int axis = 0; axis < dims; ++axis) {
     if (box.min[axis] > box.max[axis]) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "box: min[%d] = %d is greater than max[%d] = %d", axis,
-          box.min[axis], axis, box.max[axis]));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("box: min[%d] = %d is greater than max[%d] = %d",
+                          axis, box.min[axis], axis, box.max[axis]));
     }
   }
   std::vector<hilbert::KeyRange> ranges =
@@ -111,8 +110,8 @@ absl::StatusOr<std::vector<Record>> ScanAll(Engine& engine,
   std::vector<Record> records;
   absl::Status status =
       engine.Scan(options, space, [&records](const RecordView& view) {
-        records.push_back({view.point(), std::string(view.value), view.stamp,
-                           view.deleted});
+        records.push_back(
+            {view.point(), std::string(view.value), view.stamp, view.deleted});
         return true;
       });
   if (!status.ok()) return status;
@@ -126,8 +125,8 @@ absl::StatusOr<std::vector<Record>> QueryAll(Engine& engine,
   std::vector<Record> records;
   absl::Status status =
       engine.Query(options, space, box, [&records](const RecordView& view) {
-        records.push_back({view.point(), std::string(view.value), view.stamp,
-                           view.deleted});
+        records.push_back(
+            {view.point(), std::string(view.value), view.stamp, view.deleted});
         return true;
       });
   if (!status.ok()) return status;

@@ -43,7 +43,7 @@ struct Record {
 // A version as a read yields it, without copying: the views stay valid only
 // during the visitor call that receives it.
 struct RecordView {
-  std::string_view key;          // engine-internal key (for cursors)
+  std::string_view key;  // engine-internal key (for cursors)
   CommitStamp stamp;
   bool deleted = false;
   std::string_view coordinates;  // dims uint32, little-endian

@@ -27,10 +27,10 @@ absl::Status CheckMutation(const MutationRef& mutation,
   }
   if (mutation.kind == Mutation::Kind::kPut &&
       mutation.value.size() > options.max_value_bytes) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: %d bytes exceeds the limit of %d bytes",
-        FieldName(prefix, index, "value"), mutation.value.size(),
-        options.max_value_bytes));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %d bytes exceeds the limit of %d bytes",
+                        FieldName(prefix, index, "value"),
+                        mutation.value.size(), options.max_value_bytes));
   }
   return absl::OkStatus();
 }
@@ -47,9 +47,9 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     return absl::InvalidArgumentError("mutations: the batch is empty");
   }
   if (mutations.size() > options.max_batch_mutations) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "mutations: %d mutations exceed the limit of %d", mutations.size(),
-        options.max_batch_mutations));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("mutations: %d mutations exceed the limit of %d",
+                        mutations.size(), options.max_batch_mutations));
   }
   auto commit = std::make_unique<PreparedCommit>();
   commit->branch_id = *branch_id;
@@ -75,9 +75,9 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     if (!status.ok()) return status;
     total_bytes += mutation.value.size() + 4 * space->dims + 16;
     if (total_bytes > options.max_batch_bytes) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "mutations: the batch exceeds the limit of %d bytes",
-          options.max_batch_bytes));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("mutations: the batch exceeds the limit of %d bytes",
+                          options.max_batch_bytes));
     }
     PreparedCommit::Op op;
     op.space_id = space->id;
@@ -88,7 +88,8 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     std::string address(4, '\0');
     EncodeBigEndian32(op.space_id, address.data());
     address += op.hilbert_key;
-    auto [it, inserted] = op_of_address.try_emplace(address, commit->ops.size());
+    auto [it, inserted] =
+        op_of_address.try_emplace(address, commit->ops.size());
     if (inserted) {
       commit->ops.push_back(std::move(op));
     } else {

@@ -16,7 +16,8 @@ namespace infinitedb::io {
 
 absl::Status ErrnoStatus(int error_number, std::string_view what,
                          std::string_view path) {
-  return absl::ErrnoToStatus(error_number, absl::StrFormat("%s %s", what, path));
+  return absl::ErrnoToStatus(error_number,
+                             absl::StrFormat("%s %s", what, path));
 }
 
 File::~File() {

@@ -30,9 +30,9 @@ absl::StatusOr<CatalogState> Manifest::Recover(const std::string& path) {
     }
     absl::Status status = ApplyEdit(frame.type, frame.payload, &state);
     if (!status.ok()) {
-      return absl::DataLossError(absl::StrFormat(
-          "manifest corrupted in %s at offset %d: %s", path, offset,
-          status.message()));
+      return absl::DataLossError(
+          absl::StrFormat("manifest corrupted in %s at offset %d: %s", path,
+                          offset, status.message()));
     }
     offset += frame.frame_bytes;
   }

@@ -40,8 +40,8 @@ class Arena {
 
 inline char* Arena::Allocate(size_t bytes) {
   constexpr size_t kAlign = alignof(void*);
-  size_t padding = (kAlign - reinterpret_cast<uintptr_t>(cursor_) % kAlign) %
-                   kAlign;
+  size_t padding =
+      (kAlign - reinterpret_cast<uintptr_t>(cursor_) % kAlign) % kAlign;
   if (bytes + padding <= remaining_bytes_) {
     char* result = cursor_ + padding;
     cursor_ += padding + bytes;

@@ -35,8 +35,8 @@ class MemTable {
   // Adds one version. Single writer only. `hilbert_key` must be the Hilbert
   // key of `point`; (branch, space, point, revision) must be new.
   void Add(uint32_t branch_id, uint32_t space_id, const Point& point,
-           std::string_view hilbert_key, const CommitStamp& stamp,
-           bool deleted, std::string_view value);
+           std::string_view hilbert_key, const CommitStamp& stamp, bool deleted,
+           std::string_view value);
 
   size_t MemoryUsageBytes() const { return arena_.MemoryUsageBytes(); }
 

@@ -13,7 +13,8 @@ namespace infinitedb::mvcc {
 
 class MergingIterator : public VersionIterator {
  public:
-  explicit MergingIterator(std::vector<std::unique_ptr<VersionIterator>> children)
+  explicit MergingIterator(
+      std::vector<std::unique_ptr<VersionIterator>> children)
       : children_(std::move(children)) {}
 
   void Seek(std::string_view internal_key) override {

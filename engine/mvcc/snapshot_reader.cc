@@ -37,7 +37,8 @@ class SnapshotReader::LevelCursor {
     std::string address(KeyAddress(version().key));
     do {
       iterator_->Next();
-    } while (iterator_->Valid() && KeyAddress(iterator_->version().key) == address);
+    } while (iterator_->Valid() &&
+             KeyAddress(iterator_->version().key) == address);
     Settle();
   }
 

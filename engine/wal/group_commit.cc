@@ -25,7 +25,8 @@ GroupCommitter::~GroupCommitter() {
   }
   thread_.join();
   absl::Status status = SyncNow();
-  if (!status.ok()) spdlog::error("WAL sync on close failed: {}", status.ToString());
+  if (!status.ok())
+    spdlog::error("WAL sync on close failed: {}", status.ToString());
 }
 
 absl::StatusOr<CommitStamp> GroupCommitter::Commit(PendingCommit* commit) {

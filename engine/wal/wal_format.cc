@@ -45,7 +45,8 @@ absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload) {
   if (!reader.ReadFixed64(&commit.stamp.revision) ||
       !reader.ReadFixed64(&commit.stamp.hlc) ||
       !reader.ReadFixed32(&commit.stamp.origin) ||
-      !reader.ReadFixed32(&commit.branch_id) || !reader.ReadFixed32(&op_count)) {
+      !reader.ReadFixed32(&commit.branch_id) ||
+      !reader.ReadFixed32(&op_count)) {
     return absl::DataLossError("commit header is short");
   }
   // Each op takes at least 10 bytes; do not trust op_count for reserve().

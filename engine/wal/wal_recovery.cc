@@ -12,9 +12,8 @@ namespace {
 
 absl::Status Corruption(const std::string& path, uint64_t offset,
                         std::string_view what) {
-  return absl::DataLossError(
-      absl::StrFormat("WAL corrupted in %s at offset %d: %s", path, offset,
-                      what));
+  return absl::DataLossError(absl::StrFormat(
+      "WAL corrupted in %s at offset %d: %s", path, offset, what));
 }
 
 // Replays one segment; returns the offset where its valid frames end.
@@ -38,8 +37,9 @@ absl::StatusOr<uint64_t> ReplaySegment(
         return Corruption(path, offset, what);
       }
       result->truncated_bytes = data->size() - offset;
-      spdlog::warn("WAL {}: {} at offset {}; dropping the torn tail of {} bytes",
-                   path, what, offset, result->truncated_bytes);
+      spdlog::warn(
+          "WAL {}: {} at offset {}; dropping the torn tail of {} bytes", path,
+          what, offset, result->truncated_bytes);
       absl::Status status = file->Truncate(offset);
       if (status.ok()) status = file->DataSync();
       if (!status.ok()) return status;
@@ -50,12 +50,13 @@ absl::StatusOr<uint64_t> ReplaySegment(
                         absl::StrFormat("unknown frame type %d", frame.type));
     }
     absl::StatusOr<WalCommit> commit = DecodeCommit(frame.payload);
-    if (!commit.ok()) return Corruption(path, offset, std::string(commit.status().message()));
+    if (!commit.ok())
+      return Corruption(path, offset, std::string(commit.status().message()));
     if (commit->stamp.revision <= result->max_revision) {
-      return Corruption(path, offset,
-                        absl::StrFormat("revision %d does not follow %d",
-                                        commit->stamp.revision,
-                                        result->max_revision));
+      return Corruption(
+          path, offset,
+          absl::StrFormat("revision %d does not follow %d",
+                          commit->stamp.revision, result->max_revision));
     }
     result->max_revision = commit->stamp.revision;
     ++result->commits_replayed;
@@ -83,9 +84,9 @@ absl::StatusOr<RecoveryResult> RecoverLog(
   RecoveryResult result;
   for (size_t i = 0; i < numbers.size(); ++i) {
     if (i > 0 && numbers[i] != numbers[i - 1] + 1) {
-      return absl::DataLossError(absl::StrFormat(
-          "WAL segment %s is missing in %s", SegmentFileName(numbers[i - 1] + 1),
-          wal_dir));
+      return absl::DataLossError(
+          absl::StrFormat("WAL segment %s is missing in %s",
+                          SegmentFileName(numbers[i - 1] + 1), wal_dir));
     }
     bool is_last = i + 1 == numbers.size();
     std::string path = wal_dir + "/" + SegmentFileName(numbers[i]);

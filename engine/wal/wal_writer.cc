@@ -46,8 +46,7 @@ absl::Status WalWriter::RollSegment() {
   return OpenSegment(segment_number_ + 1, 0);
 }
 
-absl::Status WalWriter::Append(std::span<const iovec> buffers,
-                               bool data_sync) {
+absl::Status WalWriter::Append(std::span<const iovec> buffers, bool data_sync) {
   if (offset_ >= segment_bytes_max_) {
     absl::Status status = RollSegment();
     if (!status.ok()) return status;

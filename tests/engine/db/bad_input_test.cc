@@ -102,7 +102,8 @@ TEST_F(BadInputTest, ValueOverTheLimitIsInvalidArgument) {
   ExpectRejected(
       engine_->Put("main", "s", {1, 2, 3}, std::string(1025, 'x')).status(),
       StatusCode::kInvalidArgument, "value");
-  EXPECT_TRUE(engine_->Put("main", "s", {1, 2, 4}, std::string(1024, 'x')).ok());
+  EXPECT_TRUE(
+      engine_->Put("main", "s", {1, 2, 4}, std::string(1024, 'x')).ok());
 }
 
 TEST_F(BadInputTest, BadMutationAnywhereInABatchRejectsTheWholeBatch) {

@@ -52,8 +52,7 @@ EngineOptions OptionsFor(const std::string& dir, uint32_t cycle) {
   return options;
 }
 
-[[noreturn]] void RunChild(const std::string& dir, uint32_t cycle,
-                           int ack_fd) {
+[[noreturn]] void RunChild(const std::string& dir, uint32_t cycle, int ack_fd) {
   auto engine = Engine::Open(OptionsFor(dir, cycle));
   if (!engine.ok()) _exit(3);
   if (!(*engine)->GetSpace("c").ok() && !(*engine)->CreateSpace("c", 2).ok()) {
@@ -142,8 +141,8 @@ TEST(CrashTest, AcknowledgedWritesSurviveSigkillExactlyOnce) {
         ASSERT_EQ(history->size(), 1u) << "cycle " << cycle << " revision "
                                        << ack.revision << " index " << i;
         EXPECT_EQ((*history)[0].stamp.revision, ack.revision);
-        EXPECT_EQ((*history)[0].value, ValueOf(ack.cycle, ack.thread,
-                                               ack.sequence, i, ack.count));
+        EXPECT_EQ((*history)[0].value,
+                  ValueOf(ack.cycle, ack.thread, ack.sequence, i, ack.count));
       }
     }
     // Whole-database checks: every commit complete, revisions unique and
@@ -156,9 +155,9 @@ TEST(CrashTest, AcknowledgedWritesSurviveSigkillExactlyOnce) {
     }
     for (const auto& [revision, values] : by_revision) {
       uint32_t c, t, s, i, n;
-      ASSERT_EQ(sscanf(values[0].c_str(), "c%u t%u s%u i%u n%u", &c, &t, &s,
-                       &i, &n),
-                5);
+      ASSERT_EQ(
+          sscanf(values[0].c_str(), "c%u t%u s%u i%u n%u", &c, &t, &s, &i, &n),
+          5);
       EXPECT_EQ(values.size(), n) << "revision " << revision << " is partial";
       for (const std::string& value : values) {
         EXPECT_NE(value.find(absl::StrFormat("c%d t%d s%d ", c, t, s)),

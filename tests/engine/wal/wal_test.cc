@@ -40,8 +40,8 @@ void WriteCommits(const std::string& dir, Revision first, int count,
                   uint64_t segment_bytes_max = 1 << 20) {
   RecoveryResult at;
   ASSERT_TRUE(ReadBack(dir, &at).ok());
-  auto writer = WalWriter::Open(dir, at.last_segment, at.end_offset,
-                                segment_bytes_max);
+  auto writer =
+      WalWriter::Open(dir, at.last_segment, at.end_offset, segment_bytes_max);
   ASSERT_TRUE(writer.ok()) << writer.status();
   for (int i = 0; i < count; ++i) {
     std::string frame = CommitFrame(first + i, "value-" + std::to_string(i));
@@ -164,8 +164,8 @@ TEST(WalTest, MissingMiddleSegmentIsDataLoss) {
 // same bytes: a change to the format breaks this test.
 TEST(WalTest, GoldenFilePinsTheFrameFormat) {
   std::string golden_dir = std::string(INFDB_TESTDATA_DIR) + "/wal";
-  std::string golden = *io::File::Open(SegmentPath(golden_dir, 1), false)
-                            ->ReadAll();
+  std::string golden =
+      *io::File::Open(SegmentPath(golden_dir, 1), false)->ReadAll();
   std::string expected;
   {
     std::string ops;
