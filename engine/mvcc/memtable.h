@@ -2,16 +2,7 @@
 // internal-key order. One writer (the commit thread) adds; any number of
 // readers iterate at the same time without locks.
 //
-// Entry layout in the arena (integers little-endian unless noted):
-//
-//   key_length  4 bytes
-//   key         key_length bytes   internal key (internal_key.h, big-endian)
-//   flags       1 byte             bit 0: tombstone
-//   hlc         8 bytes
-//   origin      4 bytes
-//   coordinates 4*dims bytes       dims = (key_length - 16) / 4
-//   value_len   4 bytes
-//   value       value_len bytes
+// Each entry is one version record (version_record.h) in the arena.
 #ifndef INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
 #define INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
 
