@@ -11,7 +11,10 @@ using manifest::SpaceEntry;
 
 Catalog::Catalog(std::unique_ptr<manifest::Manifest> manifest,
                  size_t max_name_bytes)
-    : max_name_bytes_(max_name_bytes), manifest_(std::move(manifest)) {}
+    : max_name_bytes_(max_name_bytes), manifest_(std::move(manifest)) {
+  absl::MutexLock lock(&mu_);
+  next_file_number_ = manifest_->state().next_file_number;
+}
 
 absl::Status Catalog::CheckName(std::string_view field,
                                 std::string_view name) const {
@@ -62,14 +65,24 @@ absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
   return SpaceInfo{space.name, space.dims, space.created_revision};
 }
 
-absl::Status Catalog::DropSpace(std::string_view name) {
+absl::StatusOr<std::vector<uint64_t>> Catalog::DropSpace(
+    std::string_view name) {
   absl::MutexLock lock(&mu_);
   const SpaceEntry* space = FindSpaceLocked(name);
   if (space == nullptr) {
     return absl::NotFoundError(
         absl::StrFormat("space: no space named '%s'", name));
   }
-  return manifest_->Append({manifest::SpaceDroppedEdit(space->id)});
+  std::vector<manifest::Edit> edits = {manifest::SpaceDroppedEdit(space->id)};
+  std::vector<uint64_t> files;
+  for (const auto& [number, segment] : manifest_->state().segments) {
+    if (segment.space_id != space->id) continue;
+    edits.push_back(manifest::SegmentRemovedEdit(number));
+    files.push_back(number);
+  }
+  absl::Status status = manifest_->Append(edits);
+  if (!status.ok()) return status;
+  return files;
 }
 
 absl::StatusOr<SpaceEntry> Catalog::FindSpace(std::string_view name) const {
@@ -175,6 +188,45 @@ absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChain(
     branch = &parent->second;
   }
   return chain;
+}
+
+manifest::CatalogState Catalog::State() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return manifest_->state();
+}
+
+uint64_t Catalog::AllocateFileNumber() {
+  absl::MutexLock lock(&mu_);
+  return next_file_number_++;
+}
+
+absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
+    const std::vector<manifest::SegmentEntry>& added,
+    const std::vector<uint64_t>& removed, Revision sealed_revision,
+    Revision horizon) {
+  absl::MutexLock lock(&mu_);
+  const manifest::CatalogState& state = manifest_->state();
+  std::vector<manifest::Edit> edits;
+  std::vector<uint64_t> skipped;
+  for (const manifest::SegmentEntry& segment : added) {
+    // The space may have been dropped while its segment was being written.
+    if (state.spaces.contains(segment.space_id)) {
+      edits.push_back(manifest::SegmentAddedEdit(segment));
+    } else {
+      skipped.push_back(segment.file_number);
+    }
+  }
+  for (uint64_t number : removed) {
+    edits.push_back(manifest::SegmentRemovedEdit(number));
+  }
+  edits.push_back(manifest::SealedEdit(
+      std::max(sealed_revision, state.sealed_revision), next_file_number_));
+  if (horizon > state.history_horizon) {
+    edits.push_back(manifest::HistoryHorizonEdit(horizon));
+  }
+  absl::Status status = manifest_->Append(edits);
+  if (!status.ok()) return status;
+  return skipped;
 }
 
 Revision Catalog::revision_floor() const {

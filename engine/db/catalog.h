@@ -25,7 +25,9 @@ class Catalog {
   // `current` is the visible revision at the time of the call.
   absl::StatusOr<SpaceInfo> CreateSpace(std::string_view name, int dims,
                                         Revision current);
-  absl::Status DropSpace(std::string_view name);
+  // Drops the space and its segments from the catalogue; returns the file
+  // numbers of the segments, whose files the caller deletes.
+  absl::StatusOr<std::vector<uint64_t>> DropSpace(std::string_view name);
   absl::StatusOr<manifest::SpaceEntry> FindSpace(std::string_view name) const;
   std::vector<SpaceInfo> ListSpaces() const;
   // Dims of space `id`, or 0 if no such space exists (dropped).
@@ -45,6 +47,21 @@ class Catalog {
 
   Revision revision_floor() const;
 
+  // A copy of the whole catalogue state.
+  manifest::CatalogState State() const;
+
+  // A new, unused segment file number.
+  uint64_t AllocateFileNumber();
+
+  // Durably records a seal or a compaction in one manifest write: segments
+  // added and removed, the new sealed revision (0 = unchanged) and history
+  // horizon (0 = unchanged). Returns the added segments it skipped because
+  // their space was dropped meanwhile: the caller deletes their files.
+  absl::StatusOr<std::vector<uint64_t>> RecordSegments(
+      const std::vector<manifest::SegmentEntry>& added,
+      const std::vector<uint64_t>& removed, Revision sealed_revision,
+      Revision horizon);
+
  private:
   absl::Status CheckName(std::string_view field, std::string_view name) const;
   const manifest::SpaceEntry* FindSpaceLocked(std::string_view name) const
@@ -55,6 +72,7 @@ class Catalog {
   const size_t max_name_bytes_;
   mutable absl::Mutex mu_;
   std::unique_ptr<manifest::Manifest> manifest_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_file_number_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace infinitedb

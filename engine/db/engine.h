@@ -31,12 +31,51 @@ struct ReadOptions {
 // Counters for monitoring; each figure is read at one moment, not all at
 // the same one.
 struct EngineStats {
-  Revision revision = 0;           // newest visible revision
-  uint64_t memtable_bytes = 0;     // memory held by in-memory tables
+  Revision revision = 0;          // newest visible revision
+  Revision sealed_revision = 0;   // every revision <= this is in segments
+  Revision history_horizon = 0;   // reads below this are OutOfRange
+  uint64_t memtable_bytes = 0;    // active + frozen memtables
+  uint64_t frozen_memtables = 0;  // waiting to be sealed
+  uint64_t cache_bytes = 0;       // block cache contents
+  uint64_t cache_blocks = 0;
+  uint64_t cache_capacity_bytes = 0;
+  uint64_t segments = 0;  // sealed segment files
+  uint64_t segment_bytes = 0;
+  uint64_t segment_records = 0;
+  uint64_t blocks = 0;             // data blocks in all segments
+  uint64_t index_entries = 0;      // block entries + R-tree nodes
+  uint64_t wal_segments = 0;       // WAL files on disk
   uint64_t wal_group_writes = 0;   // WAL writes since open (one fdatasync each
                                    // in sync mode)
   uint64_t wal_commits = 0;        // commits acknowledged since open
   uint64_t wal_bytes_written = 0;  // WAL bytes written since open
+  uint64_t seals = 0;              // memtables sealed since open
+  uint64_t compactions = 0;        // compactions since open
+};
+
+// A query: one space, one branch, one revision, one shape.
+struct QueryRequest {
+  std::string branch = kMainBranch;
+  // 0 = the newest revision. A cursor pins the revision of its first page.
+  Revision as_of = 0;
+  std::string space;
+  // The shape: a box, or a scope (the first scope.size() axes pinned to
+  // these values, the others open: "all records of element 42"), or neither
+  // (the whole space). Setting both is InvalidArgument.
+  std::optional<Box> box;
+  std::optional<Point> scope;
+  // Most records to return; 0 = no limit. When the limit cuts the result
+  // short, QueryResult::next_cursor resumes it.
+  uint64_t limit = 0;
+  // Resume after the last record of a previous page (opaque bytes from
+  // QueryResult::next_cursor); empty = from the start.
+  std::string cursor;
+};
+
+struct QueryResult {
+  Revision revision = 0;    // the revision the query read
+  uint64_t count = 0;       // records visited (or counted)
+  std::string next_cursor;  // empty when the result is complete
 };
 
 class Engine {
@@ -88,12 +127,27 @@ class Engine {
   virtual absl::StatusOr<std::vector<Record>> History(
       const ReadOptions& options, std::string_view space,
       const Point& point) = 0;
-  // Every live record of the space, in Hilbert order.
-  virtual absl::Status Scan(const ReadOptions& options, std::string_view space,
-                            RecordVisitor visit) = 0;
-  // Every live record inside the inclusive box, in Hilbert order.
-  virtual absl::Status Query(const ReadOptions& options, std::string_view space,
-                             const Box& box, RecordVisitor visit) = 0;
+  // Visits the live records of the request's shape, in Hilbert order, up
+  // to the limit. The visitor may stop early by returning false (then
+  // next_cursor resumes after the last record it accepted).
+  virtual absl::StatusOr<QueryResult> Query(const QueryRequest& request,
+                                            RecordVisitor visit) = 0;
+  // Counts them without materializing them (the limit applies).
+  virtual absl::StatusOr<QueryResult> Count(const QueryRequest& request) = 0;
+
+  // Conveniences over Query: every live record of the space, and every live
+  // record inside the inclusive box.
+  absl::Status Scan(const ReadOptions& options, std::string_view space,
+                    RecordVisitor visit);
+  absl::Status Query(const ReadOptions& options, std::string_view space,
+                     const Box& box, RecordVisitor visit);
+
+  // Seals every memtable into segment files and returns once they are
+  // durable (the WAL they cover is then released).
+  virtual absl::Status Flush() = 0;
+  // Merges all segments of `space` (every space if empty) into one,
+  // applying history retention; returns when done.
+  virtual absl::Status Compact(std::string_view space) = 0;
 
   // The newest visible revision.
   virtual Revision CurrentRevision() = 0;

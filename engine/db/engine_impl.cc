@@ -1,6 +1,7 @@
 #include "engine/db/engine_impl.h"
 
 #include "absl/strings/str_format.h"
+#include "engine/segment/segment_format.h"
 #include "spdlog/spdlog.h"
 
 namespace infinitedb {
@@ -16,13 +17,34 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
 EngineImpl::EngineImpl(const EngineOptions& options, io::File lock,
                        std::unique_ptr<Catalog> catalog)
     : options_(options),
+      segment_dir_(options.data_dir + "/segments"),
       lock_(std::move(lock)),
       catalog_(std::move(catalog)),
-      memtable_(std::make_shared<mvcc::MemTable>()) {}
+      block_cache_(options.block_cache_bytes),
+      wal_segments_(options.data_dir + "/wal"),
+      active_(std::make_shared<mvcc::MemTable>()) {
+  auto state = std::make_shared<ReadState>();
+  state->active = active_;
+  absl::MutexLock state_lock(&state_mu_);
+  state_ = std::move(state);
+}
 
 EngineImpl::~EngineImpl() {
-  // Drains queued commits and syncs the log before the memtable goes away.
+  if (background_.joinable()) {
+    {
+      absl::MutexLock lock(&background_mu_);
+      background_stopping_ = true;
+    }
+    background_.join();
+  }
+  // Drains queued commits and syncs the log before the memtables go away;
+  // unsealed memtables are rebuilt from the WAL on the next open.
   committer_.reset();
+}
+
+std::shared_ptr<const ReadState> EngineImpl::PinState() const {
+  absl::MutexLock lock(&state_mu_);
+  return state_;
 }
 
 absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
@@ -41,8 +63,12 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
       std::make_unique<Catalog>(std::move(*manifest), options.max_name_bytes);
   std::unique_ptr<EngineImpl> engine(
       new EngineImpl(options, std::move(*lock), std::move(catalog)));
-  status = engine->Recover();
+  status = engine->OpenSegments();
+  if (status.ok()) status = engine->Recover();
+  if (status.ok()) status = engine->ReleaseWal();
   if (!status.ok()) return status;
+  engine->background_ =
+      std::thread([e = engine.get()] { e->BackgroundLoop(); });
   return engine;
 }
 
@@ -68,9 +94,9 @@ absl::Status EngineImpl::Recover() {
                 "dimensions",
                 commit.stamp.revision, op.point.size(), dims));
           }
-          memtable_->Add(commit.branch_id, op.space_id, op.point,
-                         hilbert::EncodeToString(op.point), commit.stamp,
-                         op.kind == wal::kDeleteOp, op.value);
+          active_->Add(commit.branch_id, op.space_id, op.point,
+                       hilbert::EncodeToString(op.point), commit.stamp,
+                       op.kind == wal::kDeleteOp, op.value);
         }
         return absl::OkStatus();
       });
@@ -97,6 +123,12 @@ absl::Status EngineImpl::Recover() {
   };
   callbacks.publish = [this](Revision revision) {
     visible_revision_.store(revision, std::memory_order_release);
+    if (active_->MemoryUsageBytes() >= options_.memtable_bytes_max) {
+      FreezeActive();
+    }
+  };
+  callbacks.written = [this](uint64_t segment, Revision revision) {
+    wal_segments_.Record(segment, revision);
   };
   committer_ = std::make_unique<wal::GroupCommitter>(
       options_.durability, options_.async_sync_interval_ms,
@@ -105,10 +137,46 @@ absl::Status EngineImpl::Recover() {
   return absl::OkStatus();
 }
 
+absl::Status EngineImpl::OpenSegments() {
+  absl::Status status = io::CreateDirectories(segment_dir_);
+  if (!status.ok()) return status;
+  manifest::CatalogState catalog = catalog_->State();
+  // Files of a seal or compaction that crashed before the manifest named
+  // them are garbage.
+  absl::StatusOr<std::vector<std::string>> names =
+      io::ListDirectory(segment_dir_);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    uint64_t number = 0;
+    if (segment::ParseSegmentFileName(name, &number) &&
+        catalog.segments.contains(number)) {
+      continue;
+    }
+    spdlog::info("removing {}/{}: not in the manifest", segment_dir_, name);
+    status = io::RemoveFile(segment_dir_ + "/" + name);
+    if (!status.ok()) return status;
+  }
+  auto state = std::make_shared<ReadState>(*PinState());
+  for (const auto& [number, entry] : catalog.segments) {
+    absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
+        segment::SegmentReader::Open(SegmentPath(number), number,
+                                     entry.size_bytes, &block_cache_);
+    if (!reader.ok()) return reader.status();
+    state->segments[entry.space_id].push_back(std::move(*reader));
+  }
+  absl::MutexLock lock(&state_mu_);
+  state_ = std::move(state);
+  return absl::OkStatus();
+}
+
+std::string EngineImpl::SegmentPath(uint64_t file_number) const {
+  return segment_dir_ + "/" + segment::SegmentFileName(file_number);
+}
+
 void EngineImpl::Apply(const PreparedCommit& commit) {
   for (const PreparedCommit::Op& op : commit.ops) {
-    memtable_->Add(commit.branch_id, op.space_id, *op.point, op.hilbert_key,
-                   commit.stamp, op.deleted, op.value);
+    active_->Add(commit.branch_id, op.space_id, *op.point, op.hilbert_key,
+                 commit.stamp, op.deleted, op.value);
   }
 }
 
@@ -162,7 +230,19 @@ std::vector<SpaceInfo> EngineImpl::ListSpaces() {
 }
 
 absl::Status EngineImpl::DropSpace(std::string_view name) {
-  return catalog_->DropSpace(name);
+  absl::MutexLock maintenance(&maintenance_mu_);
+  absl::StatusOr<manifest::SpaceEntry> space = catalog_->FindSpace(name);
+  if (!space.ok()) return space.status();
+  absl::StatusOr<std::vector<uint64_t>> files = catalog_->DropSpace(name);
+  if (!files.ok()) return files.status();
+  {
+    absl::MutexLock lock(&state_mu_);
+    auto state = std::make_shared<ReadState>(*state_);
+    state->segments.erase(space->id);
+    state_ = std::move(state);
+  }
+  DeleteSegmentFiles(*files);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<BranchInfo> EngineImpl::CreateBranch(std::string_view name,
@@ -173,11 +253,39 @@ absl::StatusOr<BranchInfo> EngineImpl::CreateBranch(std::string_view name,
 EngineStats EngineImpl::Stats() {
   EngineStats stats;
   stats.revision = CurrentRevision();
-  stats.memtable_bytes = memtable_->MemoryUsageBytes();
+  manifest::CatalogState catalog = catalog_->State();
+  stats.sealed_revision = catalog.sealed_revision;
+  stats.history_horizon = catalog.history_horizon;
+  std::shared_ptr<const ReadState> state = PinState();
+  stats.memtable_bytes = state->active->MemoryUsageBytes();
+  for (const FrozenMemTable& frozen : state->frozen) {
+    stats.memtable_bytes += frozen.table->MemoryUsageBytes();
+  }
+  stats.frozen_memtables = state->frozen.size();
+  for (const auto& [space, segments] : state->segments) {
+    for (const auto& segment : segments) {
+      const segment::SegmentIndex& index = segment->index();
+      stats.segments++;
+      stats.blocks += index.blocks.size();
+      stats.index_entries += index.blocks.size();
+      for (const auto& level : index.levels)
+        stats.index_entries += level.size();
+    }
+  }
+  for (const auto& [number, entry] : catalog.segments) {
+    stats.segment_bytes += entry.size_bytes;
+    stats.segment_records += entry.record_count;
+  }
+  stats.cache_bytes = block_cache_.bytes();
+  stats.cache_blocks = block_cache_.blocks();
+  stats.cache_capacity_bytes = block_cache_.capacity_bytes();
+  stats.wal_segments = wal_segments_.segment_count();
   wal::GroupCommitter::Stats wal = committer_->stats();
   stats.wal_group_writes = wal.groups;
   stats.wal_commits = wal.commits;
   stats.wal_bytes_written = wal.bytes;
+  stats.seals = seals_.load();
+  stats.compactions = compactions_.load();
   return stats;
 }
 

@@ -1,20 +1,25 @@
-// The engine facade's implementation: wires the catalogue, the group
-// committer over the WAL, the memtable and the snapshot reader together.
+// The engine facade's implementation. Its methods are split by concern:
+// engine_impl.cc (open, recovery, writes, catalogue), engine_reads.cc
+// (snapshots and queries), engine_maintenance.cc (freezing, sealing,
+// compaction, WAL release).
 #ifndef INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 #define INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 
 #include <atomic>
 #include <memory>
+#include <thread>
 
 #include "engine/db/catalog.h"
 #include "engine/db/engine.h"
 #include "engine/db/hlc_clock.h"
+#include "engine/db/read_state.h"
 #include "engine/db/write_path.h"
 #include "engine/io/file.h"
-#include "engine/mvcc/memtable.h"
-#include "engine/mvcc/snapshot_reader.h"
+#include "engine/segment/block_cache.h"
+#include "engine/segment/retention.h"
 #include "engine/wal/group_commit.h"
 #include "engine/wal/wal_recovery.h"
+#include "engine/wal/wal_segment_set.h"
 
 namespace infinitedb {
 
@@ -48,10 +53,14 @@ class EngineImpl : public Engine {
   absl::StatusOr<std::vector<Record>> History(const ReadOptions& options,
                                               std::string_view space,
                                               const Point& point) override;
-  absl::Status Scan(const ReadOptions& options, std::string_view space,
-                    RecordVisitor visit) override;
-  absl::Status Query(const ReadOptions& options, std::string_view space,
-                     const Box& box, RecordVisitor visit) override;
+  absl::StatusOr<QueryResult> Query(const QueryRequest& request,
+                                    RecordVisitor visit) override;
+  absl::StatusOr<QueryResult> Count(const QueryRequest& request) override;
+  using Engine::Query;
+
+  absl::Status Flush() override;
+  absl::Status Compact(std::string_view space) override;
+
   Revision CurrentRevision() override {
     return visible_revision_.load(std::memory_order_acquire);
   }
@@ -60,27 +69,64 @@ class EngineImpl : public Engine {
  private:
   EngineImpl(const EngineOptions& options, io::File lock,
              std::unique_ptr<Catalog> catalog);
+
+  // engine_impl.cc
   absl::Status Recover();
+  absl::Status OpenSegments();
   absl::StatusOr<CommitStamp> Commit(std::string_view branch,
                                      std::span<const MutationRef> mutations,
                                      std::string_view field_prefix);
   void Apply(const PreparedCommit& commit);
-  // A reader pinned to one snapshot of `space` on the requested branch.
-  absl::StatusOr<mvcc::SnapshotReader> NewReader(const ReadOptions& options,
-                                                 std::string_view space,
-                                                 int* dims);
+  std::shared_ptr<const ReadState> PinState() const;
+
+  // engine_reads.cc
+  struct Snapshot;
+  absl::StatusOr<Snapshot> NewSnapshot(std::string_view branch, Revision as_of,
+                                       std::string_view space);
+
+  // engine_maintenance.cc
+  // Commit thread only: freezes the active memtable into the frozen list.
+  void FreezeActive();
+  void BackgroundLoop();
+  absl::Status SealOldestFrozen()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(maintenance_mu_);
+  // Merges `inputs` (segments of one space); `all_segments` when they are
+  // every segment of the space (then old tombstones may be dropped).
+  absl::Status CompactSegments(
+      uint32_t space_id,
+      const std::vector<std::shared_ptr<segment::SegmentReader>>& inputs,
+      bool all_segments) ABSL_EXCLUSIVE_LOCKS_REQUIRED(maintenance_mu_);
+  absl::Status CompactTiers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(maintenance_mu_);
+  absl::Status ReleaseWal();
+  segment::RetentionPolicy RetentionFor(bool all_segments) const;
+  void DeleteSegmentFiles(const std::vector<uint64_t>& file_numbers);
+  std::string SegmentPath(uint64_t file_number) const;
 
   // Constant after construction.
   const EngineOptions options_;
+  const std::string segment_dir_;
   io::File lock_;
   std::unique_ptr<Catalog> catalog_;
   HlcClock hlc_;
-  // The memtable; replaced (never mutated in place) when sealing arrives.
-  std::shared_ptr<mvcc::MemTable> memtable_;
+  segment::BlockCache block_cache_;
+  wal::WalSegmentSet wal_segments_;
+
+  mutable absl::Mutex state_mu_;
+  std::shared_ptr<const ReadState> state_ ABSL_GUARDED_BY(state_mu_);
 
   // Owned by the commit thread after Open.
   Revision last_revision_ = 0;
+  std::shared_ptr<mvcc::MemTable> active_;
   std::atomic<Revision> visible_revision_{0};
+
+  // Serialises sealing, compaction and dropping of segment files.
+  absl::Mutex maintenance_mu_;
+  absl::Mutex background_mu_;
+  bool background_wakeup_ ABSL_GUARDED_BY(background_mu_) = false;
+  bool background_stopping_ ABSL_GUARDED_BY(background_mu_) = false;
+  std::thread background_;
+  std::atomic<uint64_t> seals_{0};
+  std::atomic<uint64_t> compactions_{0};
 
   std::unique_ptr<wal::GroupCommitter> committer_;
 };

@@ -4,7 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+
+#include "engine/db/types.h"
 
 namespace infinitedb {
 
@@ -39,6 +42,22 @@ struct EngineOptions {
   uint32_t node_id = 1;
   // Longest space and branch name, in bytes.
   size_t max_name_bytes = 128;
+
+  // Past this much memory the memtable is frozen and sealed into segment
+  // files in the background; writes continue into a new one.
+  size_t memtable_bytes_max = 64u << 20;  // 64 MiB
+  // Memory for recently read segment blocks (LRU).
+  size_t block_cache_bytes = 256u << 20;  // 256 MiB
+  // History retention: compaction keeps every version newer than the
+  // current revision minus this, plus the newest version older than that
+  // (per address, and per branch fork point). 0 keeps all history.
+  uint64_t history_retention_revisions = 0;
+  // A space is compacted in the background once it has this many segments
+  // of about the same size (size-tiered).
+  size_t compaction_trigger_segments = 4;
+  // Lowest revision that someone besides sealing still needs from the WAL
+  // (replication); WAL segments holding it or newer are kept. Null: none.
+  std::function<Revision()> wal_hold_revision;
 };
 
 }  // namespace infinitedb

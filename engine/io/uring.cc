@@ -21,6 +21,7 @@ absl::StatusOr<std::unique_ptr<Uring>> Uring::Create(unsigned queue_depth) {
   int rc = io_uring_queue_init(queue_depth, &uring->ring_, 0);
   if (rc < 0) return ErrnoStatus(-rc, "io_uring_queue_init", "");
   uring->initialized_ = true;
+  uring->queue_depth_ = queue_depth;
   return uring;
 }
 
@@ -106,6 +107,70 @@ absl::Status Uring::DataSync(int fd, const std::string& path) {
   io_uring_sqe_set_data64(sqe, kSyncTag);
   uint64_t unused = 0;
   return SubmitAndReap(1, &unused, path);
+}
+
+absl::Status Uring::ReadBatch(int fd, std::span<const ReadRequest> requests,
+                              const std::string& path) {
+  size_t next = 0;
+  size_t in_flight = 0;
+  absl::Status status;
+  while (next < requests.size() || in_flight > 0) {
+    while (next < requests.size() && in_flight < queue_depth_) {
+      struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+      if (sqe == nullptr) break;
+      const ReadRequest& request = requests[next];
+      io_uring_prep_read(sqe, fd, request.out,
+                         static_cast<unsigned>(request.size), request.offset);
+      io_uring_sqe_set_data64(sqe, next);
+      ++next;
+      ++in_flight;
+    }
+    int rc;
+    do {
+      rc = io_uring_submit_and_wait(&ring_, 1);
+    } while (rc == -EINTR);
+    if (rc < 0) return ErrnoStatus(-rc, "io_uring_submit", path);
+    struct io_uring_cqe* cqe;
+    unsigned head;
+    unsigned reaped = 0;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      const ReadRequest& request = requests[io_uring_cqe_get_data64(cqe)];
+      int res = cqe->res;
+      ++reaped;
+      if (res < 0) {
+        if (status.ok()) status = ErrnoStatus(-res, "read", path);
+        continue;
+      }
+      // A short read (rare on local files): finish it synchronously.
+      size_t done = static_cast<size_t>(res);
+      while (done < request.size && status.ok()) {
+        ssize_t n = ::pread(fd, request.out + done, request.size - done,
+                            request.offset + done);
+        if (n <= 0) {
+          status = absl::DataLossError(
+              absl::StrFormat("%s: read of %d bytes at offset %d ends early",
+                              path, request.size, request.offset));
+        } else {
+          done += static_cast<size_t>(n);
+        }
+      }
+    }
+    io_uring_cq_advance(&ring_, reaped);
+    in_flight -= reaped;
+  }
+  return status;
+}
+
+absl::StatusOr<Uring*> Uring::ForThisThread() {
+  // Each reading thread gets its own ring: submission is not thread-safe.
+  static constexpr unsigned kReadQueueDepth = 64;
+  thread_local std::unique_ptr<Uring> ring;
+  if (ring == nullptr) {
+    absl::StatusOr<std::unique_ptr<Uring>> created = Create(kReadQueueDepth);
+    if (!created.ok()) return created.status();
+    ring = std::move(*created);
+  }
+  return ring.get();
 }
 
 }  // namespace infinitedb::io

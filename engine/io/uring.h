@@ -35,6 +35,19 @@ class Uring {
   // fdatasync through the ring.
   absl::Status DataSync(int fd, const std::string& path);
 
+  struct ReadRequest {
+    uint64_t offset = 0;
+    size_t size = 0;
+    char* out = nullptr;  // room for `size` bytes
+  };
+  // Reads every request from `fd`, keeping up to the queue depth in flight
+  // at once. A read that ends early (end of file) is DataLoss naming `path`.
+  absl::Status ReadBatch(int fd, std::span<const ReadRequest> requests,
+                         const std::string& path);
+
+  // This thread's ring for batched reads, created on first use.
+  static absl::StatusOr<Uring*> ForThisThread();
+
  private:
   Uring() = default;
   // Submits what is queued and reaps `count` completions; returns the first
@@ -43,6 +56,7 @@ class Uring {
   absl::Status SubmitAndReap(int count, uint64_t* written,
                              const std::string& path);
 
+  unsigned queue_depth_ = 0;
   struct io_uring ring_;
   bool initialized_ = false;
 };

@@ -50,6 +50,11 @@ absl::StatusOr<io::File> Manifest::Rewrite(const std::string& data_dir,
     append(BranchCreatedEdit(branch));
   }
   for (const auto& [id, space] : state.spaces) append(SpaceCreatedEdit(space));
+  for (const auto& [number, segment] : state.segments) {
+    append(SegmentAddedEdit(segment));
+  }
+  append(SealedEdit(state.sealed_revision, state.next_file_number));
+  append(HistoryHorizonEdit(state.history_horizon));
 
   std::string temp_path = data_dir + "/" + kManifestTempFileName;
   std::string path = data_dir + "/" + kManifestFileName;

@@ -37,6 +37,51 @@ Edit CountersEdit(const CatalogState& state) {
   return edit;
 }
 
+Edit SegmentAddedEdit(const SegmentEntry& segment) {
+  Edit edit{kSegmentAdded, {}};
+  PutFixed64(&edit.payload, segment.file_number);
+  PutFixed32(&edit.payload, segment.space_id);
+  PutFixed64(&edit.payload, segment.size_bytes);
+  PutFixed64(&edit.payload, segment.record_count);
+  PutFixed32(&edit.payload, segment.block_count);
+  PutFixed64(&edit.payload, segment.min_revision);
+  PutFixed64(&edit.payload, segment.max_revision);
+  return edit;
+}
+
+Edit SegmentRemovedEdit(uint64_t file_number) {
+  Edit edit{kSegmentRemoved, {}};
+  PutFixed64(&edit.payload, file_number);
+  return edit;
+}
+
+Edit SealedEdit(Revision sealed_revision, uint64_t next_file_number) {
+  Edit edit{kSealed, {}};
+  PutFixed64(&edit.payload, sealed_revision);
+  PutFixed64(&edit.payload, next_file_number);
+  return edit;
+}
+
+Edit HistoryHorizonEdit(Revision horizon) {
+  Edit edit{kHistoryHorizon, {}};
+  PutFixed64(&edit.payload, horizon);
+  return edit;
+}
+
+namespace {
+
+bool ReadSegmentEntry(ByteReader* reader, SegmentEntry* segment) {
+  return reader->ReadFixed64(&segment->file_number) &&
+         reader->ReadFixed32(&segment->space_id) &&
+         reader->ReadFixed64(&segment->size_bytes) &&
+         reader->ReadFixed64(&segment->record_count) &&
+         reader->ReadFixed32(&segment->block_count) &&
+         reader->ReadFixed64(&segment->min_revision) &&
+         reader->ReadFixed64(&segment->max_revision);
+}
+
+}  // namespace
+
 absl::Status ApplyEdit(uint8_t type, std::string_view payload,
                        CatalogState* state) {
   ByteReader reader(payload);
@@ -76,6 +121,25 @@ absl::Status ApplyEdit(uint8_t type, std::string_view payload,
       ok = reader.ReadFixed32(&state->next_space_id) &&
            reader.ReadFixed32(&state->next_branch_id) &&
            reader.ReadFixed64(&state->revision_floor);
+      break;
+    case kSegmentAdded: {
+      SegmentEntry segment;
+      ok = ReadSegmentEntry(&reader, &segment);
+      if (ok) state->segments[segment.file_number] = segment;
+      break;
+    }
+    case kSegmentRemoved: {
+      uint64_t file_number = 0;
+      ok = reader.ReadFixed64(&file_number);
+      if (ok) state->segments.erase(file_number);
+      break;
+    }
+    case kSealed:
+      ok = reader.ReadFixed64(&state->sealed_revision) &&
+           reader.ReadFixed64(&state->next_file_number);
+      break;
+    case kHistoryHorizon:
+      ok = reader.ReadFixed64(&state->history_horizon);
       break;
     default:
       return absl::DataLossError(

@@ -12,6 +12,15 @@
 //                          name
 //   type 4 kCounters       next_space_id u32 | next_branch_id u32 |
 //                          revision_floor u64
+//   type 5 kSegmentAdded   file_number u64 | space_id u32 | size_bytes u64 |
+//                          record_count u64 | block_count u32 |
+//                          min_revision u64 | max_revision u64
+//   type 6 kSegmentRemoved file_number u64
+//   type 7 kSealed         sealed_revision u64 | next_file_number u64
+//                          every revision <= sealed_revision is in segments;
+//                          the WAL is replayed above it
+//   type 8 kHistoryHorizon horizon u64: compaction may have dropped versions
+//                          older than this; reads below it are OutOfRange
 //
 // kCounters keeps ids of dropped spaces from being reused (their versions may
 // still be in the WAL) and a floor under the revision counter: every revision
@@ -37,6 +46,10 @@ enum EditType : uint8_t {
   kSpaceDropped = 2,
   kBranchCreated = 3,
   kCounters = 4,
+  kSegmentAdded = 5,
+  kSegmentRemoved = 6,
+  kSealed = 7,
+  kHistoryHorizon = 8,
 };
 
 inline constexpr char kManifestFileName[] = "MANIFEST";
@@ -57,8 +70,22 @@ struct BranchEntry {
   std::string name;
 };
 
+struct SegmentEntry {
+  uint64_t file_number = 0;
+  uint32_t space_id = 0;
+  uint64_t size_bytes = 0;
+  uint64_t record_count = 0;
+  uint32_t block_count = 0;
+  Revision min_revision = 0;
+  Revision max_revision = 0;
+};
+
 // The catalogue that the manifest describes.
 struct CatalogState {
+  std::map<uint64_t, SegmentEntry> segments;  // by file number
+  Revision sealed_revision = 0;
+  uint64_t next_file_number = 1;
+  Revision history_horizon = 0;
   std::map<uint32_t, SpaceEntry> spaces;
   std::map<uint32_t, BranchEntry> branches;
   uint32_t next_space_id = 1;
@@ -76,6 +103,10 @@ Edit SpaceCreatedEdit(const SpaceEntry& space);
 Edit SpaceDroppedEdit(uint32_t space_id);
 Edit BranchCreatedEdit(const BranchEntry& branch);
 Edit CountersEdit(const CatalogState& state);
+Edit SegmentAddedEdit(const SegmentEntry& segment);
+Edit SegmentRemovedEdit(uint64_t file_number);
+Edit SealedEdit(Revision sealed_revision, uint64_t next_file_number);
+Edit HistoryHorizonEdit(Revision horizon);
 
 // Applies one decoded edit to `state`; DataLoss if the payload is malformed.
 absl::Status ApplyEdit(uint8_t type, std::string_view payload,

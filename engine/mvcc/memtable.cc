@@ -33,6 +33,7 @@ void MemTable::Add(uint32_t branch_id, uint32_t space_id, const Point& point,
   EncodeVersionRecord(std::string_view(key, key_bytes), stamp, deleted, point,
                       value, entry);
   list_.Insert(entry);
+  entry_count_.fetch_add(1, std::memory_order_relaxed);
 }
 
 class MemTable::Iterator : public VersionIterator {

@@ -6,6 +6,7 @@
 #ifndef INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
 #define INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ class MemTable {
            std::string_view value);
 
   size_t MemoryUsageBytes() const { return arena_.MemoryUsageBytes(); }
+  // Number of versions added; readable from any thread.
+  size_t entry_count() const {
+    return entry_count_.load(std::memory_order_relaxed);
+  }
 
   // An iterator over every version; valid while the memtable lives.
   std::unique_ptr<VersionIterator> NewIterator() const;
@@ -42,6 +47,7 @@ class MemTable {
 
   Arena arena_;
   SkipList<EntryCompare> list_;
+  std::atomic<size_t> entry_count_{0};
 };
 
 }  // namespace infinitedb::mvcc

@@ -97,11 +97,13 @@ SnapshotReader::SnapshotReader(SourceFactory sources,
 absl::StatusOr<std::optional<Record>> SnapshotReader::Get(
     const Point& point) const {
   std::string hilbert_key = hilbert::EncodeToString(point);
+  Box point_box{point, point};
   std::optional<Record> best;
   for (const BranchLevel& level : chain_) {
     std::string target =
         EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
-    std::unique_ptr<VersionIterator> iterator = sources_();
+    std::unique_ptr<VersionIterator> iterator =
+        sources_(level.branch_id, &point_box);
     iterator->Seek(target);
     if (!iterator->status().ok()) return iterator->status();
     if (!iterator->Valid() ||
@@ -120,11 +122,13 @@ absl::StatusOr<std::optional<Record>> SnapshotReader::Get(
 absl::StatusOr<std::vector<Record>> SnapshotReader::History(
     const Point& point) const {
   std::string hilbert_key = hilbert::EncodeToString(point);
+  Box point_box{point, point};
   std::vector<Record> versions;
   for (const BranchLevel& level : chain_) {
     std::string target =
         EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
-    std::unique_ptr<VersionIterator> iterator = sources_();
+    std::unique_ptr<VersionIterator> iterator =
+        sources_(level.branch_id, &point_box);
     for (iterator->Seek(target);
          iterator->Valid() &&
          KeyAddress(iterator->version().key) == KeyAddress(target);
@@ -157,8 +161,8 @@ absl::Status SnapshotReader::Scan(
     absl::FunctionRef<bool(const VersionView&)> visit) const {
   std::vector<std::unique_ptr<LevelCursor>> cursors;
   for (const BranchLevel& level : chain_) {
-    cursors.push_back(
-        std::make_unique<LevelCursor>(sources_(), level, space_id_, ranges));
+    cursors.push_back(std::make_unique<LevelCursor>(
+        sources_(level.branch_id, box), level, space_id_, ranges));
   }
   while (true) {
     // The smallest Hilbert key among the levels; the newest version of it

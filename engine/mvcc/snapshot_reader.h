@@ -27,8 +27,11 @@ struct BranchLevel {
 
 class SnapshotReader {
  public:
-  // Makes a fresh iterator over all the snapshot's pinned sources.
-  using SourceFactory = std::function<std::unique_ptr<VersionIterator>()>;
+  // Makes a fresh iterator over the snapshot's pinned sources for the
+  // versions of one branch (of the reader's space); sources may skip
+  // versions whose point lies outside `box` (nullptr = no such hint).
+  using SourceFactory = std::function<std::unique_ptr<VersionIterator>(
+      uint32_t branch_id, const Box* box)>;
 
   SnapshotReader(SourceFactory sources, std::vector<BranchLevel> chain,
                  uint32_t space_id, int dims);

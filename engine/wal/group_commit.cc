@@ -51,10 +51,27 @@ GroupCommitter::Stats GroupCommitter::stats() const {
   return stats_;
 }
 
-std::vector<PendingCommit*> GroupCommitter::TakeGroup() {
+void GroupCommitter::RunBetweenGroups(std::function<void()> task) {
+  Task pending{std::move(task), {}};
+  bool stopping;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping = stopping_;
+    if (!stopping) tasks_.push_back(&pending);
+  }
+  if (stopping) {
+    // The commit thread is finishing; no commit can run concurrently.
+    pending.run();
+    return;
+  }
+  pending.done.WaitForNotification();
+}
+
+std::vector<PendingCommit*> GroupCommitter::TakeGroup(
+    std::vector<Task*>* tasks) {
   absl::MutexLock lock(&mu_);
   auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return !queue_.empty() || stopping_;
+    return !queue_.empty() || !tasks_.empty() || stopping_;
   };
   if (oldest_unsynced_ == absl::InfiniteFuture()) {
     mu_.Await(absl::Condition(&ready));
@@ -69,13 +86,20 @@ std::vector<PendingCommit*> GroupCommitter::TakeGroup() {
     group.push_back(queue_.front());
     queue_.pop_front();
   }
+  tasks->assign(tasks_.begin(), tasks_.end());
+  tasks_.clear();
   return group;
 }
 
 void GroupCommitter::Run() {
   while (true) {
-    std::vector<PendingCommit*> group = TakeGroup();
-    if (group.empty()) {
+    std::vector<Task*> tasks;
+    std::vector<PendingCommit*> group = TakeGroup(&tasks);
+    for (Task* task : tasks) {
+      task->run();
+      task->done.Notify();
+    }
+    if (group.empty() && tasks.empty()) {
       bool stopping;
       {
         absl::MutexLock lock(&mu_);
@@ -119,9 +143,11 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
   bool sync = durability_ == Durability::kSync;
   iovec buffer{group_buffer_.data(), group_buffer_.size()};
   absl::Status status;
+  uint64_t writer_segment = 0;
   {
     absl::MutexLock lock(&sync_mu_);
     status = writer_->Append({&buffer, 1}, sync);
+    writer_segment = writer_->segment_number();
   }
   if (!status.ok()) {
     spdlog::error("WAL write failed; the engine refuses writes from now on: {}",
@@ -141,6 +167,7 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
   if (!sync && oldest_unsynced_ == absl::InfiniteFuture()) {
     oldest_unsynced_ = absl::Now();
   }
+  callbacks_.written(writer_segment, group.back()->stamp.revision);
   for (PendingCommit* commit : group) callbacks_.apply(*commit);
   callbacks_.publish(group.back()->stamp.revision);
   for (PendingCommit* commit : group) commit->done.Notify();

@@ -55,6 +55,9 @@ class GroupCommitter {
     std::function<void(PendingCommit&)> apply;
     // Called after a group is applied with its highest revision.
     std::function<void(Revision)> publish;
+    // Called after a group is written, with the WAL segment it went to and
+    // its highest revision.
+    std::function<void(uint64_t segment, Revision)> written;
   };
 
   GroupCommitter(Durability durability, uint32_t async_sync_interval_ms,
@@ -70,6 +73,10 @@ class GroupCommitter {
   // Makes every acknowledged commit durable (used on close and in kAsync).
   absl::Status SyncNow();
 
+  // Runs `task` on the commit thread between two groups (so no commit is
+  // half applied while it runs) and returns when it has run.
+  void RunBetweenGroups(std::function<void()> task);
+
   struct Stats {
     uint64_t groups = 0;   // WAL writes (each with its fdatasync in kSync)
     uint64_t commits = 0;  // commits acknowledged
@@ -78,9 +85,15 @@ class GroupCommitter {
   Stats stats() const;
 
  private:
+  struct Task {
+    std::function<void()> run;
+    absl::Notification done;
+  };
+
   void Run();
-  // Takes the next group off the queue; empty when stopping.
-  std::vector<PendingCommit*> TakeGroup();
+  // Takes the next group off the queue (and the pending tasks); both empty
+  // when stopping.
+  std::vector<PendingCommit*> TakeGroup(std::vector<Task*>* tasks);
   void WriteGroup(const std::vector<PendingCommit*>& group);
   void FailGroup(const std::vector<PendingCommit*>& group,
                  const absl::Status& status);
@@ -99,6 +112,7 @@ class GroupCommitter {
 
   absl::Mutex mu_;
   std::deque<PendingCommit*> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Task*> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status sticky_error_ ABSL_GUARDED_BY(mu_);
 

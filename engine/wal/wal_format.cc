@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/common/coding.h"
+#include "engine/common/file_names.h"
 #include "engine/common/framing.h"
 
 namespace infinitedb::wal {
@@ -83,19 +84,11 @@ absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload) {
 }
 
 std::string SegmentFileName(uint64_t number) {
-  return absl::StrFormat("%06d.log", number);
+  return NumberedFileName(number, ".log");
 }
 
 bool ParseSegmentFileName(std::string_view name, uint64_t* number) {
-  if (name.size() < 10 || name.substr(name.size() - 4) != ".log") return false;
-  std::string_view digits = name.substr(0, name.size() - 4);
-  for (char c : digits) {
-    if (c < '0' || c > '9') return false;
-  }
-  if (digits.size() > 19) return false;
-  *number = 0;
-  for (char c : digits) *number = *number * 10 + static_cast<uint64_t>(c - '0');
-  return *number > 0;
+  return ParseNumberedFileName(name, ".log", number);
 }
 
 }  // namespace infinitedb::wal

@@ -94,6 +94,7 @@ absl::StatusOr<RecoveryResult> RecoverLog(
     if (!end.ok()) return end.status();
     result.last_segment = numbers[i];
     result.end_offset = *end;
+    result.segment_max_revision[numbers[i]] = result.max_revision;
   }
   result.segments = numbers.size();
   return result;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,8 @@ struct RecoveryResult {
   uint64_t segments = 0;
   // Bytes cut off the tail of the newest segment (a torn last write).
   uint64_t truncated_bytes = 0;
+  // Highest revision in each segment (0 for an empty one).
+  std::map<uint64_t, Revision> segment_max_revision;
 };
 
 // Replays `wal_dir` (created if missing), calling `apply` for every commit in

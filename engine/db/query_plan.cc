@@ -1,0 +1,132 @@
+#include "engine/db/query_plan.h"
+
+#include "absl/strings/str_format.h"
+#include "engine/common/coding.h"
+
+namespace infinitedb {
+namespace {
+
+// Most Hilbert key ranges one box query is cut into: more ranges skip more
+// non-matching records, but each costs a seek.
+constexpr size_t kQueryKeyRangesMax = 64;
+constexpr uint8_t kCursorVersion = 1;
+
+absl::Status CheckCoordinates(std::string_view field, const Point& point,
+                              int dims) {
+  if (static_cast<int>(point.size()) == dims) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s: the space has %d dimensions, got %d coordinates",
+                      field, dims, point.size()));
+}
+
+absl::StatusOr<std::optional<Box>> ShapeBox(const QueryRequest& request,
+                                            int dims) {
+  if (request.box && request.scope) {
+    return absl::InvalidArgumentError(
+        "box: a query takes a box or a scope, not both");
+  }
+  if (request.box) {
+    const Box& box = *request.box;
+    if (absl::Status s = CheckCoordinates("box.min", box.min, dims); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = CheckCoordinates("box.max", box.max, dims); !s.ok()) {
+      return s;
+    }
+    for (int axis = 0; axis < dims; ++axis) {
+      if (box.min[axis] > box.max[axis]) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("box: min[%d] = %d is greater than max[%d] = %d",
+                            axis, box.min[axis], axis, box.max[axis]));
+      }
+    }
+    return box;
+  }
+  if (request.scope) {
+    const Point& scope = *request.scope;
+    if (scope.empty() || static_cast<int>(scope.size()) > dims) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "scope: must pin 1 to %d axes, got %d", dims, scope.size()));
+    }
+    Box box{Point(dims, 0), Point(dims, UINT32_MAX)};
+    for (size_t axis = 0; axis < scope.size(); ++axis) {
+      box.min[axis] = box.max[axis] = scope[axis];
+    }
+    return box;
+  }
+  return std::nullopt;
+}
+
+// Drops every key <= `last` from the sorted ranges.
+void ResumeAfter(std::string_view last,
+                 std::vector<hilbert::KeyRange>* ranges) {
+  std::string next(last);
+  int i = static_cast<int>(next.size()) - 1;
+  for (; i >= 0; --i) {
+    if (static_cast<uint8_t>(next[i]) != 0xFF) {
+      next[i] = static_cast<char>(static_cast<uint8_t>(next[i]) + 1);
+      break;
+    }
+    next[i] = 0;
+  }
+  if (i < 0) {  // `last` was the very last key
+    ranges->clear();
+    return;
+  }
+  std::vector<hilbert::KeyRange> kept;
+  for (hilbert::KeyRange& range : *ranges) {
+    if (range.last < next) continue;
+    if (range.first < next) range.first = next;
+    kept.push_back(std::move(range));
+  }
+  *ranges = std::move(kept);
+}
+
+}  // namespace
+
+absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request, int dims,
+                                    std::string_view resume_after) {
+  absl::StatusOr<std::optional<Box>> box = ShapeBox(request, dims);
+  if (!box.ok()) return box.status();
+  QueryPlan plan;
+  plan.box = std::move(*box);
+  if (plan.box) {
+    plan.ranges = hilbert::CoveringRanges(plan.box->min, plan.box->max,
+                                          kQueryKeyRangesMax);
+  } else {
+    plan.ranges = {{std::string(hilbert::KeyBytes(dims), '\0'),
+                    std::string(hilbert::KeyBytes(dims), '\xff')}};
+  }
+  if (!resume_after.empty()) ResumeAfter(resume_after, &plan.ranges);
+  return plan;
+}
+
+std::string EncodeCursor(Revision revision, int dims,
+                         std::string_view last_key) {
+  std::string cursor;
+  cursor.push_back(static_cast<char>(kCursorVersion));
+  PutFixed64(&cursor, revision);
+  cursor.push_back(static_cast<char>(dims));
+  cursor.append(last_key);
+  return cursor;
+}
+
+absl::StatusOr<DecodedCursor> DecodeCursor(std::string_view cursor, int dims) {
+  ByteReader reader(cursor);
+  uint8_t version = 0, cursor_dims = 0;
+  DecodedCursor decoded;
+  std::string_view last_key;
+  if (!reader.ReadByte(&version) || version != kCursorVersion ||
+      !reader.ReadFixed64(&decoded.revision) ||
+      !reader.ReadByte(&cursor_dims) || cursor_dims != dims ||
+      decoded.revision == 0 ||
+      !reader.ReadBytes(hilbert::KeyBytes(dims), &last_key) ||
+      !reader.empty()) {
+    return absl::InvalidArgumentError(
+        "cursor: not a cursor of a query on this space");
+  }
+  decoded.last_key = std::string(last_key);
+  return decoded;
+}
+
+}  // namespace infinitedb

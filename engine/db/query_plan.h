@@ -1,0 +1,46 @@
+// Turns a QueryRequest into what the snapshot reader runs: the box filter
+// and the Hilbert key ranges to visit, resuming after a cursor. Also owns the
+// cursor's format.
+//
+// Cursor (opaque to users), all integers little-endian:
+//   version   u8    1
+//   revision  u64   the revision the first page read
+//   dims      u8    dimensions of the space
+//   last_key  4*dims bytes   Hilbert key of the last record returned
+#ifndef INFINITEDB_ENGINE_DB_QUERY_PLAN_H_
+#define INFINITEDB_ENGINE_DB_QUERY_PLAN_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/db/engine.h"
+#include "engine/hilbert/hilbert.h"
+
+namespace infinitedb {
+
+struct QueryPlan {
+  std::optional<Box> box;  // none: the whole space
+  std::vector<hilbert::KeyRange> ranges;
+};
+
+// Validates the shape (box dims and min <= max, scope length) for a space of
+// `dims` dimensions and plans the ranges; `resume_after` (a Hilbert key, or
+// empty) drops everything up to and including it.
+absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request, int dims,
+                                    std::string_view resume_after);
+
+struct DecodedCursor {
+  Revision revision = 0;
+  std::string last_key;
+};
+
+std::string EncodeCursor(Revision revision, int dims,
+                         std::string_view last_key);
+// InvalidArgument naming "cursor" when malformed or for another space shape.
+absl::StatusOr<DecodedCursor> DecodeCursor(std::string_view cursor, int dims);
+
+}  // namespace infinitedb
+
+#endif  // INFINITEDB_ENGINE_DB_QUERY_PLAN_H_

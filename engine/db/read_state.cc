@@ -1,0 +1,35 @@
+#include "engine/db/read_state.h"
+
+#include "engine/mvcc/internal_key.h"
+#include "engine/mvcc/merging_iterator.h"
+
+namespace infinitedb {
+
+mvcc::SnapshotReader::SourceFactory SourcesFor(
+    std::shared_ptr<const ReadState> state, uint32_t space_id) {
+  return [state = std::move(state), space_id](
+             uint32_t branch_id,
+             const Box* box) -> std::unique_ptr<mvcc::VersionIterator> {
+    std::vector<std::unique_ptr<mvcc::VersionIterator>> children;
+    children.push_back(state->active->NewIterator());
+    for (const FrozenMemTable& frozen : state->frozen) {
+      children.push_back(frozen.table->NewIterator());
+    }
+    auto segments = state->segments.find(space_id);
+    if (segments != state->segments.end()) {
+      char prefix[mvcc::kKeyPrefixBytes];
+      mvcc::EncodeKeyPrefix(branch_id, space_id, prefix);
+      for (const auto& segment : segments->second) {
+        std::vector<uint32_t> candidates = segment->CandidateBlocks(
+            std::string_view(prefix, mvcc::kKeyPrefixBytes), box);
+        if (!candidates.empty()) {
+          children.push_back(segment->NewIterator(std::move(candidates)));
+        }
+      }
+    }
+    if (children.size() == 1) return std::move(children[0]);
+    return std::make_unique<mvcc::MergingIterator>(std::move(children));
+  };
+}
+
+}  // namespace infinitedb

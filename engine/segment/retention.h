@@ -1,0 +1,45 @@
+// Which versions a compaction keeps. Versions of one address on one branch
+// arrive newest first. Every version newer than the horizon is kept; below
+// it, the newest version at or below the horizon is kept, and so is the
+// newest version at or below each pinned revision (the fork revisions of the
+// branch's children, which read it capped there). A kept tombstone below the
+// horizon is dropped when nothing older is kept and the branch has no
+// parent (on a child branch it still hides the parent's versions).
+#ifndef INFINITEDB_ENGINE_SEGMENT_RETENTION_H_
+#define INFINITEDB_ENGINE_SEGMENT_RETENTION_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "engine/db/types.h"
+
+namespace infinitedb::segment {
+
+struct RetentionPolicy {
+  // 0 keeps every version.
+  Revision horizon = 0;
+  // Per branch id: revisions at which some child branch reads it.
+  std::map<uint32_t, std::vector<Revision>> pins;
+  // Branches without a parent.
+  std::set<uint32_t> root_branches;
+};
+
+class RetentionFilter {
+ public:
+  explicit RetentionFilter(const RetentionPolicy& policy) : policy_(policy) {}
+
+  // Decides for each version of one address (revisions descending, with
+  // their tombstone flags) whether it is kept.
+  std::vector<bool> Decide(uint32_t branch_id,
+                           const std::vector<Revision>& revisions,
+                           const std::vector<bool>& deleted) const;
+
+ private:
+  const RetentionPolicy& policy_;
+};
+
+}  // namespace infinitedb::segment
+
+#endif  // INFINITEDB_ENGINE_SEGMENT_RETENTION_H_

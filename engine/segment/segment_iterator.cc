@@ -1,0 +1,66 @@
+#include "engine/segment/segment_iterator.h"
+
+#include <algorithm>
+
+namespace infinitedb::segment {
+
+SegmentIterator::SegmentIterator(std::shared_ptr<const SegmentReader> reader,
+                                 std::vector<uint32_t> candidates)
+    : reader_(std::move(reader)), candidates_(std::move(candidates)) {}
+
+const Block* SegmentIterator::LoadCandidate(size_t c) {
+  if (c >= window_start_ && c < window_start_ + window_.size()) {
+    return window_[c - window_start_].get();
+  }
+  size_t end = std::min(candidates_.size(), c + kWindowBlocks);
+  auto blocks = reader_->ReadBlocks(
+      std::span<const uint32_t>(candidates_.data() + c, end - c));
+  if (!blocks.ok()) {
+    status_ = blocks.status();
+    window_.clear();
+    return nullptr;
+  }
+  window_ = std::move(*blocks);
+  window_start_ = c;
+  return window_[0].get();
+}
+
+void SegmentIterator::Position(size_t c, uint32_t position) {
+  block_ = nullptr;
+  while (status_.ok() && c < candidates_.size()) {
+    const Block* block = LoadCandidate(c);
+    if (block == nullptr) return;
+    if (position < block->record_count()) {
+      candidate_ = c;
+      block_ = block;
+      position_ = position;
+      view_ = block->record(position);
+      return;
+    }
+    ++c;
+    position = 0;
+  }
+}
+
+void SegmentIterator::Seek(std::string_view internal_key) {
+  const auto& blocks = reader_->index().blocks;
+  size_t c = std::partition_point(candidates_.begin(), candidates_.end(),
+                                  [&](uint32_t b) {
+                                    return blocks[b].last_key < internal_key;
+                                  }) -
+             candidates_.begin();
+  if (c >= candidates_.size()) {
+    block_ = nullptr;
+    return;
+  }
+  const Block* block = LoadCandidate(c);
+  if (block == nullptr) {
+    block_ = nullptr;
+    return;
+  }
+  Position(c, block->LowerBound(internal_key));
+}
+
+void SegmentIterator::Next() { Position(candidate_, position_ + 1); }
+
+}  // namespace infinitedb::segment

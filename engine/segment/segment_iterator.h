@@ -1,0 +1,48 @@
+// Iterates the versions of a segment's candidate blocks in key order: the
+// segment's VersionIterator for the read path. Blocks are fetched a window
+// at a time with batched io_uring reads through the block cache.
+#ifndef INFINITEDB_ENGINE_SEGMENT_SEGMENT_ITERATOR_H_
+#define INFINITEDB_ENGINE_SEGMENT_SEGMENT_ITERATOR_H_
+
+#include <memory>
+#include <vector>
+
+#include "engine/mvcc/version_iterator.h"
+#include "engine/segment/segment_reader.h"
+
+namespace infinitedb::segment {
+
+class SegmentIterator : public mvcc::VersionIterator {
+ public:
+  SegmentIterator(std::shared_ptr<const SegmentReader> reader,
+                  std::vector<uint32_t> candidates);
+
+  void Seek(std::string_view internal_key) override;
+  bool Valid() const override { return block_ != nullptr; }
+  void Next() override;
+  const RecordView& version() const override { return view_; }
+  absl::Status status() const override { return status_; }
+
+ private:
+  // Most blocks read in one batch.
+  static constexpr size_t kWindowBlocks = 64;
+
+  // Makes candidate `c` current at record `position` (moving on to later
+  // candidates when it is past the end); invalid at the end or on error.
+  void Position(size_t c, uint32_t position);
+  const Block* LoadCandidate(size_t c);
+
+  const std::shared_ptr<const SegmentReader> reader_;
+  const std::vector<uint32_t> candidates_;
+  std::vector<std::shared_ptr<const Block>> window_;
+  size_t window_start_ = 0;
+  size_t candidate_ = 0;
+  const Block* block_ = nullptr;
+  uint32_t position_ = 0;
+  RecordView view_;
+  absl::Status status_;
+};
+
+}  // namespace infinitedb::segment
+
+#endif  // INFINITEDB_ENGINE_SEGMENT_SEGMENT_ITERATOR_H_

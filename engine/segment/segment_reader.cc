@@ -1,0 +1,155 @@
+#include "engine/segment/segment_reader.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "engine/common/crc32c.h"
+#include "engine/io/uring.h"
+#include "engine/mvcc/internal_key.h"
+#include "engine/segment/segment_iterator.h"
+
+namespace infinitedb::segment {
+
+absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(
+    const std::string& path, uint64_t file_number, uint64_t expected_size,
+    BlockCache* cache) {
+  absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/false);
+  if (!file.ok()) return file.status();
+  absl::StatusOr<uint64_t> size = file->Size();
+  if (!size.ok()) return size.status();
+  if (*size != expected_size || *size < kFooterBytes) {
+    return absl::DataLossError(absl::StrFormat(
+        "segment %s is %d bytes, the manifest recorded %d (truncated?)", path,
+        *size, expected_size));
+  }
+  absl::StatusOr<std::string> footer_bytes =
+      file->ReadAt(*size - kFooterBytes, kFooterBytes);
+  if (!footer_bytes.ok()) return footer_bytes.status();
+  absl::StatusOr<Footer> footer = DecodeFooter(*footer_bytes, path);
+  if (!footer.ok()) return footer.status();
+  if (footer->index_offset + footer->index_size + kFooterBytes != *size) {
+    return absl::DataLossError(
+        absl::StrFormat("segment %s: index does not end at the footer", path));
+  }
+  absl::StatusOr<std::string> index_bytes =
+      file->ReadAt(footer->index_offset, footer->index_size);
+  if (!index_bytes.ok()) return index_bytes.status();
+  if (crc32c::Value(*index_bytes) != footer->index_crc32c) {
+    return absl::DataLossError(
+        absl::StrFormat("segment %s: index checksum mismatch", path));
+  }
+  absl::StatusOr<SegmentIndex> index = DecodeIndex(*index_bytes, path);
+  if (!index.ok()) return index.status();
+  for (const BlockEntry& block : index->blocks) {
+    if (block.offset + block.size > footer->index_offset) {
+      return absl::DataLossError(
+          absl::StrFormat("segment %s: block past the index", path));
+    }
+  }
+  return std::shared_ptr<SegmentReader>(
+      new SegmentReader(std::move(*file), file_number, *size, footer->space_id,
+                        std::move(*index), cache));
+}
+
+void SegmentReader::CollectBlocks(size_t level, size_t node, size_t first,
+                                  size_t end, const Box* box,
+                                  std::vector<uint32_t>* out) const {
+  if (level == 0) {
+    if (node >= first && node < end &&
+        (box == nullptr || index_.blocks[node].mbr.Intersects(*box))) {
+      out->push_back(static_cast<uint32_t>(node));
+    }
+    return;
+  }
+  // Node `node` of `level` spans blocks [node * span, (node + 1) * span).
+  size_t span = 1;
+  for (size_t i = 0; i < level; ++i) span *= kTreeFanout;
+  if ((node + 1) * span <= first || node * span >= end) return;
+  if (box != nullptr && !index_.levels[level - 1][node].Intersects(*box)) {
+    return;
+  }
+  size_t below =
+      level == 1 ? index_.blocks.size() : index_.levels[level - 2].size();
+  for (size_t child = node * kTreeFanout;
+       child < std::min(below, (node + 1) * kTreeFanout); ++child) {
+    CollectBlocks(level - 1, child, first, end, box, out);
+  }
+}
+
+std::vector<uint32_t> SegmentReader::CandidateBlocks(
+    std::string_view key_prefix, const Box* box) const {
+  // Blocks hold one branch each, so the prefix's blocks are one run.
+  const auto& blocks = index_.blocks;
+  auto prefix_of = [](const std::string& key) {
+    return std::string_view(key).substr(0, mvcc::kKeyPrefixBytes);
+  };
+  size_t first =
+      std::partition_point(blocks.begin(), blocks.end(),
+                           [&](const BlockEntry& b) {
+                             return prefix_of(b.last_key) < key_prefix;
+                           }) -
+      blocks.begin();
+  size_t end =
+      std::partition_point(blocks.begin() + first, blocks.end(),
+                           [&](const BlockEntry& b) {
+                             return prefix_of(b.first_key) <= key_prefix;
+                           }) -
+      blocks.begin();
+  std::vector<uint32_t> out;
+  if (first >= end) return out;
+  size_t top = index_.levels.size();
+  CollectBlocks(top, 0, first, end, box, &out);
+  return out;
+}
+
+absl::StatusOr<std::shared_ptr<const Block>> SegmentReader::ReadBlock(
+    uint32_t index) const {
+  if (auto cached = cache_->Lookup(file_number_, index)) return cached;
+  const BlockEntry& entry = index_.blocks[index];
+  absl::StatusOr<std::string> bytes = file_.ReadAt(entry.offset, entry.size);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<std::shared_ptr<const Block>> block =
+      Block::Parse(std::move(*bytes), path(), index);
+  if (!block.ok()) return block.status();
+  cache_->Insert(file_number_, index, *block);
+  return block;
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<const Block>>>
+SegmentReader::ReadBlocks(std::span<const uint32_t> indices) const {
+  std::vector<std::shared_ptr<const Block>> blocks(indices.size());
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    blocks[i] = cache_->Lookup(file_number_, indices[i]);
+    if (blocks[i] == nullptr) missing.push_back(i);
+  }
+  if (missing.empty()) return blocks;
+  absl::StatusOr<io::Uring*> ring = io::Uring::ForThisThread();
+  if (!ring.ok()) return ring.status();
+  std::vector<std::string> buffers(missing.size());
+  std::vector<io::Uring::ReadRequest> requests(missing.size());
+  for (size_t i = 0; i < missing.size(); ++i) {
+    const BlockEntry& entry = index_.blocks[indices[missing[i]]];
+    buffers[i].resize(entry.size);
+    requests[i] = {entry.offset, entry.size, buffers[i].data()};
+  }
+  absl::Status status = (*ring)->ReadBatch(file_.fd(), requests, path());
+  if (!status.ok()) return status;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    uint32_t index = indices[missing[i]];
+    absl::StatusOr<std::shared_ptr<const Block>> block =
+        Block::Parse(std::move(buffers[i]), path(), index);
+    if (!block.ok()) return block.status();
+    cache_->Insert(file_number_, index, *block);
+    blocks[missing[i]] = std::move(*block);
+  }
+  return blocks;
+}
+
+std::unique_ptr<mvcc::VersionIterator> SegmentReader::NewIterator(
+    std::vector<uint32_t> candidates) const {
+  return std::make_unique<SegmentIterator>(shared_from_this(),
+                                           std::move(candidates));
+}
+
+}  // namespace infinitedb::segment

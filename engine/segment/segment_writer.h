@@ -1,0 +1,74 @@
+// Writes one segment file (segment_format.h) from versions added in
+// internal-key order: cuts blocks, checksums them, builds the block index and
+// R-tree, and writes everything through io_uring, ending with an fsync of
+// the file. The caller syncs the directory and records the segment in the
+// manifest. Single-threaded.
+#ifndef INFINITEDB_ENGINE_SEGMENT_SEGMENT_WRITER_H_
+#define INFINITEDB_ENGINE_SEGMENT_SEGMENT_WRITER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/io/file.h"
+#include "engine/io/uring.h"
+#include "engine/segment/segment_format.h"
+
+namespace infinitedb::segment {
+
+// What the manifest records about a finished segment.
+struct SegmentProperties {
+  uint64_t file_number = 0;
+  uint32_t space_id = 0;
+  uint64_t size_bytes = 0;
+  uint64_t record_count = 0;
+  uint32_t block_count = 0;
+  Revision min_revision = 0;
+  Revision max_revision = 0;
+};
+
+class SegmentWriter {
+ public:
+  static absl::StatusOr<std::unique_ptr<SegmentWriter>> Create(
+      const std::string& path, uint64_t file_number, uint32_t space_id,
+      int dims);
+  // Removes the file unless Finish() succeeded.
+  ~SegmentWriter();
+
+  // Adds a version; keys must be strictly increasing and belong to
+  // `space_id` with `dims` coordinates.
+  absl::Status Add(const RecordView& version);
+
+  // Writes the last block, the index and the footer, and fsyncs the file.
+  absl::StatusOr<SegmentProperties> Finish();
+
+  uint64_t record_count() const { return properties_.record_count; }
+
+ private:
+  SegmentWriter(io::File file, std::unique_ptr<io::Uring> uring,
+                uint64_t file_number, uint32_t space_id, int dims);
+  void FinishBlock();
+  absl::Status WriteOut(bool final);
+
+  io::File file_;
+  std::unique_ptr<io::Uring> uring_;
+  const int dims_;
+  SegmentProperties properties_;
+  SegmentIndex index_;
+  bool finished_ = false;
+
+  // The block being built.
+  std::string block_;
+  std::vector<uint32_t> record_offsets_;
+  BlockEntry block_entry_;
+
+  // Bytes of finished blocks not yet written, and the file offset they start
+  // at.
+  std::string pending_;
+  uint64_t pending_offset_ = 0;
+  uint64_t file_bytes_ = 0;
+};
+
+}  // namespace infinitedb::segment
+
+#endif  // INFINITEDB_ENGINE_SEGMENT_SEGMENT_WRITER_H_

@@ -1,0 +1,44 @@
+// Which WAL segment files exist and the highest revision each holds, so that
+// segments can be released (deleted) once every revision in them is sealed
+// into segment files and no longer held for replication. The newest segment
+// (the one being appended to) is never released. Thread-safe.
+#ifndef INFINITEDB_ENGINE_WAL_WAL_SEGMENT_SET_H_
+#define INFINITEDB_ENGINE_WAL_WAL_SEGMENT_SET_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/db/types.h"
+
+namespace infinitedb::wal {
+
+class WalSegmentSet {
+ public:
+  explicit WalSegmentSet(std::string wal_dir) : wal_dir_(std::move(wal_dir)) {}
+
+  // Notes that `segment` holds revisions up to `revision` (and exists).
+  void Record(uint64_t segment, Revision revision);
+
+  // Deletes every segment older than the newest whose revisions are all
+  // <= `revision`; returns the numbers deleted.
+  absl::StatusOr<std::vector<uint64_t>> ReleaseUpTo(Revision revision);
+
+  // Number of segment files and their oldest retained revision bound: the
+  // highest revision of the oldest segment (0 if none).
+  size_t segment_count() const;
+  uint64_t oldest_segment() const;
+
+ private:
+  const std::string wal_dir_;
+  mutable absl::Mutex mu_;
+  std::map<uint64_t, Revision> max_revision_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace infinitedb::wal
+
+#endif  // INFINITEDB_ENGINE_WAL_WAL_SEGMENT_SET_H_
