@@ -21,6 +21,7 @@ class Arena {
   // destroyed.
   char* Allocate(size_t bytes);
 
+  // Bytes handed out so far (what the data takes, not the block reserve).
   size_t MemoryUsageBytes() const {
     return memory_usage_bytes_.load(std::memory_order_relaxed);
   }
@@ -42,6 +43,7 @@ inline char* Arena::Allocate(size_t bytes) {
   constexpr size_t kAlign = alignof(void*);
   size_t padding =
       (kAlign - reinterpret_cast<uintptr_t>(cursor_) % kAlign) % kAlign;
+  memory_usage_bytes_.fetch_add(bytes + padding, std::memory_order_relaxed);
   if (bytes + padding <= remaining_bytes_) {
     char* result = cursor_ + padding;
     cursor_ += padding + bytes;
@@ -59,8 +61,6 @@ inline char* Arena::Allocate(size_t bytes) {
 
 inline char* Arena::AllocateNewBlock(size_t bytes) {
   blocks_.push_back(std::make_unique<char[]>(bytes));
-  memory_usage_bytes_.fetch_add(bytes + sizeof(char*),
-                                std::memory_order_relaxed);
   return blocks_.back().get();
 }
 

@@ -1,7 +1,8 @@
 // Randomized model test of the engine: random puts, deletes, batches, branch
-// creations and reopens, with every read (Get, History, Scan, Query, at random
-// revisions on random branches) checked against a small in-memory reference
-// model.
+// creations, reopens, flushes and compactions (with tables small enough that
+// sealing and background compaction happen all the time), with every read (Get,
+// History, Scan, Query, at random revisions on random branches) checked against
+// a small in-memory reference model.
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -194,6 +195,11 @@ class ModelTest : public ::testing::TestWithParam<uint32_t> {
     EngineOptions options;
     options.data_dir = dir_.path();
     options.durability = Durability::kAsync;
+    // Small tables and cache so that sealing, compaction and block reads
+    // happen all the time, at different moments for each seed.
+    options.memtable_bytes_max = (8 << 10) * (1 + GetParam() % 4);
+    options.compaction_trigger_segments = 2 + GetParam() % 3;
+    options.block_cache_bytes = 64 << 10;
     auto engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
@@ -451,6 +457,12 @@ TEST_P(ModelTest, EngineMatchesReferenceModel) {
       if (model_.branches().size() < kMaxBranches) CreateRandomBranch();
     } else if (dice < 8) {
       ReopenAndCheckCatalog();
+      if (!HasFailure()) CheckRandomReads();
+    } else if (dice < 10) {
+      ASSERT_TRUE(engine_->Flush().ok());
+      if (!HasFailure()) CheckRandomReads();
+    } else if (dice < 11) {
+      ASSERT_TRUE(engine_->Compact(OneIn(2) ? "" : Pick(spaces_).name).ok());
       if (!HasFailure()) CheckRandomReads();
     } else if (dice < 25) {
       CheckRandomReads();
