@@ -98,6 +98,12 @@ absl::Status EngineImpl::Recover() {
                        hilbert::EncodeToString(op.point), commit.stamp,
                        op.kind == wal::kDeleteOp, op.value);
         }
+        // Keep tables bounded during replay too; the background thread
+        // seals them once it starts.
+        last_revision_ = commit.stamp.revision;
+        if (active_->MemoryUsageBytes() >= options_.memtable_bytes_max) {
+          FreezeActive();
+        }
         return absl::OkStatus();
       });
   if (!recovered.ok()) return recovered.status();

@@ -1,5 +1,6 @@
-// Crash safety: a child process writes under load and is killed with SIGKILL
-// at a random moment, many times over. After every reopen each acknowledged
+// Crash safety: a child process writes under load, sealing memtables and
+// compacting segments all the while, and is killed with SIGKILL at a random
+// moment, many times over. After every reopen each acknowledged
 // write is present exactly once, no commit is partially applied, and
 // revisions never repeat. INFDB_CRASH_CYCLES overrides the cycle count.
 #include <signal.h>
@@ -49,6 +50,10 @@ EngineOptions OptionsFor(const std::string& dir, uint32_t cycle) {
   // A process crash must lose nothing acknowledged in either mode.
   options.durability = cycle % 2 == 0 ? Durability::kSync : Durability::kAsync;
   options.wal_segment_bytes = 64 << 10;  // many segment rolls
+  // Small memtables and an eager compaction trigger: the kill often lands
+  // in the middle of sealing or compaction.
+  options.memtable_bytes_max = 32 << 10;
+  options.compaction_trigger_segments = 2;
   return options;
 }
 
