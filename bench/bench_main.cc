@@ -2,25 +2,62 @@
 //
 //   infdb-bench ingest [--dir DIR] [--dims D] [--reps N] [--clients N]
 //                      [--seconds S] [--single N] [--batched N]
+//   infdb-bench points [--dir DIR] [--dims 2,3] [--records N]
+//                      [--systems infinitedb,sqlite-rtree,rocksdb-hilbert]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "bench/ingest_bench.h"
+#include "bench/points_bench.h"
 
 namespace {
 
 int Usage() {
   std::fprintf(stderr,
                "usage: infdb-bench ingest [--dir DIR] [--dims D] [--reps N] "
-               "[--clients N] [--seconds S] [--single N] [--batched N]\n");
+               "[--clients N] [--seconds S] [--single N] [--batched N]\n"
+               "       infdb-bench points [--dir DIR] [--dims 2,3] "
+               "[--records N] [--systems infinitedb,sqlite-rtree,"
+               "rocksdb-hilbert]\n");
   return 2;
 }
 
 }  // namespace
 
+int RunPoints(int argc, char** argv) {
+  infinitedb::bench::PointsConfig config;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    std::string value = argv[i + 1];
+    if (flag == "--dir") {
+      config.work_dir = value;
+    } else if (flag == "--dims") {
+      config.dims.clear();
+      for (absl::string_view d : absl::StrSplit(value, ',')) {
+        int dims = 0;
+        if (!absl::SimpleAtoi(d, &dims)) return Usage();
+        config.dims.push_back(dims);
+      }
+    } else if (flag == "--records") {
+      config.records = std::atol(value.c_str());
+    } else if (flag == "--systems") {
+      config.systems = absl::StrSplit(value, ',');
+    } else {
+      return Usage();
+    }
+  }
+  if (argc % 2 != 0) return Usage();
+  return infinitedb::bench::RunPointsBench(config);
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "points") == 0) {
+    return RunPoints(argc, argv);
+  }
   if (argc < 2 || std::strcmp(argv[1], "ingest") != 0) return Usage();
   infinitedb::bench::IngestConfig config;
   config.work_dir = "./bench-data";

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   liburing-dev libabsl-dev libspdlog-dev libgtest-dev libgmock-dev
+  libsqlite3-dev librocksdb-dev
 )
 
 missing=()
