@@ -75,9 +75,12 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
 absl::Status EngineImpl::Recover() {
   std::string wal_dir = options_.data_dir + "/wal";
   uint64_t skipped_ops = 0;
+  const Revision sealed = catalog_->State().sealed_revision;
   absl::StatusOr<wal::RecoveryResult> recovered =
       wal::RecoverLog(wal_dir, [&](wal::WalCommit commit) -> absl::Status {
         hlc_.Observe(commit.stamp.hlc);
+        // Already in segments (the WAL segment was not released yet).
+        if (commit.stamp.revision <= sealed) return absl::OkStatus();
         if (!catalog_->HasBranchId(commit.branch_id)) {
           skipped_ops += commit.ops.size();
           return absl::OkStatus();
@@ -107,8 +110,12 @@ absl::Status EngineImpl::Recover() {
         return absl::OkStatus();
       });
   if (!recovered.ok()) return recovered.status();
+  for (const auto& [segment, revision] : recovered->segment_max_revision) {
+    wal_segments_.Record(segment, revision);
+  }
+  wal_segments_.Record(recovered->last_segment, recovered->max_revision);
   last_revision_ =
-      std::max(recovered->max_revision, catalog_->revision_floor());
+      std::max({recovered->max_revision, catalog_->revision_floor(), sealed});
   visible_revision_.store(last_revision_);
   spdlog::info(
       "recovered {}: {} commits from {} WAL segments, revision {}, {} "

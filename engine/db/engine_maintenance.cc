@@ -248,6 +248,11 @@ void EngineImpl::DeleteSegmentFiles(const std::vector<uint64_t>& file_numbers) {
 
 absl::Status EngineImpl::Flush() {
   committer_->RunBetweenGroups([this] { FreezeActive(); });
+  // Everything frozen is in finished WAL segments, which can all go once
+  // sealed.
+  absl::StatusOr<uint64_t> segment = committer_->RollSegment();
+  if (!segment.ok()) return segment.status();
+  wal_segments_.Record(*segment, 0);
   absl::Status status;
   {
     absl::MutexLock maintenance(&maintenance_mu_);

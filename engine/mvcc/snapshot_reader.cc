@@ -1,6 +1,7 @@
 #include "engine/mvcc/snapshot_reader.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/mvcc/internal_key.h"
 
@@ -82,6 +83,7 @@ class SnapshotReader::LevelCursor {
   const BranchLevel level_;
   const std::vector<hilbert::KeyRange>& ranges_;
   char prefix_[kKeyPrefixBytes];
+  char address_[kKeyPrefixBytes + 4 * kMaxDims];  // scratch for Next()
   size_t range_index_ = 0;
   bool valid_ = false;
 };
@@ -164,6 +166,7 @@ absl::Status SnapshotReader::Scan(
     cursors.push_back(std::make_unique<LevelCursor>(
         sources_(level.branch_id, box), level, space_id_, ranges));
   }
+  char hilbert_key[4 * kMaxDims];
   while (true) {
     // The smallest Hilbert key among the levels; the newest version of it
     // (largest revision: a branch's own writes all follow its fork) wins.
@@ -185,9 +188,15 @@ absl::Status SnapshotReader::Scan(
     if (!winner.deleted && (box == nullptr || InBox(winner, *box))) {
       if (!visit(winner)) return absl::OkStatus();
     }
-    std::string hilbert_key(best->hilbert());
+    if (cursors.size() == 1) {
+      best->Next();
+      continue;
+    }
+    std::string_view best_key = best->hilbert();
+    std::memcpy(hilbert_key, best_key.data(), best_key.size());
+    std::string_view key(hilbert_key, best_key.size());
     for (auto& cursor : cursors) {
-      if (cursor->Valid() && cursor->hilbert() == hilbert_key) cursor->Next();
+      if (cursor->Valid() && cursor->hilbert() == key) cursor->Next();
     }
   }
   for (auto& cursor : cursors) {

@@ -6,8 +6,15 @@ BlockCache::BlockCache(size_t capacity_bytes)
     : capacity_bytes_(capacity_bytes) {}
 
 BlockCache::Shard& BlockCache::ShardFor(const Key& key) {
+  // Mix all bits (splitmix64's finalizer) so the blocks of one segment
+  // spread over every shard.
   uint64_t h = key.first * 0x9E3779B97F4A7C15ull + key.second;
-  return shards_[(h >> 32) % kShards];
+  h ^= h >> 30;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 27;
+  h *= 0x94D049BB133111EBull;
+  h ^= h >> 31;
+  return shards_[h % kShards];
 }
 
 std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file_number,

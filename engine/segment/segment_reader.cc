@@ -27,7 +27,9 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(
   if (!footer_bytes.ok()) return footer_bytes.status();
   absl::StatusOr<Footer> footer = DecodeFooter(*footer_bytes, path);
   if (!footer.ok()) return footer.status();
-  if (footer->index_offset + footer->index_size + kFooterBytes != *size) {
+  // Written without sums that could wrap around on a damaged footer.
+  if (footer->index_size > *size - kFooterBytes ||
+      footer->index_offset != *size - kFooterBytes - footer->index_size) {
     return absl::DataLossError(
         absl::StrFormat("segment %s: index does not end at the footer", path));
   }
@@ -41,7 +43,8 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(
   absl::StatusOr<SegmentIndex> index = DecodeIndex(*index_bytes, path);
   if (!index.ok()) return index.status();
   for (const BlockEntry& block : index->blocks) {
-    if (block.offset + block.size > footer->index_offset) {
+    if (block.size > footer->index_offset ||
+        block.offset > footer->index_offset - block.size) {
       return absl::DataLossError(
           absl::StrFormat("segment %s: block past the index", path));
     }
@@ -104,6 +107,10 @@ std::vector<uint32_t> SegmentReader::CandidateBlocks(
 
 absl::StatusOr<std::shared_ptr<const Block>> SegmentReader::ReadBlock(
     uint32_t index) const {
+  if (index >= index_.blocks.size()) {
+    return absl::OutOfRangeError(
+        absl::StrFormat("segment %s has no block %d", path(), index));
+  }
   if (auto cached = cache_->Lookup(file_number_, index)) return cached;
   const BlockEntry& entry = index_.blocks[index];
   absl::StatusOr<std::string> bytes = file_.ReadAt(entry.offset, entry.size);

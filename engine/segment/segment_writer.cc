@@ -45,6 +45,9 @@ SegmentWriter::~SegmentWriter() {
 
 absl::Status SegmentWriter::Add(const RecordView& version) {
   if (version.dims() != dims_ ||
+      version.key.size() !=
+          mvcc::kKeyPrefixBytes + 4 * dims_ + mvcc::kRevisionBytes ||
+      DecodeBigEndian32(version.key.data() + 4) != properties_.space_id ||
       (!block_.empty() && version.key <= block_entry_.last_key) ||
       (block_.empty() && !index_.blocks.empty() &&
        version.key <= index_.blocks.back().last_key)) {

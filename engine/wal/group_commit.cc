@@ -51,6 +51,20 @@ GroupCommitter::Stats GroupCommitter::stats() const {
   return stats_;
 }
 
+absl::StatusOr<uint64_t> GroupCommitter::RollSegment() {
+  absl::StatusOr<uint64_t> result;
+  RunBetweenGroups([this, &result] {
+    absl::MutexLock lock(&sync_mu_);
+    absl::Status status = writer_->RollSegment();
+    if (status.ok()) {
+      result = writer_->segment_number();
+    } else {
+      result = status;
+    }
+  });
+  return result;
+}
+
 void GroupCommitter::RunBetweenGroups(std::function<void()> task) {
   Task pending{std::move(task), {}};
   bool stopping;

@@ -73,6 +73,10 @@ class GroupCommitter {
   // Makes every acknowledged commit durable (used on close and in kAsync).
   absl::Status SyncNow();
 
+  // Starts a new WAL segment (so that the current one can be released once
+  // sealed); returns the new segment's number.
+  absl::StatusOr<uint64_t> RollSegment();
+
   // Runs `task` on the commit thread between two groups (so no commit is
   // half applied while it runs) and returns when it has run.
   void RunBetweenGroups(std::function<void()> task);

@@ -40,6 +40,7 @@ absl::Status WalWriter::OpenSegment(uint64_t number, uint64_t offset) {
 }
 
 absl::Status WalWriter::RollSegment() {
+  if (offset_ == 0) return absl::OkStatus();
   // The old segment must be durable before the log continues elsewhere.
   absl::Status status = Sync();
   if (!status.ok()) return status;

@@ -30,6 +30,9 @@ class WalWriter {
   absl::Status Append(std::span<const iovec> buffers, bool data_sync);
   // Makes everything appended so far durable.
   absl::Status Sync();
+  // Syncs the current segment and starts the next one (a no-op when the
+  // current one is empty).
+  absl::Status RollSegment();
 
   uint64_t segment_number() const { return segment_number_; }
   uint64_t segment_offset() const { return offset_; }
@@ -38,7 +41,6 @@ class WalWriter {
   WalWriter(std::string wal_dir, uint64_t segment_bytes_max,
             std::unique_ptr<io::Uring> uring);
   absl::Status OpenSegment(uint64_t number, uint64_t offset);
-  absl::Status RollSegment();
 
   const std::string wal_dir_;
   const uint64_t segment_bytes_max_;
