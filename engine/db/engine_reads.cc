@@ -23,6 +23,7 @@ struct EngineImpl::Snapshot {
   mvcc::SnapshotReader reader;
   Revision revision;
   int dims;
+  size_t memtable_entries;  // in the pinned memtables, of any space
 };
 
 absl::StatusOr<EngineImpl::Snapshot> EngineImpl::NewSnapshot(
@@ -49,10 +50,14 @@ absl::StatusOr<EngineImpl::Snapshot> EngineImpl::NewSnapshot(
   absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
       catalog_->BranchChain(branch, revision);
   if (!chain.ok()) return chain.status();
+  size_t memtable_entries = state->active->entry_count();
+  for (const FrozenMemTable& frozen : state->frozen) {
+    memtable_entries += frozen.table->entry_count();
+  }
   return Snapshot{
       mvcc::SnapshotReader(SourcesFor(std::move(state), space->id),
                            std::move(*chain), space->id, space->dims),
-      revision, space->dims};
+      revision, space->dims, memtable_entries};
 }
 
 absl::StatusOr<std::optional<Record>> EngineImpl::Get(
@@ -99,8 +104,8 @@ absl::StatusOr<QueryResult> EngineImpl::Query(const QueryRequest& request,
   absl::StatusOr<Snapshot> snapshot =
       NewSnapshot(request.branch, as_of, request.space);
   if (!snapshot.ok()) return snapshot.status();
-  absl::StatusOr<QueryPlan> plan =
-      PlanQuery(request, snapshot->dims, resume_after);
+  absl::StatusOr<QueryPlan> plan = PlanQuery(
+      request, snapshot->dims, resume_after, snapshot->memtable_entries > 0);
   if (!plan.ok()) return plan.status();
 
   QueryResult result;

@@ -85,12 +85,13 @@ void ResumeAfter(std::string_view last,
 }  // namespace
 
 absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request, int dims,
-                                    std::string_view resume_after) {
+                                    std::string_view resume_after,
+                                    bool use_key_ranges) {
   absl::StatusOr<std::optional<Box>> box = ShapeBox(request, dims);
   if (!box.ok()) return box.status();
   QueryPlan plan;
   plan.box = std::move(*box);
-  if (plan.box) {
+  if (plan.box && use_key_ranges) {
     plan.ranges = hilbert::CoveringRanges(plan.box->min, plan.box->max,
                                           kQueryKeyRangesMax);
   } else {

@@ -27,9 +27,13 @@ struct QueryPlan {
 
 // Validates the shape (box dims and min <= max, scope length) for a space of
 // `dims` dimensions and plans the ranges; `resume_after` (a Hilbert key, or
-// empty) drops everything up to and including it.
+// empty) drops everything up to and including it. Without `use_key_ranges`
+// a box query visits the whole key space and relies on the sources to skip
+// points outside the box (sealed segments do so with their R-trees and run
+// bounds; cutting the box into Hilbert ranges only pays off for memtables).
 absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request, int dims,
-                                    std::string_view resume_after);
+                                    std::string_view resume_after,
+                                    bool use_key_ranges);
 
 struct DecodedCursor {
   Revision revision = 0;

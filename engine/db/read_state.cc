@@ -11,7 +11,9 @@ mvcc::SnapshotReader::SourceFactory SourcesFor(
              uint32_t branch_id,
              const Box* box) -> std::unique_ptr<mvcc::VersionIterator> {
     std::vector<std::unique_ptr<mvcc::VersionIterator>> children;
-    children.push_back(state->active->NewIterator());
+    if (state->active->entry_count() > 0) {
+      children.push_back(state->active->NewIterator());
+    }
     for (const FrozenMemTable& frozen : state->frozen) {
       children.push_back(frozen.table->NewIterator());
     }
@@ -23,9 +25,14 @@ mvcc::SnapshotReader::SourceFactory SourcesFor(
         std::vector<uint32_t> candidates = segment->CandidateBlocks(
             std::string_view(prefix, mvcc::kKeyPrefixBytes), box);
         if (!candidates.empty()) {
-          children.push_back(segment->NewIterator(std::move(candidates)));
+          children.push_back(segment->NewIterator(
+              std::move(candidates),
+              box ? std::optional<Box>(*box) : std::nullopt));
         }
       }
+    }
+    if (children.empty()) {
+      return std::make_unique<mvcc::MergingIterator>(std::move(children));
     }
     if (children.size() == 1) return std::move(children[0]);
     return std::make_unique<mvcc::MergingIterator>(std::move(children));

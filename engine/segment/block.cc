@@ -1,5 +1,7 @@
 #include "engine/segment/block.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "engine/common/coding.h"
 #include "engine/common/crc32c.h"
@@ -26,8 +28,11 @@ absl::StatusOr<std::shared_ptr<const Block>> Block::Parse(
     return corrupt("bad record count");
   }
   size_t offsets_at = records_end - 4 * size_t{record_count};
-  // Records are back to back from offset 0; each must decode in bounds.
+  // Records are back to back from offset 0; each must decode in bounds and
+  // have the dimensions of the first.
   size_t expected_offset = 0;
+  int dims = 0;
+  std::vector<uint32_t> run_bounds;
   for (uint32_t i = 0; i < record_count; ++i) {
     uint32_t offset = DecodeFixed32(bytes.data() + offsets_at + 4 * i);
     RecordView view;
@@ -37,11 +42,39 @@ absl::StatusOr<std::shared_ptr<const Block>> Block::Parse(
             bytes.data() + offset, offsets_at - offset, &view, &record_bytes)) {
       return corrupt(absl::StrFormat("record %d is malformed", i));
     }
+    if (i == 0) dims = view.dims();
+    if (view.dims() != dims) return corrupt("records of mixed dimensions");
+    if (i % kRunRecords == 0) {
+      run_bounds.insert(run_bounds.end(), dims, UINT32_MAX);
+      run_bounds.insert(run_bounds.end(), dims, 0);
+    }
+    uint32_t* bounds = run_bounds.data() + run_bounds.size() - 2 * dims;
+    for (int a = 0; a < dims; ++a) {
+      uint32_t c = view.coordinate(a);
+      bounds[a] = std::min(bounds[a], c);
+      bounds[dims + a] = std::max(bounds[dims + a], c);
+    }
     expected_offset = offset + record_bytes;
   }
   if (expected_offset != offsets_at) return corrupt("records do not fill it");
-  return std::shared_ptr<const Block>(
-      new Block(std::move(bytes), record_count, offsets_at));
+  return std::shared_ptr<const Block>(new Block(
+      std::move(bytes), record_count, offsets_at, dims, std::move(run_bounds)));
+}
+
+bool Block::RunIntersects(uint32_t run, const Box& box) const {
+  const uint32_t* bounds = run_bounds_.data() + 2 * dims_ * run;
+  for (int a = 0; a < dims_; ++a) {
+    if (bounds[dims_ + a] < box.min[a] || bounds[a] > box.max[a]) return false;
+  }
+  return true;
+}
+
+bool Block::RunInside(uint32_t run, const Box& box) const {
+  const uint32_t* bounds = run_bounds_.data() + 2 * dims_ * run;
+  for (int a = 0; a < dims_; ++a) {
+    if (bounds[a] < box.min[a] || bounds[dims_ + a] > box.max[a]) return false;
+  }
+  return true;
 }
 
 uint32_t Block::RecordOffset(uint32_t i) const {

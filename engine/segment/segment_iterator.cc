@@ -5,8 +5,36 @@
 namespace infinitedb::segment {
 
 SegmentIterator::SegmentIterator(std::shared_ptr<const SegmentReader> reader,
-                                 std::vector<uint32_t> candidates)
-    : reader_(std::move(reader)), candidates_(std::move(candidates)) {}
+                                 std::vector<uint32_t> candidates,
+                                 std::optional<Box> box)
+    : reader_(std::move(reader)),
+      candidates_(std::move(candidates)),
+      box_(std::move(box)) {}
+
+uint32_t SegmentIterator::NextInBox(const Block& block,
+                                    uint32_t position) const {
+  const Box& box = *box_;
+  const uint32_t count = block.record_count();
+  while (position < count) {
+    uint32_t run = position / Block::kRunRecords;
+    uint32_t run_end = std::min(count, (run + 1) * Block::kRunRecords);
+    if (!block.RunIntersects(run, box)) {
+      position = run_end;
+      continue;
+    }
+    if (block.RunInside(run, box)) return position;
+    for (; position < run_end; ++position) {
+      RecordView version = block.record(position);
+      bool inside = true;
+      for (int a = 0; a < version.dims() && inside; ++a) {
+        uint32_t c = version.coordinate(a);
+        inside = c >= box.min[a] && c <= box.max[a];
+      }
+      if (inside) return position;
+    }
+  }
+  return count;
+}
 
 const Block* SegmentIterator::LoadCandidate(size_t c) {
   if (c >= window_start_ && c < window_start_ + window_.size()) {
@@ -30,6 +58,7 @@ void SegmentIterator::Position(size_t c, uint32_t position) {
   while (status_.ok() && c < candidates_.size()) {
     const Block* block = LoadCandidate(c);
     if (block == nullptr) return;
+    if (box_) position = NextInBox(*block, position);
     if (position < block->record_count()) {
       candidate_ = c;
       block_ = block;

@@ -5,6 +5,7 @@
 #define INFINITEDB_ENGINE_SEGMENT_SEGMENT_ITERATOR_H_
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "engine/mvcc/version_iterator.h"
@@ -14,8 +15,10 @@ namespace infinitedb::segment {
 
 class SegmentIterator : public mvcc::VersionIterator {
  public:
+  // With a `box`, versions whose point lies outside it are skipped (whole
+  // runs of a block at a time when their bounding box misses it).
   SegmentIterator(std::shared_ptr<const SegmentReader> reader,
-                  std::vector<uint32_t> candidates);
+                  std::vector<uint32_t> candidates, std::optional<Box> box);
 
   void Seek(std::string_view internal_key) override;
   bool Valid() const override { return block_ != nullptr; }
@@ -31,9 +34,13 @@ class SegmentIterator : public mvcc::VersionIterator {
   // candidates when it is past the end); invalid at the end or on error.
   void Position(size_t c, uint32_t position);
   const Block* LoadCandidate(size_t c);
+  // The first record at or after `position` inside box_ (record_count()
+  // if none).
+  uint32_t NextInBox(const Block& block, uint32_t position) const;
 
   const std::shared_ptr<const SegmentReader> reader_;
   const std::vector<uint32_t> candidates_;
+  const std::optional<Box> box_;
   std::vector<std::shared_ptr<const Block>> window_;
   size_t window_start_ = 0;
   size_t candidate_ = 0;

@@ -154,9 +154,9 @@ SegmentReader::ReadBlocks(std::span<const uint32_t> indices) const {
 }
 
 std::unique_ptr<mvcc::VersionIterator> SegmentReader::NewIterator(
-    std::vector<uint32_t> candidates) const {
-  return std::make_unique<SegmentIterator>(shared_from_this(),
-                                           std::move(candidates));
+    std::vector<uint32_t> candidates, std::optional<Box> box) const {
+  return std::make_unique<SegmentIterator>(
+      shared_from_this(), std::move(candidates), std::move(box));
 }
 
 }  // namespace infinitedb::segment

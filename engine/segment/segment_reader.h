@@ -5,6 +5,7 @@
 #define INFINITEDB_ENGINE_SEGMENT_SEGMENT_READER_H_
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,9 +39,11 @@ class SegmentReader : public std::enable_shared_from_this<SegmentReader> {
   absl::StatusOr<std::vector<std::shared_ptr<const Block>>> ReadBlocks(
       std::span<const uint32_t> indices) const;
 
-  // Iterates the versions of the given candidate blocks in key order.
+  // Iterates the versions of the given candidate blocks in key order,
+  // skipping those outside `box` when one is given.
   std::unique_ptr<mvcc::VersionIterator> NewIterator(
-      std::vector<uint32_t> candidates) const;
+      std::vector<uint32_t> candidates,
+      std::optional<Box> box = std::nullopt) const;
 
   const SegmentIndex& index() const { return index_; }
   uint64_t file_number() const { return file_number_; }
