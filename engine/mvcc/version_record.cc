@@ -45,21 +45,6 @@ char* EncodeVersionRecord(const RecordView& version, char* out) {
   return EncodeValue(version.value, p + version.coordinates.size());
 }
 
-RecordView DecodeVersionRecord(const char* record) {
-  RecordView view;
-  view.key = std::string_view(record + 4, DecodeFixed32(record));
-  const char* p = record + 4 + view.key.size();
-  view.deleted = (p[0] & 1) != 0;
-  view.stamp.revision = KeyRevision(view.key);
-  view.stamp.hlc = DecodeFixed64(p + 1);
-  view.stamp.origin = DecodeFixed32(p + 9);
-  size_t coordinate_bytes = view.key.size() - kKeyPrefixBytes - kRevisionBytes;
-  view.coordinates = std::string_view(p + 13, coordinate_bytes);
-  p += 13 + coordinate_bytes;
-  view.value = std::string_view(p + 4, DecodeFixed32(p));
-  return view;
-}
-
 bool DecodeVersionRecordChecked(const char* record, size_t available,
                                 RecordView* view, size_t* record_bytes) {
   if (available < 4) return false;

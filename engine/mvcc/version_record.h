@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "engine/common/coding.h"
 #include "engine/db/types.h"
 
 namespace infinitedb::mvcc {
@@ -43,7 +44,27 @@ char* EncodeVersionRecord(std::string_view key, const CommitStamp& stamp,
 char* EncodeVersionRecord(const RecordView& version, char* out);
 
 // Decodes the record at `record`. The view points into the record's bytes.
-RecordView DecodeVersionRecord(const char* record);
+// Inline: it runs for every version a read visits.
+inline RecordView DecodeVersionRecord(const char* record) {
+  RecordView view;
+  size_t key_bytes = DecodeFixed32(record);
+  view.key = std::string_view(record + 4, key_bytes);
+  const char* p = record + 4 + key_bytes;
+  view.deleted = (p[0] & 1) != 0;
+  view.stamp.revision = ~DecodeBigEndian64(p - 8);
+  view.stamp.hlc = DecodeFixed64(p + 1);
+  view.stamp.origin = DecodeFixed32(p + 9);
+  size_t coordinate_bytes = key_bytes - 16;  // minus prefix and revision
+  view.coordinates = std::string_view(p + 13, coordinate_bytes);
+  p += 13 + coordinate_bytes;
+  view.value = std::string_view(p + 4, DecodeFixed32(p));
+  return view;
+}
+
+// The coordinates (dims uint32, little-endian) of the record at `record`.
+inline const char* VersionRecordCoordinates(const char* record) {
+  return record + 4 + DecodeFixed32(record) + 13;
+}
 
 // Decodes with bounds checks against `available` bytes; false if the record
 // does not fit or is malformed (used on bytes read back from disk).

@@ -81,6 +81,10 @@ uint32_t Block::RecordOffset(uint32_t i) const {
   return DecodeFixed32(bytes_.data() + offsets_at_ + 4 * i);
 }
 
+const char* Block::record_coordinates(uint32_t i) const {
+  return mvcc::VersionRecordCoordinates(bytes_.data() + RecordOffset(i));
+}
+
 RecordView Block::record(uint32_t i) const {
   return mvcc::DecodeVersionRecord(bytes_.data() + RecordOffset(i));
 }

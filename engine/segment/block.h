@@ -34,6 +34,9 @@ class Block {
   bool RunIntersects(uint32_t run, const Box& box) const;
   bool RunInside(uint32_t run, const Box& box) const;
   RecordView record(uint32_t i) const;
+  // The coordinates of record `i` (dims uint32, little-endian).
+  const char* record_coordinates(uint32_t i) const;
+  int dims() const { return dims_; }
   // Index of the first record whose key is >= `key` (record_count() if none).
   uint32_t LowerBound(std::string_view key) const;
   size_t size_bytes() const { return bytes_.size(); }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/common/coding.h"
+
 namespace infinitedb::segment {
 
 SegmentIterator::SegmentIterator(std::shared_ptr<const SegmentReader> reader,
@@ -23,11 +25,12 @@ uint32_t SegmentIterator::NextInBox(const Block& block,
       continue;
     }
     if (block.RunInside(run, box)) return position;
+    const int dims = block.dims();
     for (; position < run_end; ++position) {
-      RecordView version = block.record(position);
+      const char* coordinates = block.record_coordinates(position);
       bool inside = true;
-      for (int a = 0; a < version.dims() && inside; ++a) {
-        uint32_t c = version.coordinate(a);
+      for (int a = 0; a < dims && inside; ++a) {
+        uint32_t c = DecodeFixed32(coordinates + 4 * a);
         inside = c >= box.min[a] && c <= box.max[a];
       }
       if (inside) return position;
