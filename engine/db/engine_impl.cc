@@ -187,9 +187,11 @@ std::string EngineImpl::SegmentPath(uint64_t file_number) const {
 }
 
 void EngineImpl::Apply(const PreparedCommit& commit) {
+  // The operations are sorted by address (PrepareCommit).
+  mvcc::MemTable::SortedAdder adder(active_.get());
   for (const PreparedCommit::Op& op : commit.ops) {
-    active_->Add(commit.branch_id, op.space_id, *op.point, op.hilbert_key,
-                 commit.stamp, op.deleted, op.value);
+    adder.Add(commit.branch_id, op.space_id, *op.point, op.hilbert_key,
+              commit.stamp, op.deleted, op.value);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "engine/db/write_path.h"
 
-#include "absl/container/flat_hash_map.h"
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "engine/hilbert/hilbert.h"
 #include "engine/wal/wal_format.h"
@@ -35,6 +36,25 @@ absl::Status CheckMutation(const MutationRef& mutation,
   return absl::OkStatus();
 }
 
+// Sorts the operations by (space, Hilbert key) -- the order the memtable
+// inserts fastest -- and keeps only the last one of each address.
+void SortAndCollapse(std::vector<PreparedCommit::Op>* ops) {
+  auto less = [](const PreparedCommit::Op& a, const PreparedCommit::Op& b) {
+    if (a.space_id != b.space_id) return a.space_id < b.space_id;
+    return a.hilbert_key < b.hilbert_key;
+  };
+  std::stable_sort(ops->begin(), ops->end(), less);
+  size_t kept = 0;
+  for (size_t i = 0; i < ops->size(); ++i) {
+    bool last_of_address =
+        i + 1 == ops->size() || less((*ops)[i], (*ops)[i + 1]);
+    if (!last_of_address) continue;
+    if (kept != i) (*ops)[kept] = std::move((*ops)[i]);  // no self-move
+    ++kept;
+  }
+  ops->resize(kept);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
@@ -53,8 +73,7 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
   }
   auto commit = std::make_unique<PreparedCommit>();
   commit->branch_id = *branch_id;
-  // Last mutation of each address wins: index of its op by (space, key).
-  absl::flat_hash_map<std::string, size_t> op_of_address;
+  commit->ops.reserve(mutations.size());
   std::optional<manifest::SpaceEntry> space;
   size_t total_bytes = 0;
   for (size_t i = 0; i < mutations.size(); ++i) {
@@ -85,17 +104,9 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     op.hilbert_key = hilbert::EncodeToString(*mutation.point);
     op.deleted = mutation.kind == Mutation::Kind::kDelete;
     op.value = op.deleted ? std::string_view() : mutation.value;
-    std::string address(4, '\0');
-    EncodeBigEndian32(op.space_id, address.data());
-    address += op.hilbert_key;
-    auto [it, inserted] =
-        op_of_address.try_emplace(address, commit->ops.size());
-    if (inserted) {
-      commit->ops.push_back(std::move(op));
-    } else {
-      commit->ops[it->second] = std::move(op);
-    }
+    commit->ops.push_back(std::move(op));
   }
+  SortAndCollapse(&commit->ops);
   for (const PreparedCommit::Op& op : commit->ops) {
     wal::AppendOp(&commit->ops_bytes, op.deleted ? wal::kDeleteOp : wal::kPutOp,
                   op.space_id, *op.point, op.value);

@@ -1,7 +1,8 @@
 // Turns user mutations into a commit ready for the group committer:
 // validates every field (space exists, point has the space's dimensions,
-// value within the limit, batch bounds), computes Hilbert keys, collapses
-// repeated addresses (last wins) and encodes the WAL operations. Nothing is
+// value within the limit, batch bounds), computes Hilbert keys, sorts the
+// operations by address and collapses repeated addresses (last wins), and
+// encodes the WAL operations. Nothing is
 // written when validation fails.
 #ifndef INFINITEDB_ENGINE_DB_WRITE_PATH_H_
 #define INFINITEDB_ENGINE_DB_WRITE_PATH_H_

@@ -33,9 +33,15 @@ absl::Status Uring::SubmitAndReap(int count, uint64_t* written,
                                   const std::string& path) {
   int rc;
   do {
-    rc = io_uring_submit_and_wait(&ring_, count);
+    rc = io_uring_submit(&ring_);
   } while (rc == -EINTR);
   if (rc < 0) return ErrnoStatus(-rc, "io_uring_submit", path);
+  return Reap(count, written, path);
+}
+
+absl::Status Uring::Reap(int count, uint64_t* written,
+                         const std::string& path) {
+  int rc;
   absl::Status status;
   for (int i = 0; i < count; ++i) {
     struct io_uring_cqe* cqe;
@@ -56,49 +62,90 @@ absl::Status Uring::SubmitAndReap(int count, uint64_t* written,
   return status;
 }
 
-absl::Status Uring::WriteAt(int fd, std::span<const iovec> buffers,
-                            uint64_t offset, bool data_sync,
-                            const std::string& path) {
-  std::vector<iovec> remaining(buffers.begin(), buffers.end());
-  uint64_t total = 0;
-  for (const iovec& v : remaining) total += v.iov_len;
-  uint64_t done = 0;
+void Uring::SubmitPendingWrite() {
+  PendingWrite& w = pending_;
+  struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  io_uring_prep_writev(sqe, w.fd, w.remaining.data(),
+                       static_cast<unsigned>(w.remaining.size()),
+                       w.offset + w.done);
+  io_uring_sqe_set_data64(sqe, kWriteTag);
+  w.completions = 1;
+  if (w.data_sync) {
+    sqe->flags |= IOSQE_IO_LINK;
+    sqe = io_uring_get_sqe(&ring_);
+    io_uring_prep_fsync(sqe, w.fd, IORING_FSYNC_DATASYNC);
+    io_uring_sqe_set_data64(sqe, kSyncTag);
+    w.completions = 2;
+  }
+  int rc;
+  do {
+    rc = io_uring_submit(&ring_);
+  } while (rc == -EINTR);
+  if (rc < 0) w.submit_error = ErrnoStatus(-rc, "io_uring_submit", w.path);
+}
+
+absl::Status Uring::StartWrite(int fd, std::span<const iovec> buffers,
+                               uint64_t offset, bool data_sync,
+                               const std::string& path) {
+  pending_ = PendingWrite();
+  pending_.fd = fd;
+  pending_.remaining.assign(buffers.begin(), buffers.end());
+  for (const iovec& v : pending_.remaining) pending_.total += v.iov_len;
+  pending_.offset = offset;
+  pending_.data_sync = data_sync;
+  pending_.path = path;
+  pending_.active = true;
+  SubmitPendingWrite();
+  return pending_.submit_error;
+}
+
+absl::Status Uring::FinishWrite() {
+  PendingWrite& w = pending_;
+  if (!w.active) return absl::OkStatus();
   while (true) {
-    struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    io_uring_prep_writev(sqe, fd, remaining.data(),
-                         static_cast<unsigned>(remaining.size()),
-                         offset + done);
-    io_uring_sqe_set_data64(sqe, kWriteTag);
-    int count = 1;
-    if (data_sync) {
-      sqe->flags |= IOSQE_IO_LINK;
-      sqe = io_uring_get_sqe(&ring_);
-      io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
-      io_uring_sqe_set_data64(sqe, kSyncTag);
-      count = 2;
+    if (!w.submit_error.ok()) {
+      w.active = false;
+      return w.submit_error;
     }
     uint64_t written = 0;
-    absl::Status status = SubmitAndReap(count, &written, path);
-    if (!status.ok()) return status;
-    done += written;
-    if (done >= total) return absl::OkStatus();
+    absl::Status status = Reap(w.completions, &written, w.path);
+    if (!status.ok()) {
+      w.active = false;
+      return status;
+    }
+    w.done += written;
+    if (w.done >= w.total) {
+      w.active = false;
+      return absl::OkStatus();
+    }
     if (written == 0) {
-      return absl::DataLossError(absl::StrFormat(
-          "write made no progress on %s at offset %d", path, offset + done));
+      w.active = false;
+      return absl::DataLossError(
+          absl::StrFormat("write made no progress on %s at offset %d", w.path,
+                          w.offset + w.done));
     }
     // Short write: drop what was written and go again (rare on local files).
     while (written > 0) {
-      if (written >= remaining.front().iov_len) {
-        written -= remaining.front().iov_len;
-        remaining.erase(remaining.begin());
+      iovec& front = w.remaining.front();
+      if (written >= front.iov_len) {
+        written -= front.iov_len;
+        w.remaining.erase(w.remaining.begin());
       } else {
-        remaining.front().iov_base =
-            static_cast<char*>(remaining.front().iov_base) + written;
-        remaining.front().iov_len -= written;
+        front.iov_base = static_cast<char*>(front.iov_base) + written;
+        front.iov_len -= written;
         written = 0;
       }
     }
+    SubmitPendingWrite();
   }
+}
+
+absl::Status Uring::WriteAt(int fd, std::span<const iovec> buffers,
+                            uint64_t offset, bool data_sync,
+                            const std::string& path) {
+  absl::Status status = StartWrite(fd, buffers, offset, data_sync, path);
+  if (!status.ok()) return status;
+  return FinishWrite();
 }
 
 absl::Status Uring::DataSync(int fd, const std::string& path) {

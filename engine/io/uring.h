@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -31,6 +32,15 @@ class Uring {
   // in errors.
   absl::Status WriteAt(int fd, std::span<const iovec> buffers, uint64_t offset,
                        bool data_sync, const std::string& path);
+
+  // WriteAt in two halves, so the caller can work while the write and its
+  // fdatasync are in flight: StartWrite submits, FinishWrite waits (and
+  // completes a short write). The buffers must stay alive until
+  // FinishWrite returns; one write at a time.
+  absl::Status StartWrite(int fd, std::span<const iovec> buffers,
+                          uint64_t offset, bool data_sync,
+                          const std::string& path);
+  absl::Status FinishWrite();
 
   // fdatasync through the ring.
   absl::Status DataSync(int fd, const std::string& path);
@@ -55,6 +65,23 @@ class Uring {
   // `*written`.
   absl::Status SubmitAndReap(int count, uint64_t* written,
                              const std::string& path);
+  absl::Status Reap(int count, uint64_t* written, const std::string& path);
+  void SubmitPendingWrite();
+
+  // The write between StartWrite and FinishWrite.
+  struct PendingWrite {
+    bool active = false;
+    int fd = -1;
+    std::vector<iovec> remaining;
+    uint64_t offset = 0;
+    uint64_t total = 0;
+    uint64_t done = 0;
+    bool data_sync = false;
+    std::string path;
+    int completions = 0;
+    absl::Status submit_error;
+  };
+  PendingWrite pending_;
 
   unsigned queue_depth_ = 0;
   struct io_uring ring_;

@@ -24,6 +24,15 @@ MemTable::MemTable() : list_(EntryCompare{}, &arena_) {}
 void MemTable::Add(uint32_t branch_id, uint32_t space_id, const Point& point,
                    std::string_view hilbert_key, const CommitStamp& stamp,
                    bool deleted, std::string_view value) {
+  list_.Insert(
+      Encode(branch_id, space_id, point, hilbert_key, stamp, deleted, value));
+  entry_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+const char* MemTable::Encode(uint32_t branch_id, uint32_t space_id,
+                             const Point& point, std::string_view hilbert_key,
+                             const CommitStamp& stamp, bool deleted,
+                             std::string_view value) {
   char key[kKeyPrefixBytes + 4 * kMaxDims + kRevisionBytes];
   size_t key_bytes = kKeyPrefixBytes + hilbert_key.size() + kRevisionBytes;
   EncodeKeyPrefix(branch_id, space_id, key);
@@ -32,8 +41,7 @@ void MemTable::Add(uint32_t branch_id, uint32_t space_id, const Point& point,
   char* entry = arena_.Allocate(VersionRecordBytes(key_bytes, value.size()));
   EncodeVersionRecord(std::string_view(key, key_bytes), stamp, deleted, point,
                       value, entry);
-  list_.Insert(entry);
-  entry_count_.fetch_add(1, std::memory_order_relaxed);
+  return entry;
 }
 
 class MemTable::Iterator : public VersionIterator {

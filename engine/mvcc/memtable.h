@@ -19,6 +19,10 @@
 namespace infinitedb::mvcc {
 
 class MemTable {
+  struct EntryCompare {
+    int operator()(const char* a, const char* b) const;
+  };
+
  public:
   MemTable();
   MemTable(const MemTable&) = delete;
@@ -30,6 +34,26 @@ class MemTable {
            std::string_view hilbert_key, const CommitStamp& stamp, bool deleted,
            std::string_view value);
 
+  // Adds versions given in increasing key order (the operations of one
+  // commit, sorted by space and Hilbert key) faster than Add(), each search
+  // starting where the previous one ended. Single writer, like Add().
+  class SortedAdder {
+   public:
+    explicit SortedAdder(MemTable* table)
+        : table_(table), inserter_(&table->list_) {}
+    void Add(uint32_t branch_id, uint32_t space_id, const Point& point,
+             std::string_view hilbert_key, const CommitStamp& stamp,
+             bool deleted, std::string_view value) {
+      inserter_.Insert(table_->Encode(branch_id, space_id, point, hilbert_key,
+                                      stamp, deleted, value));
+      table_->entry_count_.fetch_add(1, std::memory_order_relaxed);
+    }
+
+   private:
+    MemTable* const table_;
+    SkipList<EntryCompare>::SortedInserter inserter_;
+  };
+
   size_t MemoryUsageBytes() const { return arena_.MemoryUsageBytes(); }
   // Number of versions added; readable from any thread.
   size_t entry_count() const {
@@ -40,10 +64,12 @@ class MemTable {
   std::unique_ptr<VersionIterator> NewIterator() const;
 
  private:
-  struct EntryCompare {
-    int operator()(const char* a, const char* b) const;
-  };
   class Iterator;
+
+  // Copies one version into the arena; returns the entry.
+  const char* Encode(uint32_t branch_id, uint32_t space_id, const Point& point,
+                     std::string_view hilbert_key, const CommitStamp& stamp,
+                     bool deleted, std::string_view value);
 
   Arena arena_;
   SkipList<EntryCompare> list_;

@@ -20,6 +20,9 @@ namespace infinitedb::mvcc {
 
 template <typename Compare>
 class SkipList {
+  struct Node;
+  static constexpr int kMaxHeight = 12;
+
  public:
   SkipList(Compare compare, Arena* arena)
       : compare_(compare), arena_(arena), head_(NewNode(nullptr, kMaxHeight)) {
@@ -31,18 +34,50 @@ class SkipList {
     Node* prev[kMaxHeight];
     Node* x = FindGreaterOrEqual(entry, prev);
     assert(x == nullptr || compare_(entry, x->entry) != 0);
-    int height = RandomHeight();
-    int max_height = max_height_.load(std::memory_order_relaxed);
-    if (height > max_height) {
-      for (int i = max_height; i < height; ++i) prev[i] = head_;
-      max_height_.store(height, std::memory_order_relaxed);
-    }
-    x = NewNode(entry, height);
-    for (int i = 0; i < height; ++i) {
-      x->SetNextRelaxed(i, prev[i]->NextRelaxed(i));
-      prev[i]->SetNext(i, x);
-    }
+    (void)x;
+    InsertAfter(entry, prev);
   }
+
+  // Inserts ascending entries faster than Insert(): each search starts from
+  // where the previous one ended (a finger), so nearby keys cost a few hops
+  // instead of a descent from the head. Same single-writer rule.
+  class SortedInserter {
+   public:
+    explicit SortedInserter(SkipList* list) : list_(list) {
+      for (Node*& p : prev_) p = list->head_;
+    }
+    // `entry` must be greater than every entry inserted through this
+    // inserter and must not compare equal to any entry present.
+    void Insert(const char* entry) {
+      assert(last_ == nullptr || list_->compare_(last_, entry) < 0);
+      last_ = entry;
+      Node* found = nullptr;  // predecessor found on the level above
+      for (int level = kMaxHeight - 1; level >= 0; --level) {
+        Node* x = prev_[level];
+        // Start from whichever of the two known predecessors is further.
+        if (found != nullptr && found != list_->head_ && x != found &&
+            (x == list_->head_ ||
+             list_->compare_(found->entry, x->entry) > 0)) {
+          x = found;
+        }
+        while (true) {
+          Node* next = x->Next(level);
+          if (next == nullptr || list_->compare_(next->entry, entry) >= 0)
+            break;
+          x = next;
+        }
+        prev_[level] = x;
+        found = x;
+      }
+      Node* node = list_->InsertAfter(entry, prev_);
+      for (int i = 0; i < node->height; ++i) prev_[i] = node;
+    }
+
+   private:
+    SkipList* const list_;
+    const char* last_ = nullptr;
+    Node* prev_[kMaxHeight];
+  };
 
   class Iterator {
    public:
@@ -62,11 +97,10 @@ class SkipList {
   };
 
  private:
-  static constexpr int kMaxHeight = 12;
-
   struct Node {
-    explicit Node(const char* e) : entry(e) {}
+    Node(const char* e, int h) : entry(e), height(h) {}
     const char* const entry;
+    const int height;
     Node* Next(int level) {
       return next_[level].load(std::memory_order_acquire);
     }
@@ -86,7 +120,25 @@ class SkipList {
   Node* NewNode(const char* entry, int height) {
     char* memory = arena_->Allocate(sizeof(Node) +
                                     sizeof(std::atomic<Node*>) * (height - 1));
-    return new (memory) Node(entry);
+    return new (memory) Node(entry, height);
+  }
+
+  // Links a new node for `entry` after prev[level] on each of its levels;
+  // prev[] must hold the last node < entry on every level below
+  // max_height_ (levels above are set to the head here).
+  Node* InsertAfter(const char* entry, Node** prev) {
+    int height = RandomHeight();
+    int max_height = max_height_.load(std::memory_order_relaxed);
+    if (height > max_height) {
+      for (int i = max_height; i < height; ++i) prev[i] = head_;
+      max_height_.store(height, std::memory_order_relaxed);
+    }
+    Node* x = NewNode(entry, height);
+    for (int i = 0; i < height; ++i) {
+      x->SetNextRelaxed(i, prev[i]->NextRelaxed(i));
+      prev[i]->SetNext(i, x);
+    }
+    return x;
   }
 
   int RandomHeight() {

@@ -160,8 +160,16 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
   uint64_t writer_segment = 0;
   {
     absl::MutexLock lock(&sync_mu_);
-    status = writer_->Append({&buffer, 1}, sync);
+    status = writer_->StartAppend({&buffer, 1}, sync);
     writer_segment = writer_->segment_number();
+    if (status.ok()) {
+      // Apply to the memtable while the write and fdatasync are in flight.
+      // Nothing applied is visible before publish() below, and a failed
+      // write stops all further commits, so its commits never become
+      // visible in this process.
+      for (PendingCommit* commit : group) callbacks_.apply(*commit);
+      status = writer_->FinishAppend();
+    }
   }
   if (!status.ok()) {
     spdlog::error("WAL write failed; the engine refuses writes from now on: {}",
@@ -182,7 +190,6 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
     oldest_unsynced_ = absl::Now();
   }
   callbacks_.written(writer_segment, group.back()->stamp.revision);
-  for (PendingCommit* commit : group) callbacks_.apply(*commit);
   callbacks_.publish(group.back()->stamp.revision);
   for (PendingCommit* commit : group) commit->done.Notify();
 }

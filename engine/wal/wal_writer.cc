@@ -48,17 +48,30 @@ absl::Status WalWriter::RollSegment() {
 }
 
 absl::Status WalWriter::Append(std::span<const iovec> buffers, bool data_sync) {
+  absl::Status status = StartAppend(buffers, data_sync);
+  if (!status.ok()) return status;
+  return FinishAppend();
+}
+
+absl::Status WalWriter::StartAppend(std::span<const iovec> buffers,
+                                    bool data_sync) {
   if (offset_ >= segment_bytes_max_) {
     absl::Status status = RollSegment();
     if (!status.ok()) return status;
   }
-  uint64_t bytes = 0;
-  for (const iovec& buffer : buffers) bytes += buffer.iov_len;
-  absl::Status status =
-      uring_->WriteAt(file_.fd(), buffers, offset_, data_sync, file_.path());
+  appending_bytes_ = 0;
+  for (const iovec& buffer : buffers) appending_bytes_ += buffer.iov_len;
+  appending_sync_ = data_sync;
+  return uring_->StartWrite(file_.fd(), buffers, offset_, data_sync,
+                            file_.path());
+}
+
+absl::Status WalWriter::FinishAppend() {
+  absl::Status status = uring_->FinishWrite();
   if (!status.ok()) return status;
-  offset_ += bytes;
-  unsynced_ = !data_sync;
+  offset_ += appending_bytes_;
+  appending_bytes_ = 0;
+  unsynced_ = !appending_sync_;
   return absl::OkStatus();
 }
 

@@ -28,6 +28,10 @@ class WalWriter {
   // Writes `buffers` back to back at the end of the log; with `data_sync`
   // the call returns after they are durable (one linked write + fdatasync).
   absl::Status Append(std::span<const iovec> buffers, bool data_sync);
+  // Append in two halves: StartAppend submits the write (and fdatasync),
+  // FinishAppend waits for it. The buffers must live until then.
+  absl::Status StartAppend(std::span<const iovec> buffers, bool data_sync);
+  absl::Status FinishAppend();
   // Makes everything appended so far durable.
   absl::Status Sync();
   // Syncs the current segment and starts the next one (a no-op when the
@@ -49,6 +53,8 @@ class WalWriter {
   uint64_t segment_number_ = 0;
   uint64_t offset_ = 0;
   bool unsynced_ = false;
+  uint64_t appending_bytes_ = 0;  // of the write between Start and Finish
+  bool appending_sync_ = false;
 };
 
 }  // namespace infinitedb::wal
