@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "engine/common/coding.h"
+#include "engine/common/key_compare.h"
 #include "engine/mvcc/internal_key.h"
 #include "engine/mvcc/version_record.h"
 
@@ -16,7 +17,7 @@ std::string_view EntryKey(const char* entry) {
 }  // namespace
 
 int MemTable::EntryCompare::operator()(const char* a, const char* b) const {
-  return EntryKey(a).compare(EntryKey(b));
+  return CompareKeys(EntryKey(a), EntryKey(b));
 }
 
 MemTable::MemTable() : list_(EntryCompare{}, &arena_) {}

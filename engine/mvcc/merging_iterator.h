@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/common/key_compare.h"
 #include "engine/mvcc/version_iterator.h"
 
 namespace infinitedb::mvcc {
@@ -27,7 +28,7 @@ class MergingIterator : public VersionIterator {
     // Advance every child sitting on this key, not only the current one.
     for (auto& child : children_) {
       if (child.get() != current_ && child->Valid() &&
-          child->version().key == key) {
+          KeysEqual(child->version().key, key)) {
         child->Next();
       }
     }
@@ -49,7 +50,7 @@ class MergingIterator : public VersionIterator {
     for (auto& child : children_) {
       if (!child->Valid()) continue;
       if (current_ == nullptr ||
-          child->version().key < current_->version().key) {
+          CompareKeys(child->version().key, current_->version().key) < 0) {
         current_ = child.get();
       }
     }

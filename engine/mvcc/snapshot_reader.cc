@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/common/key_compare.h"
 #include "engine/mvcc/internal_key.h"
 
 namespace infinitedb::mvcc {
@@ -39,7 +40,7 @@ class SnapshotReader::LevelCursor {
     do {
       iterator_->Next();
     } while (iterator_->Valid() &&
-             KeyAddress(iterator_->version().key) == address);
+             KeysEqual(KeyAddress(iterator_->version().key), address));
     Settle();
   }
 
@@ -57,17 +58,17 @@ class SnapshotReader::LevelCursor {
     valid_ = false;
     while (range_index_ < ranges_.size() && iterator_->Valid()) {
       std::string_view key = iterator_->version().key;
-      if (key.compare(0, kKeyPrefixBytes, prefix_, kKeyPrefixBytes) != 0) {
+      if (std::memcmp(key.data(), prefix_, kKeyPrefixBytes) != 0) {
         return;  // past this branch and space
       }
       std::string_view hilbert_key = KeyHilbert(key);
       const hilbert::KeyRange& range = ranges_[range_index_];
-      if (hilbert_key > range.last) {
+      if (CompareKeys(hilbert_key, range.last) > 0) {
         ++range_index_;
         if (range_index_ < ranges_.size()) SeekRange();
         continue;
       }
-      if (hilbert_key < range.first) {
+      if (CompareKeys(hilbert_key, range.first) < 0) {
         SeekRange();
         continue;
       }
@@ -177,7 +178,7 @@ absl::Status SnapshotReader::Scan(
         best = cursor.get();
         continue;
       }
-      int order = cursor->hilbert().compare(best->hilbert());
+      int order = CompareKeys(cursor->hilbert(), best->hilbert());
       if (order < 0 || (order == 0 && cursor->version().stamp.revision >
                                           best->version().stamp.revision)) {
         best = cursor.get();

@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/common/coding.h"
 #include "engine/common/crc32c.h"
+#include "engine/common/key_compare.h"
 #include "engine/mvcc/version_record.h"
 #include "engine/segment/segment_format.h"
 
@@ -95,7 +96,7 @@ uint32_t Block::LowerBound(std::string_view key) const {
     uint32_t mid = low + (high - low) / 2;
     const char* record = bytes_.data() + RecordOffset(mid);
     std::string_view mid_key(record + 4, DecodeFixed32(record));
-    if (mid_key < key) {
+    if (CompareKeys(mid_key, key) < 0) {
       low = mid + 1;
     } else {
       high = mid;
