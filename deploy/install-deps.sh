@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ccache pkg-config
   liburing-dev libabsl-dev libspdlog-dev libgtest-dev libgmock-dev
   libsqlite3-dev librocksdb-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  python3-grpcio python3-grpc-tools
 )
 
 missing=()

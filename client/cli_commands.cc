@@ -1,0 +1,356 @@
+#include "client/cli_commands.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "client/cli_output.h"
+
+namespace infinitedb::cli {
+
+const char kUsage[] = R"(usage: infdb-cli [--server HOST:PORT] [--json] COMMAND
+
+commands:
+  status | stats | flush | compact [SPACE]
+  space create NAME --dims D | space list | space get NAME | space drop NAME
+  branch create NAME [--from PARENT] | branch list
+  put SPACE --point 1,2,3 (--value TEXT | --value-file FILE) [--branch B]
+  get SPACE --point 1,2,3 [--as-of R] [--branch B]
+  del SPACE --point 1,2,3 [--branch B]
+  history SPACE --point 1,2,3 [--as-of R] [--branch B]
+  query SPACE [--min 1,2 --max 5,6 | --scope 42] [--as-of R] [--branch B]
+        [--limit N] [--cursor HEX]
+  count SPACE [same shape flags as query]
+)";
+
+namespace {
+
+absl::Status Usage(const std::string& what) {
+  return absl::InvalidArgumentError(what + " (infdb-cli --help for usage)");
+}
+
+absl::StatusOr<std::vector<uint32_t>> ParseCoordinates(
+    const std::string& text, const std::string& flag) {
+  std::vector<uint32_t> values;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    uint32_t value = 0;
+    if (!absl::SimpleAtoi(part, &value)) {
+      return Usage(
+          absl::StrFormat("--%s: '%s' is not a list of uint32", flag, text));
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+absl::StatusOr<std::vector<uint32_t>> RequiredPoint(const Args& args,
+                                                    const std::string& flag) {
+  std::optional<std::string> text = args.Flag(flag);
+  if (!text) return Usage("--" + flag + " is required");
+  return ParseCoordinates(*text, flag);
+}
+
+absl::StatusOr<uint64_t> Number(const Args& args, const std::string& flag) {
+  std::optional<std::string> text = args.Flag(flag);
+  uint64_t value = 0;
+  if (text && !absl::SimpleAtoi(*text, &value)) {
+    return Usage(absl::StatusCode::kInvalidArgument == absl::StatusCode::kOk
+                     ? ""
+                     : "--" + flag + ": not a number");
+  }
+  return value;
+}
+
+absl::StatusOr<std::string> Operand(const Args& args, size_t index,
+                                    const std::string& name) {
+  if (args.words.size() <= index) return Usage(name + " is required");
+  return args.words[index];
+}
+
+absl::StatusOr<v1::ReadOptions> ReadFlags(const Args& args) {
+  v1::ReadOptions read;
+  read.set_branch(args.Flag("branch").value_or(""));
+  absl::StatusOr<uint64_t> as_of = Number(args, "as-of");
+  if (!as_of.ok()) return as_of.status();
+  read.set_as_of(*as_of);
+  return read;
+}
+
+std::string StampText(const v1::CommitStamp& stamp) {
+  return absl::StrFormat("revision %d", stamp.revision());
+}
+
+void PrintRecords(const std::vector<v1::Record>& records, bool json,
+                  bool with_deleted) {
+  Table table;
+  table.columns = {"point", "value", "revision"};
+  if (with_deleted) table.columns.push_back("deleted");
+  for (const v1::Record& r : records) {
+    std::vector<std::string> row = {PointText(r.point()), ValueText(r.value()),
+                                    std::to_string(r.stamp().revision())};
+    if (with_deleted) row.push_back(r.deleted() ? "true" : "false");
+    table.rows.push_back(std::move(row));
+  }
+  PrintTable(table, json);
+}
+
+absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args) {
+  v1::QueryRequest request;
+  absl::StatusOr<std::string> space = Operand(args, 1, "SPACE");
+  if (!space.ok()) return space.status();
+  request.set_space(*space);
+  absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
+  if (!read.ok()) return read.status();
+  *request.mutable_read() = *read;
+  if (args.Flag("min") || args.Flag("max")) {
+    absl::StatusOr<std::vector<uint32_t>> min = RequiredPoint(args, "min");
+    if (!min.ok()) return min.status();
+    absl::StatusOr<std::vector<uint32_t>> max = RequiredPoint(args, "max");
+    if (!max.ok()) return max.status();
+    request.mutable_box()->mutable_min()->mutable_coordinates()->Assign(
+        min->begin(), min->end());
+    request.mutable_box()->mutable_max()->mutable_coordinates()->Assign(
+        max->begin(), max->end());
+  } else if (std::optional<std::string> scope = args.Flag("scope")) {
+    absl::StatusOr<std::vector<uint32_t>> prefix =
+        ParseCoordinates(*scope, "scope");
+    if (!prefix.ok()) return prefix.status();
+    request.mutable_scope()->mutable_prefix()->Assign(prefix->begin(),
+                                                      prefix->end());
+  }
+  absl::StatusOr<uint64_t> limit = Number(args, "limit");
+  if (!limit.ok()) return limit.status();
+  request.set_limit(*limit);
+  if (std::optional<std::string> cursor = args.Flag("cursor")) {
+    std::string bytes;
+    for (size_t i = 0; i + 1 < cursor->size(); i += 2) {
+      int byte = 0;
+      if (std::sscanf(cursor->c_str() + i, "%2x", &byte) != 1) {
+        return Usage("--cursor: not hex");
+      }
+      bytes.push_back(static_cast<char>(byte));
+    }
+    request.set_cursor(bytes);
+  }
+  return request;
+}
+
+absl::Status SpaceCommand(client::Client& client, const Args& args) {
+  std::string verb = args.words.size() > 1 ? args.words[1] : "";
+  if (verb == "list") {
+    absl::StatusOr<std::vector<v1::Space>> spaces = client.ListSpaces();
+    if (!spaces.ok()) return spaces.status();
+    Table table{{"name", "dims", "created_revision"}, {}};
+    for (const v1::Space& s : *spaces) {
+      table.rows.push_back({s.name(), std::to_string(s.dims()),
+                            std::to_string(s.created_revision())});
+    }
+    PrintTable(table, args.json);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
+  if (!name.ok()) return name.status();
+  if (verb == "create") {
+    absl::StatusOr<uint64_t> dims = Number(args, "dims");
+    if (!dims.ok()) return dims.status();
+    if (!args.Flag("dims")) return Usage("--dims is required");
+    absl::StatusOr<v1::Space> space =
+        client.CreateSpace(*name, static_cast<uint32_t>(*dims));
+    if (!space.ok()) return space.status();
+    PrintTable({{"name", "dims", "created_revision"},
+                {{space->name(), std::to_string(space->dims()),
+                  std::to_string(space->created_revision())}}},
+               args.json);
+    return absl::OkStatus();
+  }
+  if (verb == "get") {
+    absl::StatusOr<v1::Space> space = client.GetSpace(*name);
+    if (!space.ok()) return space.status();
+    PrintTable({{"name", "dims", "created_revision"},
+                {{space->name(), std::to_string(space->dims()),
+                  std::to_string(space->created_revision())}}},
+               args.json);
+    return absl::OkStatus();
+  }
+  if (verb == "drop") return client.DropSpace(*name);
+  return Usage("unknown space command '" + verb + "'");
+}
+
+absl::Status BranchCommand(client::Client& client, const Args& args) {
+  std::string verb = args.words.size() > 1 ? args.words[1] : "";
+  if (verb == "list") {
+    absl::StatusOr<std::vector<v1::Branch>> branches = client.ListBranches();
+    if (!branches.ok()) return branches.status();
+    Table table{{"name", "parent", "fork_revision"}, {}};
+    for (const v1::Branch& b : *branches) {
+      table.rows.push_back(
+          {b.name(), b.parent(), std::to_string(b.fork_revision())});
+    }
+    PrintTable(table, args.json);
+    return absl::OkStatus();
+  }
+  if (verb != "create") return Usage("unknown branch command '" + verb + "'");
+  absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
+  if (!name.ok()) return name.status();
+  absl::StatusOr<v1::Branch> branch =
+      client.CreateBranch(*name, args.Flag("from").value_or(""));
+  if (!branch.ok()) return branch.status();
+  PrintTable({{"name", "parent", "fork_revision"},
+              {{branch->name(), branch->parent(),
+                std::to_string(branch->fork_revision())}}},
+             args.json);
+  return absl::OkStatus();
+}
+
+absl::Status PrintStamp(const absl::StatusOr<v1::CommitStamp>& stamp,
+                        bool json) {
+  if (!stamp.ok()) return stamp.status();
+  PrintTable({{"revision", "hlc", "origin"},
+              {{std::to_string(stamp->revision()), std::to_string(stamp->hlc()),
+                std::to_string(stamp->origin())}}},
+             json);
+  return absl::OkStatus();
+}
+
+absl::Status RecordCommand(client::Client& client, const Args& args) {
+  const std::string& verb = args.words[0];
+  absl::StatusOr<std::string> space = Operand(args, 1, "SPACE");
+  if (!space.ok()) return space.status();
+  absl::StatusOr<std::vector<uint32_t>> point = RequiredPoint(args, "point");
+  if (!point.ok()) return point.status();
+  std::string branch = args.Flag("branch").value_or("");
+  if (verb == "put") {
+    std::string value;
+    if (std::optional<std::string> file = args.Flag("value-file")) {
+      std::ifstream in(*file, std::ios::binary);
+      if (!in) return absl::NotFoundError("--value-file: cannot read " + *file);
+      std::stringstream contents;
+      contents << in.rdbuf();
+      value = contents.str();
+    } else if (std::optional<std::string> text = args.Flag("value")) {
+      value = *text;
+    } else {
+      return Usage("--value or --value-file is required");
+    }
+    return PrintStamp(client.Put(branch, *space, *point, value), args.json);
+  }
+  if (verb == "del") {
+    return PrintStamp(client.Delete(branch, *space, *point), args.json);
+  }
+  absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
+  if (!read.ok()) return read.status();
+  if (verb == "get") {
+    v1::GetRequest request;
+    *request.mutable_read() = *read;
+    request.set_space(*space);
+    request.mutable_point()->mutable_coordinates()->Assign(point->begin(),
+                                                           point->end());
+    absl::StatusOr<v1::GetResponse> response = client.Get(request);
+    if (!response.ok()) return response.status();
+    if (!response->found()) {
+      return absl::NotFoundError(absl::StrFormat(
+          "no record at (%s) as of revision %d", PointText(request.point()),
+          response->header().revision()));
+    }
+    PrintRecords({response->record()}, args.json, false);
+    return absl::OkStatus();
+  }
+  v1::HistoryRequest request;
+  *request.mutable_read() = *read;
+  request.set_space(*space);
+  request.mutable_point()->mutable_coordinates()->Assign(point->begin(),
+                                                         point->end());
+  absl::StatusOr<v1::HistoryResponse> response = client.History(request);
+  if (!response.ok()) return response.status();
+  PrintRecords({response->versions().begin(), response->versions().end()},
+               args.json, true);
+  return absl::OkStatus();
+}
+
+absl::Status QueryCommand(client::Client& client, const Args& args) {
+  absl::StatusOr<v1::QueryRequest> request = QueryFlags(args);
+  if (!request.ok()) return request.status();
+  if (args.words[0] == "count") {
+    absl::StatusOr<v1::CountResponse> count = client.Count(*request);
+    if (!count.ok()) return count.status();
+    PrintTable({{"count", "revision", "next_cursor"},
+                {{std::to_string(count->count()),
+                  std::to_string(count->header().revision()),
+                  HexEncode(count->next_cursor())}}},
+               args.json);
+    return absl::OkStatus();
+  }
+  std::vector<v1::Record> records;
+  absl::StatusOr<client::QuerySummary> summary =
+      client.Query(*request, [&](const v1::Record& record) {
+        records.push_back(record);
+        return true;
+      });
+  if (!summary.ok()) return summary.status();
+  PrintRecords(records, args.json, false);
+  if (!summary->next_cursor.empty() && !args.json) {
+    std::fprintf(stderr, "more: --cursor %s\n",
+                 HexEncode(summary->next_cursor).c_str());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AdminCommand(client::Client& client, const Args& args) {
+  const std::string& verb = args.words[0];
+  if (verb == "flush") return client.Flush();
+  if (verb == "compact") {
+    return client.Compact(args.words.size() > 1 ? args.words[1] : "");
+  }
+  if (verb == "status") {
+    absl::StatusOr<v1::StatusResponse> s = client.Status();
+    if (!s.ok()) return s.status();
+    PrintTable({{"node_id", "version", "revision", "durability", "data_dir",
+                 "uptime_s"},
+                {{std::to_string(s->node_id()), s->version(),
+                  std::to_string(s->header().revision()), s->durability(),
+                  s->data_dir(), std::to_string(s->uptime_seconds())}}},
+               args.json);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<v1::StatsResponse> s = client.Stats();
+  if (!s.ok()) return s.status();
+  Table table{{"stat", "value"}, {}};
+  const auto* descriptor = s->GetDescriptor();
+  const auto* reflection = s->GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (field->type() != google::protobuf::FieldDescriptor::TYPE_UINT64) {
+      continue;
+    }
+    table.rows.push_back(
+        {field->name(), std::to_string(reflection->GetUInt64(*s, field))});
+  }
+  PrintTable(table, args.json);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunCommand(client::Client& client, const Args& args) {
+  if (args.words.empty()) return Usage("no command");
+  const std::string& command = args.words[0];
+  if (command == "space") return SpaceCommand(client, args);
+  if (command == "branch") return BranchCommand(client, args);
+  if (command == "put" || command == "get" || command == "del" ||
+      command == "history") {
+    return RecordCommand(client, args);
+  }
+  if (command == "query" || command == "count") {
+    return QueryCommand(client, args);
+  }
+  if (command == "status" || command == "stats" || command == "flush" ||
+      command == "compact") {
+    return AdminCommand(client, args);
+  }
+  return Usage("unknown command '" + command + "'");
+}
+
+}  // namespace infinitedb::cli

@@ -1,0 +1,240 @@
+#include "client/infdb_client.h"
+
+#include <thread>
+
+namespace infinitedb::client {
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+Client::Client(const ClientOptions& options) : options_(options) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(
+      static_cast<int>(options.max_message_bytes));
+  arguments.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  channel_ = grpc::CreateCustomChannel(
+      options.target, grpc::InsecureChannelCredentials(), arguments);
+  spaces_ = v1::Spaces::NewStub(channel_);
+  records_ = v1::Records::NewStub(channel_);
+  branches_ = v1::Branches::NewStub(channel_);
+  admin_ = v1::Admin::NewStub(channel_);
+}
+
+std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + options_.deadline);
+  return context;
+}
+
+absl::Status Client::Retrying(const std::function<grpc::Status()>& call) const {
+  std::chrono::milliseconds delay = options_.retry_delay;
+  grpc::Status status;
+  for (int attempt = 1;; ++attempt) {
+    status = call();
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        attempt >= options_.read_attempts) {
+      return FromGrpc(status);
+    }
+    std::this_thread::sleep_for(delay);
+    delay *= 2;
+  }
+}
+
+absl::StatusOr<v1::Space> Client::CreateSpace(const std::string& name,
+                                              uint32_t dims) {
+  v1::CreateSpaceRequest request;
+  request.set_name(name);
+  request.set_dims(dims);
+  v1::CreateSpaceResponse response;
+  absl::Status status =
+      FromGrpc(spaces_->CreateSpace(NewContext().get(), request, &response));
+  if (!status.ok()) return status;
+  return response.space();
+}
+
+absl::StatusOr<v1::Space> Client::GetSpace(const std::string& name) {
+  v1::GetSpaceRequest request;
+  request.set_name(name);
+  v1::GetSpaceResponse response;
+  absl::Status status = Retrying([&] {
+    return spaces_->GetSpace(NewContext().get(), request, &response);
+  });
+  if (!status.ok()) return status;
+  return response.space();
+}
+
+absl::StatusOr<std::vector<v1::Space>> Client::ListSpaces() {
+  v1::ListSpacesResponse response;
+  absl::Status status = Retrying([&] {
+    return spaces_->ListSpaces(NewContext().get(), v1::ListSpacesRequest(),
+                               &response);
+  });
+  if (!status.ok()) return status;
+  return std::vector<v1::Space>(response.spaces().begin(),
+                                response.spaces().end());
+}
+
+absl::Status Client::DropSpace(const std::string& name) {
+  v1::DropSpaceRequest request;
+  request.set_name(name);
+  v1::DropSpaceResponse response;
+  return FromGrpc(spaces_->DropSpace(NewContext().get(), request, &response));
+}
+
+absl::StatusOr<v1::Branch> Client::CreateBranch(const std::string& name,
+                                                const std::string& parent) {
+  v1::CreateBranchRequest request;
+  request.set_name(name);
+  request.set_parent(parent);
+  v1::CreateBranchResponse response;
+  absl::Status status =
+      FromGrpc(branches_->CreateBranch(NewContext().get(), request, &response));
+  if (!status.ok()) return status;
+  return response.branch();
+}
+
+absl::StatusOr<std::vector<v1::Branch>> Client::ListBranches() {
+  v1::ListBranchesResponse response;
+  absl::Status status = Retrying([&] {
+    return branches_->ListBranches(NewContext().get(),
+                                   v1::ListBranchesRequest(), &response);
+  });
+  if (!status.ok()) return status;
+  return std::vector<v1::Branch>(response.branches().begin(),
+                                 response.branches().end());
+}
+
+absl::StatusOr<v1::CommitStamp> Client::Put(const std::string& branch,
+                                            const std::string& space,
+                                            const std::vector<uint32_t>& point,
+                                            const std::string& value) {
+  v1::PutRequest request;
+  request.set_branch(branch);
+  request.set_space(space);
+  request.mutable_point()->mutable_coordinates()->Assign(point.begin(),
+                                                         point.end());
+  request.set_value(value);
+  v1::WriteResponse response;
+  absl::Status status =
+      FromGrpc(records_->Put(NewContext().get(), request, &response));
+  if (!status.ok()) return status;
+  return response.stamp();
+}
+
+absl::StatusOr<v1::CommitStamp> Client::Delete(
+    const std::string& branch, const std::string& space,
+    const std::vector<uint32_t>& point) {
+  v1::DeleteRequest request;
+  request.set_branch(branch);
+  request.set_space(space);
+  request.mutable_point()->mutable_coordinates()->Assign(point.begin(),
+                                                         point.end());
+  v1::WriteResponse response;
+  absl::Status status =
+      FromGrpc(records_->Delete(NewContext().get(), request, &response));
+  if (!status.ok()) return status;
+  return response.stamp();
+}
+
+absl::StatusOr<v1::CommitStamp> Client::Batch(const v1::BatchRequest& request) {
+  v1::WriteResponse response;
+  absl::Status status =
+      FromGrpc(records_->Batch(NewContext().get(), request, &response));
+  if (!status.ok()) return status;
+  return response.stamp();
+}
+
+absl::StatusOr<v1::GetResponse> Client::Get(const v1::GetRequest& request) {
+  v1::GetResponse response;
+  absl::Status status = Retrying(
+      [&] { return records_->Get(NewContext().get(), request, &response); });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::HistoryResponse> Client::History(
+    const v1::HistoryRequest& request) {
+  v1::HistoryResponse response;
+  absl::Status status = Retrying([&] {
+    return records_->History(NewContext().get(), request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<QuerySummary> Client::Query(
+    const v1::QueryRequest& request,
+    const std::function<bool(const v1::Record&)>& on_record) {
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  std::unique_ptr<grpc::ClientReader<v1::QueryResponse>> reader =
+      records_->Query(context.get(), request);
+  QuerySummary summary;
+  v1::QueryResponse page;
+  bool stopped = false;
+  while (!stopped && reader->Read(&page)) {
+    for (const v1::Record& record : page.records()) {
+      ++summary.records;
+      if (!on_record(record)) {
+        stopped = true;
+        break;
+      }
+    }
+    if (page.done()) {
+      summary.revision = page.header().revision();
+      summary.next_cursor = page.next_cursor();
+    }
+  }
+  if (stopped) {
+    context->TryCancel();
+    reader->Finish();
+    return summary;
+  }
+  absl::Status status = FromGrpc(reader->Finish());
+  if (!status.ok()) return status;
+  return summary;
+}
+
+absl::StatusOr<v1::CountResponse> Client::Count(
+    const v1::QueryRequest& request) {
+  v1::CountResponse response;
+  absl::Status status = Retrying(
+      [&] { return records_->Count(NewContext().get(), request, &response); });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::StatusResponse> Client::Status() {
+  v1::StatusResponse response;
+  absl::Status status = Retrying([&] {
+    return admin_->Status(NewContext().get(), v1::StatusRequest(), &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::StatsResponse> Client::Stats() {
+  v1::StatsResponse response;
+  absl::Status status = Retrying([&] {
+    return admin_->Stats(NewContext().get(), v1::StatsRequest(), &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::Status Client::Flush() {
+  v1::FlushResponse response;
+  return FromGrpc(
+      admin_->Flush(NewContext().get(), v1::FlushRequest(), &response));
+}
+
+absl::Status Client::Compact(const std::string& space) {
+  v1::CompactRequest request;
+  request.set_space(space);
+  v1::CompactResponse response;
+  return FromGrpc(admin_->Compact(NewContext().get(), request, &response));
+}
+
+}  // namespace infinitedb::client

@@ -1,0 +1,99 @@
+// C++ client library for InfiniteDB: one connection (channel) to a server,
+// typed calls over the generated stubs, a deadline on every call, and
+// retries with backoff only where repeating a call is safe (reads, listings,
+// status; never writes). Thread-safe: one Client may serve many threads.
+#ifndef INFINITEDB_CLIENT_INFDB_CLIENT_H_
+#define INFINITEDB_CLIENT_INFDB_CLIENT_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "infinitedb/v1/admin.grpc.pb.h"
+#include "infinitedb/v1/branches.grpc.pb.h"
+#include "infinitedb/v1/records.grpc.pb.h"
+#include "infinitedb/v1/spaces.grpc.pb.h"
+
+namespace infinitedb::client {
+
+struct ClientOptions {
+  std::string target = "127.0.0.1:7070";       // host:port of infdb-server
+  std::chrono::milliseconds deadline{30'000};  // per call
+  int read_attempts = 3;  // tries of a retryable call on UNAVAILABLE
+  std::chrono::milliseconds retry_delay{100};  // doubles per retry
+  size_t max_message_bytes = 64u << 20;
+};
+
+// What a finished Query stream reports besides its records.
+struct QuerySummary {
+  uint64_t revision = 0;
+  uint64_t records = 0;
+  std::string next_cursor;  // empty when complete
+};
+
+class Client {
+ public:
+  explicit Client(const ClientOptions& options);
+
+  // Spaces.
+  absl::StatusOr<v1::Space> CreateSpace(const std::string& name, uint32_t dims);
+  absl::StatusOr<v1::Space> GetSpace(const std::string& name);
+  absl::StatusOr<std::vector<v1::Space>> ListSpaces();
+  absl::Status DropSpace(const std::string& name);
+
+  // Branches (an empty parent means main).
+  absl::StatusOr<v1::Branch> CreateBranch(const std::string& name,
+                                          const std::string& parent);
+  absl::StatusOr<std::vector<v1::Branch>> ListBranches();
+
+  // Writes: never retried (a repeat would be a second commit).
+  absl::StatusOr<v1::CommitStamp> Put(const std::string& branch,
+                                      const std::string& space,
+                                      const std::vector<uint32_t>& point,
+                                      const std::string& value);
+  absl::StatusOr<v1::CommitStamp> Delete(const std::string& branch,
+                                         const std::string& space,
+                                         const std::vector<uint32_t>& point);
+  absl::StatusOr<v1::CommitStamp> Batch(const v1::BatchRequest& request);
+
+  // Reads.
+  absl::StatusOr<v1::GetResponse> Get(const v1::GetRequest& request);
+  absl::StatusOr<v1::HistoryResponse> History(
+      const v1::HistoryRequest& request);
+  // Streams the query; `on_record` returns false to stop early (the call is
+  // then cancelled and the summary's cursor is empty).
+  absl::StatusOr<QuerySummary> Query(
+      const v1::QueryRequest& request,
+      const std::function<bool(const v1::Record&)>& on_record);
+  absl::StatusOr<v1::CountResponse> Count(const v1::QueryRequest& request);
+
+  // Admin.
+  absl::StatusOr<v1::StatusResponse> Status();
+  absl::StatusOr<v1::StatsResponse> Stats();
+  absl::Status Flush();
+  absl::Status Compact(const std::string& space);
+
+ private:
+  std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // Runs `call` up to read_attempts times while it fails with UNAVAILABLE.
+  absl::Status Retrying(const std::function<grpc::Status()>& call) const;
+
+  const ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Spaces::Stub> spaces_;
+  std::unique_ptr<v1::Records::Stub> records_;
+  std::unique_ptr<v1::Branches::Stub> branches_;
+  std::unique_ptr<v1::Admin::Stub> admin_;
+};
+
+// A gRPC status as an absl::Status (same code and message).
+absl::Status FromGrpc(const grpc::Status& status);
+
+}  // namespace infinitedb::client
+
+#endif  // INFINITEDB_CLIENT_INFDB_CLIENT_H_

@@ -1,0 +1,72 @@
+#include "server/proto_convert.h"
+
+#include "absl/strings/str_format.h"
+
+namespace infinitedb::server {
+
+absl::StatusOr<Point> PointFrom(const v1::Point& point, bool present,
+                                std::string_view field) {
+  if (!present || point.coordinates_size() == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: required (1 to %d coordinates)", field, kMaxDims));
+  }
+  if (point.coordinates_size() > kMaxDims) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %d coordinates, at most %d", field,
+                        point.coordinates_size(), kMaxDims));
+  }
+  return Point(point.coordinates().begin(), point.coordinates().end());
+}
+
+absl::StatusOr<Box> BoxFrom(const v1::Box& box, std::string_view field) {
+  absl::StatusOr<Point> min =
+      PointFrom(box.min(), box.has_min(), absl::StrFormat("%s.min", field));
+  if (!min.ok()) return min.status();
+  absl::StatusOr<Point> max =
+      PointFrom(box.max(), box.has_max(), absl::StrFormat("%s.max", field));
+  if (!max.ok()) return max.status();
+  return Box{std::move(*min), std::move(*max)};
+}
+
+void ToProto(const Point& point, v1::Point* out) {
+  out->mutable_coordinates()->Assign(point.begin(), point.end());
+}
+
+void ToProto(const CommitStamp& stamp, v1::CommitStamp* out) {
+  out->set_revision(stamp.revision);
+  out->set_hlc(stamp.hlc);
+  out->set_origin(stamp.origin);
+}
+
+void ToProto(const Record& record, v1::Record* out) {
+  ToProto(record.point, out->mutable_point());
+  out->set_value(record.value);
+  ToProto(record.stamp, out->mutable_stamp());
+  out->set_deleted(record.deleted);
+}
+
+void ToProto(const RecordView& record, v1::Record* out) {
+  auto* coordinates = out->mutable_point()->mutable_coordinates();
+  coordinates->Reserve(record.dims());
+  for (int axis = 0; axis < record.dims(); ++axis) {
+    coordinates->Add(record.coordinate(axis));
+  }
+  out->set_value(record.value.data(), record.value.size());
+  ToProto(record.stamp, out->mutable_stamp());
+  out->set_deleted(record.deleted);
+}
+
+ReadOptions ReadOptionsFrom(const v1::ReadOptions& read) {
+  return ReadOptions{BranchOrMain(read.branch()), read.as_of()};
+}
+
+absl::Status CheckRequired(std::string_view value, std::string_view field) {
+  if (!value.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat("%s: required", field));
+}
+
+std::string BranchOrMain(const std::string& branch) {
+  return branch.empty() ? std::string(kMainBranch) : branch;
+}
+
+}  // namespace infinitedb::server

@@ -1,0 +1,33 @@
+// Conversions between protobuf messages and engine types, with the checks
+// that a message is well formed (required fields present, at most 16
+// coordinates). Errors are INVALID_ARGUMENT naming the field.
+#ifndef INFINITEDB_SERVER_PROTO_CONVERT_H_
+#define INFINITEDB_SERVER_PROTO_CONVERT_H_
+
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "engine/db/engine.h"
+#include "infinitedb/v1/common.pb.h"
+#include "infinitedb/v1/records.pb.h"
+
+namespace infinitedb::server {
+
+// A point from a message field named `field`; missing or with 0 or more
+// than 16 coordinates is INVALID_ARGUMENT.
+absl::StatusOr<Point> PointFrom(const v1::Point& point, bool present,
+                                std::string_view field);
+absl::StatusOr<Box> BoxFrom(const v1::Box& box, std::string_view field);
+void ToProto(const Point& point, v1::Point* out);
+void ToProto(const CommitStamp& stamp, v1::CommitStamp* out);
+void ToProto(const Record& record, v1::Record* out);
+void ToProto(const RecordView& record, v1::Record* out);
+ReadOptions ReadOptionsFrom(const v1::ReadOptions& read);
+// Required string field: INVALID_ARGUMENT naming it when empty.
+absl::Status CheckRequired(std::string_view value, std::string_view field);
+// An empty branch means main.
+std::string BranchOrMain(const std::string& branch);
+
+}  // namespace infinitedb::server
+
+#endif  // INFINITEDB_SERVER_PROTO_CONVERT_H_

@@ -1,0 +1,205 @@
+#include "server/records_service.h"
+
+#include "absl/strings/str_format.h"
+#include "server/proto_convert.h"
+#include "server/status_util.h"
+
+namespace infinitedb::server {
+namespace {
+
+// A query stream is cut into messages of at most this many records or
+// bytes; gRPC's flow control then blocks the writer while the client is
+// behind, so the server never buffers more than about one page per stream.
+constexpr size_t kPageRecordsMax = 1024;
+constexpr size_t kPageBytesMax = 1 << 20;
+
+// Resolves as_of 0 to the current revision, so the response header names
+// exactly the revision that was read.
+ReadOptions Pinned(const v1::ReadOptions& read, Engine& engine) {
+  ReadOptions options = ReadOptionsFrom(read);
+  if (options.as_of == 0) options.as_of = engine.CurrentRevision();
+  return options;
+}
+
+absl::StatusOr<QueryRequest> QueryFrom(const v1::QueryRequest& request) {
+  if (absl::Status s = CheckRequired(request.space(), "space"); !s.ok()) {
+    return s;
+  }
+  QueryRequest query;
+  query.branch = BranchOrMain(request.read().branch());
+  query.as_of = request.read().as_of();
+  query.space = request.space();
+  query.limit = request.limit();
+  query.cursor = request.cursor();
+  if (request.has_box()) {
+    absl::StatusOr<Box> box = BoxFrom(request.box(), "box");
+    if (!box.ok()) return box.status();
+    query.box = std::move(*box);
+  } else if (request.has_scope()) {
+    const auto& prefix = request.scope().prefix();
+    if (prefix.empty() || prefix.size() > kMaxDims) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("scope.prefix: must pin 1 to %d axes, got %d",
+                          kMaxDims, prefix.size()));
+    }
+    query.scope = Point(prefix.begin(), prefix.end());
+  }
+  return query;
+}
+
+}  // namespace
+
+grpc::Status RecordsService::Written(const absl::StatusOr<CommitStamp>& stamp,
+                                     v1::WriteResponse* response) const {
+  if (!stamp.ok()) return ToGrpcStatus(stamp.status());
+  ToProto(*stamp, response->mutable_stamp());
+  context_->FillHeader(stamp->revision, response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status RecordsService::Put(grpc::ServerContext*,
+                                 const v1::PutRequest* request,
+                                 v1::WriteResponse* response) {
+  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<Point> point =
+      PointFrom(request->point(), request->has_point(), "point");
+  if (!point.ok()) return ToGrpcStatus(point.status());
+  return Written(
+      context_->engine->Put(BranchOrMain(request->branch()), request->space(),
+                            *point, request->value()),
+      response);
+}
+
+grpc::Status RecordsService::Delete(grpc::ServerContext*,
+                                    const v1::DeleteRequest* request,
+                                    v1::WriteResponse* response) {
+  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<Point> point =
+      PointFrom(request->point(), request->has_point(), "point");
+  if (!point.ok()) return ToGrpcStatus(point.status());
+  return Written(context_->engine->Delete(BranchOrMain(request->branch()),
+                                          request->space(), *point),
+                 response);
+}
+
+grpc::Status RecordsService::Batch(grpc::ServerContext*,
+                                   const v1::BatchRequest* request,
+                                   v1::WriteResponse* response) {
+  std::vector<Mutation> mutations;
+  mutations.reserve(request->mutations_size());
+  for (int i = 0; i < request->mutations_size(); ++i) {
+    const v1::Mutation& m = request->mutations(i);
+    std::string field = absl::StrFormat("mutations[%d]", i);
+    if (absl::Status s = CheckRequired(m.space(), field + ".space"); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+    absl::StatusOr<Point> point =
+        PointFrom(m.point(), m.has_point(), field + ".point");
+    if (!point.ok()) return ToGrpcStatus(point.status());
+    if (m.kind_case() == v1::Mutation::KIND_NOT_SET) {
+      return ToGrpcStatus(
+          absl::InvalidArgumentError(field + ": set put_value or delete"));
+    }
+    mutations.push_back(
+        m.kind_case() == v1::Mutation::kDelete
+            ? Mutation::Delete(m.space(), std::move(*point))
+            : Mutation::Put(m.space(), std::move(*point), m.put_value()));
+  }
+  return Written(
+      context_->engine->Batch(BranchOrMain(request->branch()), mutations),
+      response);
+}
+
+grpc::Status RecordsService::Get(grpc::ServerContext*,
+                                 const v1::GetRequest* request,
+                                 v1::GetResponse* response) {
+  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<Point> point =
+      PointFrom(request->point(), request->has_point(), "point");
+  if (!point.ok()) return ToGrpcStatus(point.status());
+  ReadOptions options = Pinned(request->read(), *context_->engine);
+  absl::StatusOr<std::optional<Record>> record =
+      context_->engine->Get(options, request->space(), *point);
+  if (!record.ok()) return ToGrpcStatus(record.status());
+  response->set_found(record->has_value());
+  if (record->has_value()) ToProto(**record, response->mutable_record());
+  context_->FillHeader(options.as_of, response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status RecordsService::History(grpc::ServerContext*,
+                                     const v1::HistoryRequest* request,
+                                     v1::HistoryResponse* response) {
+  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<Point> point =
+      PointFrom(request->point(), request->has_point(), "point");
+  if (!point.ok()) return ToGrpcStatus(point.status());
+  ReadOptions options = Pinned(request->read(), *context_->engine);
+  absl::StatusOr<std::vector<Record>> versions =
+      context_->engine->History(options, request->space(), *point);
+  if (!versions.ok()) return ToGrpcStatus(versions.status());
+  for (const Record& version : *versions) {
+    ToProto(version, response->add_versions());
+  }
+  context_->FillHeader(options.as_of, response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status RecordsService::Query(
+    grpc::ServerContext* context, const v1::QueryRequest* request,
+    grpc::ServerWriter<v1::QueryResponse>* writer) {
+  absl::StatusOr<QueryRequest> query = QueryFrom(*request);
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  if (query->cursor.empty() && query->as_of == 0) {
+    query->as_of = context_->engine->CurrentRevision();
+  }
+  v1::QueryResponse page;
+  size_t page_bytes = 0;
+  bool client_gone = false;
+  absl::StatusOr<QueryResult> result =
+      context_->engine->Query(*query, [&](const RecordView& record) {
+        ToProto(record, page.add_records());
+        page_bytes += record.value.size() + 8 * record.dims() + 32;
+        if (page.records_size() < static_cast<int>(kPageRecordsMax) &&
+            page_bytes < kPageBytesMax) {
+          return true;
+        }
+        // Blocks while the client is behind (HTTP/2 flow control).
+        client_gone = context->IsCancelled() || !writer->Write(page);
+        page.Clear();
+        page_bytes = 0;
+        return !client_gone;
+      });
+  if (client_gone) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+  }
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  page.set_next_cursor(result->next_cursor);
+  page.set_done(true);
+  context_->FillHeader(result->revision, page.mutable_header());
+  writer->Write(page);
+  return grpc::Status::OK;
+}
+
+grpc::Status RecordsService::Count(grpc::ServerContext*,
+                                   const v1::QueryRequest* request,
+                                   v1::CountResponse* response) {
+  absl::StatusOr<QueryRequest> query = QueryFrom(*request);
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  absl::StatusOr<QueryResult> result = context_->engine->Count(*query);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  response->set_count(result->count);
+  response->set_next_cursor(result->next_cursor);
+  context_->FillHeader(result->revision, response->mutable_header());
+  return grpc::Status::OK;
+}
+
+}  // namespace infinitedb::server

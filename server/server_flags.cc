@@ -1,0 +1,71 @@
+#include "server/server_flags.h"
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_format.h"
+
+ABSL_FLAG(std::string, data_dir, "./data",
+          "Directory of the database (created if missing).");
+ABSL_FLAG(std::string, listen, "127.0.0.1:7070",
+          "Address to serve gRPC on, host:port (0.0.0.0:7070 for all "
+          "interfaces).");
+ABSL_FLAG(uint32_t, node_id, 1,
+          "Id of this server (1 to 2^32-1), stamped on every commit as its "
+          "origin; must differ between servers that replicate.");
+ABSL_FLAG(std::string, durability, "sync",
+          "sync: acknowledge a write after fdatasync; async: after the "
+          "write, with fdatasync every --async_sync_interval_ms.");
+ABSL_FLAG(uint32_t, async_sync_interval_ms, 20,
+          "In async durability, the longest time a write waits for "
+          "fdatasync.");
+ABSL_FLAG(uint64_t, block_cache_mb, 256,
+          "Memory for cached segment blocks, in MiB.");
+ABSL_FLAG(uint64_t, memtable_mb, 64,
+          "Memtable size that triggers sealing into segment files, in MiB.");
+ABSL_FLAG(uint64_t, max_value_kb, 4096, "Largest value accepted, in KiB.");
+ABSL_FLAG(uint64_t, retention_revisions, 0,
+          "History retention: compaction keeps every version newer than the "
+          "current revision minus this (plus the newest older one); 0 keeps "
+          "all history.");
+ABSL_FLAG(std::string, log_level, "info",
+          "Log level: trace, debug, info, warn, error.");
+ABSL_FLAG(uint64_t, max_message_mb, 64,
+          "Largest gRPC request or response message, in MiB.");
+
+namespace infinitedb::server {
+
+absl::StatusOr<ServerConfig> ConfigFromFlags() {
+  ServerConfig config;
+  EngineOptions& engine = config.engine;
+  engine.data_dir = absl::GetFlag(FLAGS_data_dir);
+  engine.node_id = absl::GetFlag(FLAGS_node_id);
+  if (engine.node_id == 0) {
+    return absl::InvalidArgumentError("--node_id: must not be 0");
+  }
+  std::string durability = absl::GetFlag(FLAGS_durability);
+  if (durability == "sync") {
+    engine.durability = Durability::kSync;
+  } else if (durability == "async") {
+    engine.durability = Durability::kAsync;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--durability: '%s' is not sync or async", durability));
+  }
+  engine.async_sync_interval_ms = absl::GetFlag(FLAGS_async_sync_interval_ms);
+  engine.block_cache_bytes = absl::GetFlag(FLAGS_block_cache_mb) << 20;
+  engine.memtable_bytes_max = absl::GetFlag(FLAGS_memtable_mb) << 20;
+  if (engine.memtable_bytes_max == 0) {
+    return absl::InvalidArgumentError("--memtable_mb: must be at least 1");
+  }
+  engine.max_value_bytes = absl::GetFlag(FLAGS_max_value_kb) << 10;
+  engine.history_retention_revisions = absl::GetFlag(FLAGS_retention_revisions);
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.log_level = absl::GetFlag(FLAGS_log_level);
+  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
+  if (config.max_message_bytes < engine.max_value_bytes + (1 << 16)) {
+    return absl::InvalidArgumentError(
+        "--max_message_mb: must leave room for the largest value");
+  }
+  return config;
+}
+
+}  // namespace infinitedb::server

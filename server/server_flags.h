@@ -1,0 +1,27 @@
+// infdb-server's command-line flags (also readable from a file with
+// --flagfile=PATH, one --flag=value per line) and their conversion to engine
+// and server options.
+#ifndef INFINITEDB_SERVER_SERVER_FLAGS_H_
+#define INFINITEDB_SERVER_SERVER_FLAGS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/db/options.h"
+
+namespace infinitedb::server {
+
+struct ServerConfig {
+  EngineOptions engine;
+  std::string listen;            // host:port
+  std::string log_level;         // trace debug info warn error
+  size_t max_message_bytes = 0;  // largest gRPC message accepted
+};
+
+// Reads the parsed flags; InvalidArgument naming the flag when a value is
+// out of range.
+absl::StatusOr<ServerConfig> ConfigFromFlags();
+
+}  // namespace infinitedb::server
+
+#endif  // INFINITEDB_SERVER_SERVER_FLAGS_H_
