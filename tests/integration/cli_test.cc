@@ -1,0 +1,116 @@
+// Integration test of infdb-cli against a real infdb-server: a user's
+// session, its tables and JSON, and its exit codes.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "tests/engine/testutil/temp_dir.h"
+#include "tests/integration/server_process.h"
+
+namespace infinitedb {
+namespace {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<testing::ServerProcess>(dir_.path() + "/data");
+    ASSERT_TRUE(server_->Start());
+  }
+
+  CliResult Run(const std::string& arguments) {
+    std::string command = std::string(INFDB_CLI_PATH) + " --server " +
+                          server_->address() + " " + arguments + " 2>&1";
+    CliResult result;
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+      result.output.append(buffer, n);
+    }
+    int status = pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::ServerProcess> server_;
+};
+
+TEST_F(CliTest, SessionOfTheReadme) {
+  CliResult r = Run("space create loads --dims 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("loads"), std::string::npos);
+  ASSERT_EQ(Run("put loads --point 42,3,0 --value '12.5 kN'").exit_code, 0);
+  ASSERT_EQ(Run("put loads --point 42,4,0 --value '8 kN'").exit_code, 0);
+  ASSERT_EQ(Run("put loads --point 42,3,0 --value '13 kN'").exit_code, 0);
+  r = Run("get loads --point 42,3,0 --as-of 1");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("12.5 kN"), std::string::npos) << r.output;
+  r = Run("query loads --scope 42 --json");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find(R"({"point":"42,3,0","value":"13 kN","revision":3})"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(R"("value":"8 kN")"), std::string::npos);
+  r = Run("query loads --min 0,0,0 --max 50,3,0 --json");
+  EXPECT_EQ(r.output, R"([{"point":"42,3,0","value":"13 kN","revision":3}])"
+                      "\n");
+  r = Run("history loads --point 42,3,0 --json");
+  EXPECT_NE(r.output.find(R"("revision":1,"deleted":"false")"),
+            std::string::npos)
+      << r.output;
+  r = Run("count loads --json");
+  EXPECT_NE(r.output.find(R"("count":2)"), std::string::npos) << r.output;
+  ASSERT_EQ(Run("branch create option-b --from main").exit_code, 0);
+  ASSERT_EQ(Run("put loads --point 42,3,0 --value '9 kN' --branch option-b")
+                .exit_code,
+            0);
+  r = Run("get loads --point 42,3,0 --branch option-b");
+  EXPECT_NE(r.output.find("9 kN"), std::string::npos) << r.output;
+  r = Run("get loads --point 42,3,0");
+  EXPECT_NE(r.output.find("13 kN"), std::string::npos) << r.output;
+  r = Run("query loads --limit 1");
+  EXPECT_NE(r.output.find("more: --cursor "), std::string::npos) << r.output;
+  ASSERT_EQ(Run("del loads --point 42,4,0").exit_code, 0);
+  EXPECT_EQ(Run("get loads --point 42,4,0").exit_code, 1);
+  EXPECT_EQ(Run("flush").exit_code, 0);
+  EXPECT_EQ(Run("compact loads").exit_code, 0);
+  r = Run("stats --json");
+  EXPECT_NE(r.output.find(R"({"stat":"segments","value":1})"),
+            std::string::npos)
+      << r.output;
+  r = Run("status");
+  EXPECT_NE(r.output.find("sync"), std::string::npos) << r.output;
+  r = Run("branch list --json");
+  EXPECT_NE(r.output.find(R"("name":"option-b","parent":"main")"),
+            std::string::npos)
+      << r.output;
+  r = Run("space list");
+  EXPECT_NE(r.output.find("loads"), std::string::npos);
+}
+
+TEST_F(CliTest, FailuresPrintOneLineAndExitNonZero) {
+  ASSERT_EQ(Run("space create s --dims 2").exit_code, 0);
+  CliResult r = Run("get s --point 1,2,3");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output,
+            "infdb-cli: INVALID_ARGUMENT: point: space 's' has 2 dimensions, "
+            "got 3 coordinates\n");
+  r = Run("put nope --point 1 --value x");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("NOT_FOUND"), std::string::npos);
+  EXPECT_EQ(Run("frobnicate").exit_code, 2);
+  EXPECT_EQ(Run("put s --point 1,x --value v").exit_code, 2);
+  EXPECT_EQ(Run("space create t --dims 17").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace infinitedb
