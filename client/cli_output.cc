@@ -40,9 +40,10 @@ void PrintTable(const Table& table, bool json) {
       std::printf("%s{", r == 0 ? "" : ",");
       for (size_t c = 0; c < table.columns.size(); ++c) {
         const std::string& cell = table.rows[r][c];
-        std::printf(
-            "%s%s:%s", c == 0 ? "" : ",", JsonString(table.columns[c]).c_str(),
-            LooksNumeric(cell) ? cell.c_str() : JsonString(cell).c_str());
+        bool bare = LooksNumeric(cell) || cell == "true" || cell == "false";
+        std::printf("%s%s:%s", c == 0 ? "" : ",",
+                    JsonString(table.columns[c]).c_str(),
+                    bare ? cell.c_str() : JsonString(cell).c_str());
       }
       std::printf("}");
     }

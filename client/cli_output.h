@@ -10,7 +10,7 @@
 namespace infinitedb::cli {
 
 // A table: column names and rows of cells; printed aligned, or as a JSON
-// array of objects (cells that look like numbers stay numbers).
+// array of objects (cells that look like numbers or booleans stay bare).
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;

@@ -64,8 +64,7 @@ TEST_F(CliTest, SessionOfTheReadme) {
   EXPECT_EQ(r.output, R"([{"point":"42,3,0","value":"13 kN","revision":3}])"
                       "\n");
   r = Run("history loads --point 42,3,0 --json");
-  EXPECT_NE(r.output.find(R"("revision":1,"deleted":"false")"),
-            std::string::npos)
+  EXPECT_NE(r.output.find(R"("revision":1,"deleted":false)"), std::string::npos)
       << r.output;
   r = Run("count loads --json");
   EXPECT_NE(r.output.find(R"("count":2)"), std::string::npos) << r.output;
