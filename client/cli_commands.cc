@@ -138,18 +138,27 @@ absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args) {
   return request;
 }
 
+absl::Status PrintSpaces(const absl::StatusOr<std::vector<v1::Space>>& spaces,
+                         bool json) {
+  if (!spaces.ok()) return spaces.status();
+  Table table{{"name", "dims", "created_revision"}, {}};
+  for (const v1::Space& s : *spaces) {
+    table.rows.push_back({s.name(), std::to_string(s.dims()),
+                          std::to_string(s.created_revision())});
+  }
+  PrintTable(table, json);
+  return absl::OkStatus();
+}
+
+absl::Status PrintSpaces(const absl::StatusOr<v1::Space>& space, bool json) {
+  if (!space.ok()) return space.status();
+  return PrintSpaces(std::vector<v1::Space>{*space}, json);
+}
+
 absl::Status SpaceCommand(client::Client& client, const Args& args) {
   std::string verb = args.words.size() > 1 ? args.words[1] : "";
   if (verb == "list") {
-    absl::StatusOr<std::vector<v1::Space>> spaces = client.ListSpaces();
-    if (!spaces.ok()) return spaces.status();
-    Table table{{"name", "dims", "created_revision"}, {}};
-    for (const v1::Space& s : *spaces) {
-      table.rows.push_back({s.name(), std::to_string(s.dims()),
-                            std::to_string(s.created_revision())});
-    }
-    PrintTable(table, args.json);
-    return absl::OkStatus();
+    return PrintSpaces(client.ListSpaces(), args.json);
   }
   absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
   if (!name.ok()) return name.status();
@@ -157,23 +166,11 @@ absl::Status SpaceCommand(client::Client& client, const Args& args) {
     absl::StatusOr<uint64_t> dims = Number(args, "dims");
     if (!dims.ok()) return dims.status();
     if (!args.Flag("dims")) return Usage("--dims is required");
-    absl::StatusOr<v1::Space> space =
-        client.CreateSpace(*name, static_cast<uint32_t>(*dims));
-    if (!space.ok()) return space.status();
-    PrintTable({{"name", "dims", "created_revision"},
-                {{space->name(), std::to_string(space->dims()),
-                  std::to_string(space->created_revision())}}},
-               args.json);
-    return absl::OkStatus();
+    return PrintSpaces(client.CreateSpace(*name, static_cast<uint32_t>(*dims)),
+                       args.json);
   }
   if (verb == "get") {
-    absl::StatusOr<v1::Space> space = client.GetSpace(*name);
-    if (!space.ok()) return space.status();
-    PrintTable({{"name", "dims", "created_revision"},
-                {{space->name(), std::to_string(space->dims()),
-                  std::to_string(space->created_revision())}}},
-               args.json);
-    return absl::OkStatus();
+    return PrintSpaces(client.GetSpace(*name), args.json);
   }
   if (verb == "drop") return client.DropSpace(*name);
   return Usage("unknown space command '" + verb + "'");

@@ -47,6 +47,15 @@ absl::StatusOr<QueryRequest> QueryFrom(const v1::QueryRequest& request) {
   return query;
 }
 
+// The point of a request that names one address (space + point), checked.
+template <typename Request>
+absl::StatusOr<Point> AddressPoint(const Request& request) {
+  if (absl::Status s = CheckRequired(request.space(), "space"); !s.ok()) {
+    return s;
+  }
+  return PointFrom(request.point(), request.has_point(), "point");
+}
+
 }  // namespace
 
 grpc::Status RecordsService::Written(const absl::StatusOr<CommitStamp>& stamp,
@@ -60,11 +69,7 @@ grpc::Status RecordsService::Written(const absl::StatusOr<CommitStamp>& stamp,
 grpc::Status RecordsService::Put(grpc::ServerContext*,
                                  const v1::PutRequest* request,
                                  v1::WriteResponse* response) {
-  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<Point> point =
-      PointFrom(request->point(), request->has_point(), "point");
+  absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   return Written(
       context_->engine->Put(BranchOrMain(request->branch()), request->space(),
@@ -75,11 +80,7 @@ grpc::Status RecordsService::Put(grpc::ServerContext*,
 grpc::Status RecordsService::Delete(grpc::ServerContext*,
                                     const v1::DeleteRequest* request,
                                     v1::WriteResponse* response) {
-  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<Point> point =
-      PointFrom(request->point(), request->has_point(), "point");
+  absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   return Written(context_->engine->Delete(BranchOrMain(request->branch()),
                                           request->space(), *point),
@@ -117,11 +118,7 @@ grpc::Status RecordsService::Batch(grpc::ServerContext*,
 grpc::Status RecordsService::Get(grpc::ServerContext*,
                                  const v1::GetRequest* request,
                                  v1::GetResponse* response) {
-  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<Point> point =
-      PointFrom(request->point(), request->has_point(), "point");
+  absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   ReadOptions options = Pinned(request->read(), *context_->engine);
   absl::StatusOr<std::optional<Record>> record =
@@ -136,11 +133,7 @@ grpc::Status RecordsService::Get(grpc::ServerContext*,
 grpc::Status RecordsService::History(grpc::ServerContext*,
                                      const v1::HistoryRequest* request,
                                      v1::HistoryResponse* response) {
-  if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<Point> point =
-      PointFrom(request->point(), request->has_point(), "point");
+  absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   ReadOptions options = Pinned(request->read(), *context_->engine);
   absl::StatusOr<std::vector<Record>> versions =
