@@ -17,17 +17,17 @@ class EngineStore : public SpatialStore {
     return engine_->CreateSpace("points", dims).status();
   }
 
-  absl::Status InsertBatch(const std::vector<Point>& points,
-                           const std::vector<std::string>& values) override {
+  absl::Status InsertBatch(std::span<const Point> points,
+                           std::span<const std::string> values) override {
     if (points.size() == 1) {
       return engine_->Put("main", "points", points[0], values[0]).status();
     }
-    std::vector<Mutation> batch;
-    batch.reserve(points.size());
+    std::vector<MutationView> batch(points.size());
     for (size_t i = 0; i < points.size(); ++i) {
-      batch.push_back(Mutation::Put("points", points[i], values[i]));
+      batch[i] = {Mutation::Kind::kPut, "points", &points[i], values[i]};
     }
-    return engine_->Batch("main", batch).status();
+    return engine_->Batch("main", std::span<const MutationView>(batch))
+        .status();
   }
 
   absl::Status Flush() override { return engine_->Flush(); }

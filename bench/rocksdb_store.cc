@@ -27,8 +27,8 @@ class RocksDbStore : public SpatialStore {
     return Open(/*create=*/true);
   }
 
-  absl::Status InsertBatch(const std::vector<Point>& points,
-                           const std::vector<std::string>& values) override {
+  absl::Status InsertBatch(std::span<const Point> points,
+                           std::span<const std::string> values) override {
     rocksdb::WriteBatch batch;
     for (size_t i = 0; i < points.size(); ++i) {
       batch.Put(hilbert::EncodeToString(points[i]), values[i]);

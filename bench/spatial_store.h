@@ -5,6 +5,7 @@
 #define INFINITEDB_BENCH_SPATIAL_STORE_H_
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,8 @@ class SpatialStore {
   // Creates an empty store in `dir` for points of `dims` axes.
   virtual absl::Status Create(const std::string& dir, int dims) = 0;
   // One durable commit holding every (point, value) pair.
-  virtual absl::Status InsertBatch(const std::vector<Point>& points,
-                                   const std::vector<std::string>& values) = 0;
+  virtual absl::Status InsertBatch(std::span<const Point> points,
+                                   std::span<const std::string> values) = 0;
   // Makes everything written reside in the store's on-disk structures.
   virtual absl::Status Flush() = 0;
   // Closes and reopens the store with empty caches (cold reads).

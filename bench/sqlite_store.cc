@@ -34,8 +34,8 @@ class SqliteRtreeStore : public SpatialStore {
     return Prepare();
   }
 
-  absl::Status InsertBatch(const std::vector<Point>& points,
-                           const std::vector<std::string>& values) override {
+  absl::Status InsertBatch(std::span<const Point> points,
+                           std::span<const std::string> values) override {
     if (absl::Status s = Exec("BEGIN"); !s.ok()) return s;
     for (size_t i = 0; i < points.size(); ++i) {
       int64_t id = ++last_id_;

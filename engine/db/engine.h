@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -116,6 +117,9 @@ class Engine {
   // same address, the last one wins.
   virtual absl::StatusOr<CommitStamp> Batch(
       std::string_view branch, const std::vector<Mutation>& mutations) = 0;
+  // The same without copying: for large batches built from existing data.
+  virtual absl::StatusOr<CommitStamp> Batch(
+      std::string_view branch, std::span<const MutationView> mutations) = 0;
 
   // Reads. nullopt when the address has no version at as_of or its newest
   // one is a tombstone.

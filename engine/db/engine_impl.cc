@@ -196,7 +196,7 @@ void EngineImpl::Apply(const PreparedCommit& commit) {
 }
 
 absl::StatusOr<CommitStamp> EngineImpl::Commit(
-    std::string_view branch, std::span<const MutationRef> mutations,
+    std::string_view branch, std::span<const MutationView> mutations,
     std::string_view field_prefix) {
   absl::StatusOr<std::unique_ptr<PreparedCommit>> commit =
       PrepareCommit(*catalog_, options_, branch, mutations, field_prefix);
@@ -208,25 +208,30 @@ absl::StatusOr<CommitStamp> EngineImpl::Put(std::string_view branch,
                                             std::string_view space,
                                             const Point& point,
                                             std::string_view value) {
-  MutationRef mutation{Mutation::Kind::kPut, space, &point, value};
+  MutationView mutation{Mutation::Kind::kPut, space, &point, value};
   return Commit(branch, {&mutation, 1}, "");
 }
 
 absl::StatusOr<CommitStamp> EngineImpl::Delete(std::string_view branch,
                                                std::string_view space,
                                                const Point& point) {
-  MutationRef mutation{Mutation::Kind::kDelete, space, &point, {}};
+  MutationView mutation{Mutation::Kind::kDelete, space, &point, {}};
   return Commit(branch, {&mutation, 1}, "");
 }
 
 absl::StatusOr<CommitStamp> EngineImpl::Batch(
     std::string_view branch, const std::vector<Mutation>& mutations) {
-  std::vector<MutationRef> refs;
+  std::vector<MutationView> refs;
   refs.reserve(mutations.size());
   for (const Mutation& m : mutations) {
     refs.push_back({m.kind, m.space, &m.point, m.value});
   }
   return Commit(branch, refs, "mutations");
+}
+
+absl::StatusOr<CommitStamp> EngineImpl::Batch(
+    std::string_view branch, std::span<const MutationView> mutations) {
+  return Commit(branch, mutations, "mutations");
 }
 
 absl::StatusOr<SpaceInfo> EngineImpl::CreateSpace(std::string_view name,

@@ -46,6 +46,9 @@ class EngineImpl : public Engine {
                                      const Point& point) override;
   absl::StatusOr<CommitStamp> Batch(
       std::string_view branch, const std::vector<Mutation>& mutations) override;
+  absl::StatusOr<CommitStamp> Batch(
+      std::string_view branch,
+      std::span<const MutationView> mutations) override;
 
   absl::StatusOr<std::optional<Record>> Get(const ReadOptions& options,
                                             std::string_view space,
@@ -74,7 +77,7 @@ class EngineImpl : public Engine {
   absl::Status Recover();
   absl::Status OpenSegments();
   absl::StatusOr<CommitStamp> Commit(std::string_view branch,
-                                     std::span<const MutationRef> mutations,
+                                     std::span<const MutationView> mutations,
                                      std::string_view field_prefix);
   void Apply(const PreparedCommit& commit);
   std::shared_ptr<const ReadState> PinState() const;

@@ -78,6 +78,15 @@ struct Mutation {
   }
 };
 
+// A mutation by reference, for batches built without copying: the point
+// and the bytes behind the views must outlive the call that takes it.
+struct MutationView {
+  Mutation::Kind kind = Mutation::Kind::kPut;
+  std::string_view space;
+  const Point* point = nullptr;
+  std::string_view value;  // ignored for kDelete
+};
+
 // An inclusive axis-aligned box: min[i] <= x[i] <= max[i] on every axis.
 struct Box {
   Point min;

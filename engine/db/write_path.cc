@@ -15,7 +15,7 @@ std::string FieldName(std::string_view prefix, size_t index,
   return absl::StrFormat("%s[%d].%s", prefix, index, field);
 }
 
-absl::Status CheckMutation(const MutationRef& mutation,
+absl::Status CheckMutation(const MutationView& mutation,
                            const manifest::SpaceEntry& space,
                            const EngineOptions& options,
                            std::string_view prefix, size_t index) {
@@ -59,7 +59,7 @@ void SortAndCollapse(std::vector<PreparedCommit::Op>* ops) {
 
 absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     const Catalog& catalog, const EngineOptions& options,
-    std::string_view branch, std::span<const MutationRef> mutations,
+    std::string_view branch, std::span<const MutationView> mutations,
     std::string_view field_prefix) {
   absl::StatusOr<uint32_t> branch_id = catalog.FindBranchId(branch);
   if (!branch_id.ok()) return branch_id.status();
@@ -77,7 +77,7 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
   std::optional<manifest::SpaceEntry> space;
   size_t total_bytes = 0;
   for (size_t i = 0; i < mutations.size(); ++i) {
-    const MutationRef& mutation = mutations[i];
+    const MutationView& mutation = mutations[i];
     if (!space || space->name != mutation.space) {
       absl::StatusOr<manifest::SpaceEntry> found =
           catalog.FindSpace(mutation.space);

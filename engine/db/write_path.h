@@ -21,15 +21,6 @@
 
 namespace infinitedb {
 
-// A mutation by reference: the caller keeps the point and value alive until
-// the commit returns.
-struct MutationRef {
-  Mutation::Kind kind = Mutation::Kind::kPut;
-  std::string_view space;
-  const Point* point = nullptr;
-  std::string_view value;
-};
-
 // A validated commit: the encoded WAL operations plus what the memtable
 // needs to apply them.
 struct PreparedCommit : wal::PendingCommit {
@@ -47,7 +38,7 @@ struct PreparedCommit : wal::PendingCommit {
 // delete ("point: ..."), "mutations" for a batch ("mutations[3].point: ...").
 absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     const Catalog& catalog, const EngineOptions& options,
-    std::string_view branch, std::span<const MutationRef> mutations,
+    std::string_view branch, std::span<const MutationView> mutations,
     std::string_view field_prefix);
 
 }  // namespace infinitedb

@@ -115,7 +115,7 @@ TEST_F(BadInputTest, BadMutationAnywhereInABatchRejectsTheWholeBatch) {
   batch[2] = Mutation::Put("missing", {9, 9, 9}, "bad");
   ExpectRejected(engine_->Batch("main", batch).status(), StatusCode::kNotFound,
                  "mutations[2].space");
-  ExpectRejected(engine_->Batch("main", {}).status(),
+  ExpectRejected(engine_->Batch("main", std::vector<Mutation>{}).status(),
                  StatusCode::kInvalidArgument, "mutations");
 }
 
