@@ -16,26 +16,33 @@ class MergingIterator : public VersionIterator {
  public:
   explicit MergingIterator(
       std::vector<std::unique_ptr<VersionIterator>> children)
-      : children_(std::move(children)) {}
+      : children_(std::move(children)), keys_(children_.size()) {}
 
   void Seek(std::string_view internal_key) override {
-    for (auto& child : children_) child->Seek(internal_key);
+    for (size_t i = 0; i < children_.size(); ++i) {
+      children_[i]->Seek(internal_key);
+      Load(i);
+    }
     PickSmallest();
   }
-  bool Valid() const override { return current_ != nullptr; }
+  bool Valid() const override { return current_ >= 0; }
   void Next() override {
-    std::string_view key = current_->version().key;
+    std::string_view key = keys_[current_];
     // Advance every child sitting on this key, not only the current one.
-    for (auto& child : children_) {
-      if (child.get() != current_ && child->Valid() &&
-          KeysEqual(child->version().key, key)) {
-        child->Next();
+    for (size_t i = 0; i < children_.size(); ++i) {
+      if (static_cast<int>(i) != current_ && !keys_[i].empty() &&
+          KeysEqual(keys_[i], key)) {
+        children_[i]->Next();
+        Load(i);
       }
     }
-    current_->Next();
+    children_[current_]->Next();
+    Load(current_);
     PickSmallest();
   }
-  const VersionView& version() const override { return current_->version(); }
+  const VersionView& version() const override {
+    return children_[current_]->version();
+  }
   absl::Status status() const override {
     for (const auto& child : children_) {
       if (!child->status().ok()) return child->status();
@@ -44,20 +51,27 @@ class MergingIterator : public VersionIterator {
   }
 
  private:
+  // Caches child i's current key (empty when it is exhausted), so picking
+  // the smallest makes no virtual calls.
+  void Load(size_t i) {
+    keys_[i] = children_[i]->Valid() ? children_[i]->version().key
+                                     : std::string_view();
+  }
+
   // A linear pick: there are only a handful of sources per read.
   void PickSmallest() {
-    current_ = nullptr;
-    for (auto& child : children_) {
-      if (!child->Valid()) continue;
-      if (current_ == nullptr ||
-          CompareKeys(child->version().key, current_->version().key) < 0) {
-        current_ = child.get();
+    current_ = -1;
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i].empty()) continue;
+      if (current_ < 0 || CompareKeys(keys_[i], keys_[current_]) < 0) {
+        current_ = static_cast<int>(i);
       }
     }
   }
 
   std::vector<std::unique_ptr<VersionIterator>> children_;
-  VersionIterator* current_ = nullptr;
+  std::vector<std::string_view> keys_;  // per child; empty = exhausted
+  int current_ = -1;                    // index of the smallest, or -1
 };
 
 }  // namespace infinitedb::mvcc
