@@ -15,13 +15,6 @@
 namespace infinitedb::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double MillisecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start)
-      .count();
-}
-
 struct Figures {
   double per_second = 0;
   double p50_ms = 0;

@@ -18,13 +18,6 @@
 namespace infinitedb::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start)
-      .count();
-}
-
 struct QueryClass {
   const char* name;
   double selectivity;
@@ -96,7 +89,7 @@ void RunIngest(SpatialStore& store, const std::vector<Point>& points,
         std::span<const std::string>(values).subspan(first, count));
     if (!s.ok()) Die(s);
   }
-  (*results)["ingest_a"] = config.records / (MsSince(start) / 1000);
+  (*results)["ingest_a"] = config.records / (MillisecondsSince(start) / 1000);
   std::vector<double> latencies;
   start = Clock::now();
   for (size_t i = config.records; i < points.size(); ++i) {
@@ -105,9 +98,9 @@ void RunIngest(SpatialStore& store, const std::vector<Point>& points,
         store.InsertBatch(std::span<const Point>(&points[i], 1),
                           std::span<const std::string>(&values[i], 1));
     if (!s.ok()) Die(s);
-    latencies.push_back(MsSince(t));
+    latencies.push_back(MillisecondsSince(t));
   }
-  (*results)["ingest_b"] = latencies.size() / (MsSince(start) / 1000);
+  (*results)["ingest_b"] = latencies.size() / (MillisecondsSince(start) / 1000);
   (*results)["ingest_b_p99"] = Percentile(latencies, 99);
   if (absl::Status s = store.Flush(); !s.ok()) Die(s);
 }
@@ -144,7 +137,7 @@ std::vector<double> TimeQueries(SpatialStore& store,
     auto t = Clock::now();
     absl::StatusOr<uint64_t> n = store.QueryBox(box, nullptr);
     if (!n.ok()) Die(n.status());
-    latencies.push_back(MsSince(t));
+    latencies.push_back(MillisecondsSince(t));
     *results += *n;
   }
   return latencies;

@@ -4,6 +4,7 @@
 #ifndef INFINITEDB_BENCH_WORKLOAD_H_
 #define INFINITEDB_BENCH_WORKLOAD_H_
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,6 +34,13 @@ class SplitMix64 {
 std::vector<Point> GeneratePoints(int dims, size_t count, uint64_t seed);
 // The 64-byte value stored for the i-th record.
 std::string ValueFor(size_t index);
+
+using Clock = std::chrono::steady_clock;
+
+inline double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
+}
 
 // Percentile (0..100) of `samples`, which it sorts.
 double Percentile(std::vector<double>& samples, double percentile);

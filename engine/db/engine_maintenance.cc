@@ -18,11 +18,6 @@ namespace {
 // before trying again.
 constexpr absl::Duration kBackgroundRetryDelay = absl::Seconds(1);
 
-manifest::SegmentEntry ToEntry(const segment::SegmentProperties& p) {
-  return {p.file_number, p.space_id,     p.size_bytes,  p.record_count,
-          p.block_count, p.min_revision, p.max_revision};
-}
-
 }  // namespace
 
 void EngineImpl::FreezeActive() {
@@ -99,7 +94,7 @@ absl::Status EngineImpl::SealOldestFrozen() {
   for (auto& [space_id, writer] : writers) {
     absl::StatusOr<segment::SegmentProperties> properties = writer->Finish();
     if (!properties.ok()) return properties.status();
-    added.push_back(ToEntry(*properties));
+    added.push_back(*properties);
   }
   absl::Status status = io::SyncDirectory(segment_dir_);
   if (!status.ok()) return status;
@@ -176,7 +171,7 @@ absl::Status EngineImpl::CompactSegments(
                                      (*merged)->size_bytes, &block_cache_);
     if (!reader.ok()) return reader.status();
     output = std::move(*reader);
-    added.push_back(ToEntry(**merged));
+    added.push_back(**merged);
   }
   std::vector<uint64_t> removed;
   for (const auto& input : inputs) removed.push_back(input->file_number());

@@ -38,6 +38,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/db/types.h"
+#include "engine/segment/segment_format.h"
 
 namespace infinitedb::manifest {
 
@@ -70,15 +71,8 @@ struct BranchEntry {
   std::string name;
 };
 
-struct SegmentEntry {
-  uint64_t file_number = 0;
-  uint32_t space_id = 0;
-  uint64_t size_bytes = 0;
-  uint64_t record_count = 0;
-  uint32_t block_count = 0;
-  Revision min_revision = 0;
-  Revision max_revision = 0;
-};
+// A segment as the manifest records it.
+using SegmentEntry = segment::SegmentProperties;
 
 // The catalogue that the manifest describes.
 struct CatalogState {

@@ -16,17 +16,6 @@
 
 namespace infinitedb::segment {
 
-// What the manifest records about a finished segment.
-struct SegmentProperties {
-  uint64_t file_number = 0;
-  uint32_t space_id = 0;
-  uint64_t size_bytes = 0;
-  uint64_t record_count = 0;
-  uint32_t block_count = 0;
-  Revision min_revision = 0;
-  Revision max_revision = 0;
-};
-
 class SegmentWriter {
  public:
   static absl::StatusOr<std::unique_ptr<SegmentWriter>> Create(
