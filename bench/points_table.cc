@@ -66,10 +66,12 @@ void PrintTable(int dims, const PointsConfig& config,
       char cell[64];
       std::snprintf(cell, sizeof(cell), row.format, value);
       std::printf(" %15s |", cell);
+      bool is_peer = name.rfind("infinitedb", 0) != 0;  // not ours (-grpc)
       if (name == "infinitedb") {
         ours = value;
-      } else if (best_peer < 0 || (row.higher_is_better ? value > best_peer
-                                                        : value < best_peer)) {
+      } else if (is_peer && (best_peer < 0 ||
+                             (row.higher_is_better ? value > best_peer
+                                                   : value < best_peer))) {
         best_peer = value;
       }
     }

@@ -34,6 +34,8 @@ class SpatialStore {
 };
 
 std::unique_ptr<SpatialStore> NewEngineStore();
+// The engine behind infdb-server, over gRPC on loopback.
+std::unique_ptr<SpatialStore> NewGrpcStore();
 std::unique_ptr<SpatialStore> NewSqliteRtreeStore();
 std::unique_ptr<SpatialStore> NewRocksDbStore();
 
