@@ -47,8 +47,9 @@ void PrintTable(int dims, const PointsConfig& config,
   std::printf(
       "\npoints-1m, dims=%d, %zu records (+%zu single commits); query "
       "figures are medians of %d passes after a warm-up.\n"
-      "ratio = infinitedb vs the best peer (> 1: infinitedb is "
-      "better; for times, peer time / infinitedb time)\n\n",
+      "ratio = infinitedb (embedded) vs the best peer (> 1: infinitedb is "
+      "better; for times, peer time / infinitedb time); infinitedb-grpc is "
+      "the same engine behind infdb-server on loopback\n\n",
       dims, config.records, config.single_commits, config.query_passes);
   std::printf("| %-36s |", "metric");
   for (const auto& [name, unused] : by_system)
