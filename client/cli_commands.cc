@@ -57,9 +57,7 @@ absl::StatusOr<uint64_t> Number(const Args& args, const std::string& flag) {
   std::optional<std::string> text = args.Flag(flag);
   uint64_t value = 0;
   if (text && !absl::SimpleAtoi(*text, &value)) {
-    return Usage(absl::StatusCode::kInvalidArgument == absl::StatusCode::kOk
-                     ? ""
-                     : "--" + flag + ": not a number");
+    return Usage("--" + flag + ": not a number");
   }
   return value;
 }
