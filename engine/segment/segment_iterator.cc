@@ -13,8 +13,7 @@ SegmentIterator::SegmentIterator(std::shared_ptr<const SegmentReader> reader,
       candidates_(std::move(candidates)),
       box_(std::move(box)) {}
 
-uint32_t SegmentIterator::NextInBox(const Block& block,
-                                    uint32_t position) const {
+uint32_t SegmentIterator::NextInBox(const Block& block, uint32_t position) {
   const Box& box = *box_;
   const uint32_t count = block.record_count();
   while (position < count) {
@@ -24,7 +23,10 @@ uint32_t SegmentIterator::NextInBox(const Block& block,
       position = run_end;
       continue;
     }
-    if (block.RunInside(run, box)) return position;
+    if (block.RunInside(run, box)) {
+      inside_until_ = run_end;  // the rest of this run needs no checks
+      return position;
+    }
     const int dims = block.dims();
     for (; position < run_end; ++position) {
       const char* coordinates = block.record_coordinates(position);
@@ -61,6 +63,7 @@ void SegmentIterator::Position(size_t c, uint32_t position) {
   while (status_.ok() && c < candidates_.size()) {
     const Block* block = LoadCandidate(c);
     if (block == nullptr) return;
+    inside_until_ = 0;
     if (box_) position = NextInBox(*block, position);
     if (position < block->record_count()) {
       candidate_ = c;
@@ -93,6 +96,23 @@ void SegmentIterator::Seek(std::string_view internal_key) {
   Position(c, block->LowerBound(internal_key));
 }
 
-void SegmentIterator::Next() { Position(candidate_, position_ + 1); }
+void SegmentIterator::Next() {
+  // Fast path: the next record of the current block, without reloading it.
+  uint32_t position = position_ + 1;
+  if (position < inside_until_) {
+    position_ = position;
+    view_ = block_->record(position);
+    return;
+  }
+  if (box_ && position < block_->record_count()) {
+    position = NextInBox(*block_, position);
+  }
+  if (position < block_->record_count()) {
+    position_ = position;
+    view_ = block_->record(position);
+    return;
+  }
+  Position(candidate_ + 1, 0);
+}
 
 }  // namespace infinitedb::segment

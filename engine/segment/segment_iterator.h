@@ -35,8 +35,8 @@ class SegmentIterator : public mvcc::VersionIterator {
   void Position(size_t c, uint32_t position);
   const Block* LoadCandidate(size_t c);
   // The first record at or after `position` inside box_ (record_count()
-  // if none).
-  uint32_t NextInBox(const Block& block, uint32_t position) const;
+  // if none); notes in inside_until_ where a run wholly inside ends.
+  uint32_t NextInBox(const Block& block, uint32_t position);
 
   const std::shared_ptr<const SegmentReader> reader_;
   const std::vector<uint32_t> candidates_;
@@ -46,6 +46,9 @@ class SegmentIterator : public mvcc::VersionIterator {
   size_t candidate_ = 0;
   const Block* block_ = nullptr;
   uint32_t position_ = 0;
+  // Records of the current block before this index are known to be inside
+  // box_ (or there is no box: then it is the block's record count).
+  uint32_t inside_until_ = 0;
   RecordView view_;
   absl::Status status_;
 };
