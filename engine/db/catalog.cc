@@ -229,6 +229,16 @@ absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
   return skipped;
 }
 
+Revision Catalog::history_horizon() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return manifest_->state().history_horizon;
+}
+
+Revision Catalog::sealed_revision() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return manifest_->state().sealed_revision;
+}
+
 Revision Catalog::revision_floor() const {
   absl::ReaderMutexLock lock(&mu_);
   return manifest_->state().revision_floor;

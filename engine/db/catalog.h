@@ -46,6 +46,10 @@ class Catalog {
       std::string_view branch, Revision revision) const;
 
   Revision revision_floor() const;
+  // Reads below this revision are OutOfRange (compaction dropped history).
+  Revision history_horizon() const;
+  // Every revision <= this is in segment files.
+  Revision sealed_revision() const;
 
   // A copy of the whole catalogue state.
   manifest::CatalogState State() const;

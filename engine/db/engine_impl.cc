@@ -75,7 +75,7 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
 absl::Status EngineImpl::Recover() {
   std::string wal_dir = options_.data_dir + "/wal";
   uint64_t skipped_ops = 0;
-  const Revision sealed = catalog_->State().sealed_revision;
+  const Revision sealed = catalog_->sealed_revision();
   absl::StatusOr<wal::RecoveryResult> recovered =
       wal::RecoverLog(wal_dir, [&](wal::WalCommit commit) -> absl::Status {
         hlc_.Observe(commit.stamp.hlc);

@@ -221,7 +221,7 @@ absl::Status EngineImpl::CompactTiers() {
 }
 
 absl::Status EngineImpl::ReleaseWal() {
-  Revision upto = catalog_->State().sealed_revision;
+  Revision upto = catalog_->sealed_revision();
   if (options_.wal_hold_revision) {
     Revision hold = options_.wal_hold_revision();
     if (hold == 0) return absl::OkStatus();

@@ -1,5 +1,7 @@
 // The read half of EngineImpl: Get, History, Query and Count against one
 // pinned snapshot.
+#include <functional>
+
 #include "absl/strings/str_format.h"
 #include "engine/db/engine_impl.h"
 #include "engine/db/query_plan.h"
@@ -38,7 +40,7 @@ absl::StatusOr<EngineImpl::Snapshot> EngineImpl::NewSnapshot(
                         as_of, current));
   }
   Revision revision = as_of == 0 ? current : as_of;
-  Revision horizon = catalog_->State().history_horizon;
+  Revision horizon = catalog_->history_horizon();
   if (revision < horizon) {
     return absl::OutOfRangeError(absl::StrFormat(
         "as_of: revision %d is older than retained history (oldest readable "
@@ -158,33 +160,37 @@ absl::Status Engine::Query(const ReadOptions& options, std::string_view space,
   return Query(request, visit).status();
 }
 
+namespace {
+
+// Runs `read` with a visitor that copies every record it is given.
+absl::StatusOr<std::vector<Record>> Collect(
+    const std::function<absl::Status(RecordVisitor)>& read) {
+  std::vector<Record> records;
+  absl::Status status = read([&records](const RecordView& view) {
+    records.push_back(
+        {view.point(), std::string(view.value), view.stamp, view.deleted});
+    return true;
+  });
+  if (!status.ok()) return status;
+  return records;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<Record>> ScanAll(Engine& engine,
                                             const ReadOptions& options,
                                             std::string_view space) {
-  std::vector<Record> records;
-  absl::Status status =
-      engine.Scan(options, space, [&records](const RecordView& view) {
-        records.push_back(
-            {view.point(), std::string(view.value), view.stamp, view.deleted});
-        return true;
-      });
-  if (!status.ok()) return status;
-  return records;
+  return Collect(
+      [&](RecordVisitor visit) { return engine.Scan(options, space, visit); });
 }
 
 absl::StatusOr<std::vector<Record>> QueryAll(Engine& engine,
                                              const ReadOptions& options,
                                              std::string_view space,
                                              const Box& box) {
-  std::vector<Record> records;
-  absl::Status status =
-      engine.Query(options, space, box, [&records](const RecordView& view) {
-        records.push_back(
-            {view.point(), std::string(view.value), view.stamp, view.deleted});
-        return true;
-      });
-  if (!status.ok()) return status;
-  return records;
+  return Collect([&](RecordVisitor visit) {
+    return engine.Query(options, space, box, visit);
+  });
 }
 
 }  // namespace infinitedb

@@ -111,15 +111,10 @@ absl::StatusOr<std::shared_ptr<const Block>> SegmentReader::ReadBlock(
     return absl::OutOfRangeError(
         absl::StrFormat("segment %s has no block %d", path(), index));
   }
-  if (auto cached = cache_->Lookup(file_number_, index)) return cached;
-  const BlockEntry& entry = index_.blocks[index];
-  absl::StatusOr<std::string> bytes = file_.ReadAt(entry.offset, entry.size);
-  if (!bytes.ok()) return bytes.status();
-  absl::StatusOr<std::shared_ptr<const Block>> block =
-      Block::Parse(std::move(*bytes), path(), index);
-  if (!block.ok()) return block.status();
-  cache_->Insert(file_number_, index, *block);
-  return block;
+  absl::StatusOr<std::vector<std::shared_ptr<const Block>>> blocks =
+      ReadBlocks({&index, 1});
+  if (!blocks.ok()) return blocks.status();
+  return std::move((*blocks)[0]);
 }
 
 absl::StatusOr<std::vector<std::shared_ptr<const Block>>>
