@@ -30,6 +30,9 @@ class EngineStore : public SpatialStore {
         .status();
   }
 
+  // Engine methods are thread-safe; concurrent commits share fdatasyncs.
+  bool concurrent_writes() const override { return true; }
+
   absl::Status Flush() override { return engine_->Flush(); }
 
   absl::Status Reopen() override {

@@ -50,6 +50,10 @@ class GrpcStore : public SpatialStore {
     return client_->Batch(request).status();
   }
 
+  // The client is thread-safe: concurrent callers share its one channel
+  // (one HTTP/2 connection) and the server runs their rpcs in parallel.
+  bool concurrent_writes() const override { return true; }
+
   absl::Status Flush() override { return client_->Flush(); }
 
   absl::Status Reopen() override {

@@ -4,13 +4,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "bench/spatial_store.h"
 #include "bench/workload.h"
@@ -106,6 +109,58 @@ void RunIngest(SpatialStore& store, const std::vector<Point>& points,
   if (absl::Status s = store.Flush(); !s.ok()) Die(s);
 }
 
+// Ingest C: `concurrent_clients` threads, each committing single records for
+// `concurrent_seconds`. It runs after the queries, so that they and the bytes
+// on disk see the same data in every system whatever its commit rate. Each
+// client writes fresh random points (a rare repeat of an earlier point is an
+// overwrite in the engine and RocksDB, a second row in SQLite); a store
+// without concurrent_writes() gets the commits one at a time through a
+// mutex, and the wait for it counts in the latency.
+void RunConcurrentIngest(SpatialStore& store, int dims,
+                         const PointsConfig& config, Results* results) {
+  const int clients = config.concurrent_clients;
+  const bool serialize = !store.concurrent_writes();
+  std::mutex turn;
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<double>> latencies(clients);
+  auto client = [&](int c) {
+    SplitMix64 random(1000 + c);
+    for (size_t n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+      // The record is made before the clock starts.
+      Point point(dims);
+      for (uint32_t& x : point) {
+        x = static_cast<uint32_t>(random.Next() % kCoordinateLimit);
+      }
+      std::string value = ValueFor(n * clients + c);
+      auto t = Clock::now();
+      absl::Status s;
+      {
+        std::unique_lock<std::mutex> lock(turn, std::defer_lock);
+        if (serialize) lock.lock();
+        s = store.InsertBatch(std::span<const Point>(&point, 1),
+                              std::span<const std::string>(&value, 1));
+      }
+      if (!s.ok()) Die(s);
+      latencies[c].push_back(MillisecondsSince(t));
+    }
+  };
+  auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) threads.emplace_back(client, c);
+  std::this_thread::sleep_for(
+      std::chrono::duration<double>(config.concurrent_seconds));
+  stop = true;
+  for (std::thread& thread : threads) thread.join();
+  double seconds = MillisecondsSince(start) / 1000;
+  std::vector<double> all;
+  for (const std::vector<double>& l : latencies) {
+    all.insert(all.end(), l.begin(), l.end());
+  }
+  (*results)["ingest_c"] = all.size() / seconds;
+  (*results)["ingest_c_p99"] = Percentile(all, 99);
+  (*results)["ingest_c_serialized"] = serialize ? 1 : 0;
+}
+
 uint64_t Verify(SpatialStore& store, const std::vector<Point>& points,
                 const std::vector<Box>& boxes, size_t count) {
   uint64_t mismatches = 0;
@@ -198,6 +253,7 @@ void RunSystem(const std::string& name, int dims, const PointsConfig& config,
   RunIngest(*store, points, config, &results);
   results["disk_mb"] = DirectoryBytes(dir) / 1e6;
   RunQueries(*store, points, dims, config, &results);
+  RunConcurrentIngest(*store, dims, config, &results);
   store.reset();
   std::filesystem::remove_all(dir);
   std::ostringstream out;

@@ -18,11 +18,15 @@ struct Row {
   const char* format;
 };
 
-std::vector<Row> Rows() {
+std::vector<Row> Rows(const PointsConfig& config) {
+  std::string clients = std::to_string(config.concurrent_clients);
   std::vector<Row> rows = {
       {"ingest A, 1000/commit (records/s)", "ingest_a", true, "%.0f"},
       {"ingest B, 1/commit (commits/s)", "ingest_b", true, "%.0f"},
       {"ingest B p99 (ms)", "ingest_b_p99", false, "%.2f"},
+      {"ingest C, " + clients + " clients (commits/s)", "ingest_c", true,
+       "%.0f"},
+      {"ingest C p99 (ms)", "ingest_c_p99", false, "%.2f"},
   };
   for (const char* c : {"0.01%", "0.1%", "1%"}) {
     std::string q = std::string("q") + c;
@@ -46,11 +50,13 @@ void PrintTable(int dims, const PointsConfig& config,
                 const std::map<std::string, Results>& by_system) {
   std::printf(
       "\npoints-1m, dims=%d, %zu records (+%zu single commits); query "
-      "figures are medians of %d passes after a warm-up.\n"
+      "figures are medians of %d passes after a warm-up; ingest C: %d "
+      "clients committing single records for %.0f s, after the queries.\n"
       "ratio = infinitedb (embedded) vs the best peer (> 1: infinitedb is "
       "better; for times, peer time / infinitedb time); infinitedb-grpc is "
       "the same engine behind infdb-server on loopback\n\n",
-      dims, config.records, config.single_commits, config.query_passes);
+      dims, config.records, config.single_commits, config.query_passes,
+      config.concurrent_clients, config.concurrent_seconds);
   std::printf("| %-36s |", "metric");
   for (const auto& [name, unused] : by_system)
     std::printf(" %15s |", name.c_str());
@@ -58,7 +64,7 @@ void PrintTable(int dims, const PointsConfig& config,
   for (size_t i = 0; i < by_system.size(); ++i)
     std::printf("%s|", std::string(17, '-').c_str());
   std::printf("%s|\n", std::string(10, '-').c_str());
-  for (const Row& row : Rows()) {
+  for (const Row& row : Rows(config)) {
     std::printf("| %-36s |", row.label.c_str());
     double ours = 0, best_peer = -1;
     for (const auto& [name, results] : by_system) {
@@ -92,6 +98,15 @@ void PrintTable(int dims, const PointsConfig& config,
     std::printf(" %15.0f |", total);
   }
   std::printf(" %8s |\n", "");
+  for (const auto& [name, results] : by_system) {
+    auto it = results.find("ingest_c_serialized");
+    if (it != results.end() && it->second != 0) {
+      std::printf(
+          "\n%s: ingest C commits take turns through a mutex (the store "
+          "cannot commit from several threads at once; see its file).\n",
+          name.c_str());
+    }
+  }
 }
 
 }  // namespace infinitedb::bench

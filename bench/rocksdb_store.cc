@@ -38,6 +38,10 @@ class RocksDbStore : public SpatialStore {
     return Check(db_->Write(options, &batch), "write");
   }
 
+  // DB::Write is thread-safe; RocksDB groups concurrent sync writes into one
+  // WAL write and sync.
+  bool concurrent_writes() const override { return true; }
+
   absl::Status Flush() override {
     return Check(db_->Flush(rocksdb::FlushOptions()), "flush");
   }

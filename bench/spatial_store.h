@@ -1,6 +1,7 @@
 // What the points benchmark asks of each system under test: durable batched
-// and single-record inserts, a flush to disk, and inclusive box queries. The
-// engine and each peer implement it in their own file.
+// and single-record inserts (from one client, and from many at once), a flush
+// to disk, and inclusive box queries. The engine and each peer implement it
+// in their own file.
 #ifndef INFINITEDB_BENCH_SPATIAL_STORE_H_
 #define INFINITEDB_BENCH_SPATIAL_STORE_H_
 
@@ -23,6 +24,11 @@ class SpatialStore {
   // One durable commit holding every (point, value) pair.
   virtual absl::Status InsertBatch(std::span<const Point> points,
                                    std::span<const std::string> values) = 0;
+  // True when InsertBatch may be called from several threads at once, each
+  // thread a client of its own whose commits proceed concurrently. When
+  // false, the benchmark's concurrent clients take turns through a mutex
+  // and the table says so.
+  virtual bool concurrent_writes() const = 0;
   // Makes everything written reside in the store's on-disk structures.
   virtual absl::Status Flush() = 0;
   // Closes and reopens the store with empty caches (cold reads).

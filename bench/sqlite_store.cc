@@ -55,6 +55,13 @@ class SqliteRtreeStore : public SpatialStore {
     return Exec("COMMIT");
   }
 
+  // No: this store is one connection, whose BEGIN ... COMMIT would
+  // interleave between threads. Connections of their own would not help
+  // either: SQLite admits one writer at a time (the others wait on its lock
+  // with sleeps), so a mutex around one connection is the fastest way for
+  // SQLite to take commits from many clients.
+  bool concurrent_writes() const override { return false; }
+
   absl::Status Flush() override {
     return Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }

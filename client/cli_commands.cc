@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "client/cli_output.h"
 
 namespace infinitedb::cli {
@@ -15,6 +16,7 @@ const char kUsage[] = R"(usage: infdb-cli [--server HOST:PORT] [--json] COMMAND
 
 commands:
   status | stats | flush | compact [SPACE]
+  replication status
   space create NAME --dims D | space list | space get NAME | space drop NAME
   branch create NAME [--from PARENT] | branch list
   put SPACE --point 1,2,3 (--value TEXT | --value-file FILE) [--branch B]
@@ -293,6 +295,44 @@ absl::Status QueryCommand(client::Client& client, const Args& args) {
   return absl::OkStatus();
 }
 
+std::string UnixMsText(int64_t unix_ms) {
+  if (unix_ms == 0) return "-";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(unix_ms),
+                          absl::UTCTimeZone());
+}
+
+// `replication status`: the servers this one pulls from, then the
+// subscribers pulling from it.
+absl::Status ReplicationCommand(client::Client& client, const Args& args) {
+  if (args.words.size() != 2 || args.words[1] != "status") {
+    return Usage("replication: expected 'replication status'");
+  }
+  absl::StatusOr<v1::ReplicationStatusResponse> s = client.ReplicationStatus();
+  if (!s.ok()) return s.status();
+  Table table{{"role", "peer", "node_id", "state", "cursor", "pending",
+               "lag_revisions", "lag_ms", "last_success", "last_error"},
+              {}};
+  for (const v1::SourceState& source : s->sources()) {
+    table.rows.push_back(
+        {"source", source.address(), std::to_string(source.node_id()),
+         source.state(), std::to_string(source.cursor()),
+         std::to_string(source.lag_revisions()),
+         std::to_string(source.lag_revisions()),
+         std::to_string(source.lag_ms()),
+         UnixMsText(source.last_success_unix_ms()), source.last_error()});
+  }
+  for (const v1::SubscriberState& subscriber : s->subscribers()) {
+    table.rows.push_back(
+        {"subscriber", subscriber.subscriber_id() + " " + subscriber.peer(),
+         "-", subscriber.connected() ? "connected" : "disconnected",
+         std::to_string(subscriber.acked_revision()),
+         std::to_string(subscriber.pending()), "-", "-",
+         UnixMsText(subscriber.last_ack_unix_ms()), subscriber.last_error()});
+  }
+  PrintTable(table, args.json);
+  return absl::OkStatus();
+}
+
 absl::Status AdminCommand(client::Client& client, const Args& args) {
   const std::string& verb = args.words[0];
   if (verb == "flush") return client.Flush();
@@ -341,6 +381,7 @@ absl::Status RunCommand(client::Client& client, const Args& args) {
   if (command == "query" || command == "count") {
     return QueryCommand(client, args);
   }
+  if (command == "replication") return ReplicationCommand(client, args);
   if (command == "status" || command == "stats" || command == "flush" ||
       command == "compact") {
     return AdminCommand(client, args);

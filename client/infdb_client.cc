@@ -21,6 +21,7 @@ Client::Client(const ClientOptions& options) : options_(options) {
   records_ = v1::Records::NewStub(channel_);
   branches_ = v1::Branches::NewStub(channel_);
   admin_ = v1::Admin::NewStub(channel_);
+  replication_ = v1::Replication::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
@@ -210,6 +211,16 @@ absl::StatusOr<v1::StatusResponse> Client::Status() {
   v1::StatusResponse response;
   absl::Status status = Retrying([&] {
     return admin_->Status(NewContext().get(), v1::StatusRequest(), &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::ReplicationStatusResponse> Client::ReplicationStatus() {
+  v1::ReplicationStatusResponse response;
+  absl::Status status = Retrying([&] {
+    return replication_->Status(NewContext().get(),
+                                v1::ReplicationStatusRequest(), &response);
   });
   if (!status.ok()) return status;
   return response;

@@ -17,6 +17,7 @@
 #include "infinitedb/v1/admin.grpc.pb.h"
 #include "infinitedb/v1/branches.grpc.pb.h"
 #include "infinitedb/v1/records.grpc.pb.h"
+#include "infinitedb/v1/replication.grpc.pb.h"
 #include "infinitedb/v1/spaces.grpc.pb.h"
 
 namespace infinitedb::client {
@@ -78,6 +79,12 @@ class Client {
   absl::Status Flush();
   absl::Status Compact(const std::string& space);
 
+  // Replication.
+  absl::StatusOr<v1::ReplicationStatusResponse> ReplicationStatus();
+  // The change stream as a raw stub, for subscribers (Subscribe is a
+  // long-lived bidirectional stream: no deadline, no retries).
+  v1::Replication::Stub& replication() { return *replication_; }
+
  private:
   std::unique_ptr<grpc::ClientContext> NewContext() const;
   // Runs `call` up to read_attempts times while it fails with UNAVAILABLE.
@@ -89,6 +96,7 @@ class Client {
   std::unique_ptr<v1::Records::Stub> records_;
   std::unique_ptr<v1::Branches::Stub> branches_;
   std::unique_ptr<v1::Admin::Stub> admin_;
+  std::unique_ptr<v1::Replication::Stub> replication_;
 };
 
 // A gRPC status as an absl::Status (same code and message).

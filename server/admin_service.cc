@@ -1,5 +1,6 @@
 #include "server/admin_service.h"
 
+#include "server/replication_status.h"
 #include "server/status_util.h"
 #include "server/version.h"
 
@@ -16,6 +17,8 @@ grpc::Status AdminService::Status(grpc::ServerContext*,
       std::chrono::duration_cast<std::chrono::seconds>(
           std::chrono::steady_clock::now() - context_->started)
           .count());
+  FillReplicationStatus(*context_, response->mutable_subscribers(),
+                        response->mutable_sources());
   context_->FillHeader(response->mutable_header());
   return grpc::Status::OK;
 }

@@ -69,4 +69,30 @@ std::string BranchOrMain(const std::string& branch) {
   return branch.empty() ? std::string(kMainBranch) : branch;
 }
 
+void ToProto(const ChangeOp& op, v1::ChangeOp* out) {
+  out->set_branch(op.branch);
+  out->set_space(op.space);
+  ToProto(op.point, out->mutable_point());
+  out->set_deleted(op.deleted);
+  out->set_value(op.value);
+  out->set_hlc(op.hlc);
+  out->set_origin(op.origin);
+}
+
+absl::StatusOr<ChangeOp> ChangeOpFrom(const v1::ChangeOp& op,
+                                      std::string_view field) {
+  absl::StatusOr<Point> point =
+      PointFrom(op.point(), op.has_point(), absl::StrFormat("%s.point", field));
+  if (!point.ok()) return point.status();
+  ChangeOp change;
+  change.branch = BranchOrMain(op.branch());
+  change.space = op.space();
+  change.point = std::move(*point);
+  change.deleted = op.deleted();
+  change.value = op.value();
+  change.hlc = op.hlc();
+  change.origin = op.origin();
+  return change;
+}
+
 }  // namespace infinitedb::server

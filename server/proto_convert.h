@@ -10,6 +10,7 @@
 #include "engine/db/engine.h"
 #include "infinitedb/v1/common.pb.h"
 #include "infinitedb/v1/records.pb.h"
+#include "infinitedb/v1/replication.pb.h"
 
 namespace infinitedb::server {
 
@@ -25,6 +26,10 @@ void ToProto(const RecordView& record, v1::Record* out);
 ReadOptions ReadOptionsFrom(const v1::ReadOptions& read);
 // Required string field: INVALID_ARGUMENT naming it when empty.
 absl::Status CheckRequired(std::string_view value, std::string_view field);
+void ToProto(const ChangeOp& op, v1::ChangeOp* out);
+// A replicated operation from a source server; `field` names it in errors.
+absl::StatusOr<ChangeOp> ChangeOpFrom(const v1::ChangeOp& op,
+                                      std::string_view field);
 // An empty branch means main.
 std::string BranchOrMain(const std::string& branch);
 

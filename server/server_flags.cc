@@ -30,6 +30,19 @@ ABSL_FLAG(std::string, log_level, "info",
           "Log level: trace, debug, info, warn, error.");
 ABSL_FLAG(uint64_t, max_message_mb, 64,
           "Largest gRPC request or response message, in MiB.");
+ABSL_FLAG(std::vector<std::string>, peer, {},
+          "A server to replicate from, HOST:PORT; repeat the flag (or give a "
+          "comma-separated list) for several. Each peer's changes are pulled "
+          "and applied with last-writer-wins; give each server its own "
+          "--node_id.");
+ABSL_FLAG(uint64_t, replication_retention_revisions, 10'000'000,
+          "The WAL kept for subscribers that have not acknowledged it spans "
+          "at most this many revisions below the current one; a subscriber "
+          "further behind must resynchronise from a full copy.");
+ABSL_FLAG(uint64_t, slow_request_ms, 1000,
+          "Log every rpc that takes longer than this, in ms (a stream until "
+          "its final status), at warn level with its method, duration, "
+          "status code and peer; 0 turns the log off.");
 
 namespace infinitedb::server {
 
@@ -61,6 +74,21 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
   config.listen = absl::GetFlag(FLAGS_listen);
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
+  config.slow_request_ms = absl::GetFlag(FLAGS_slow_request_ms);
+  for (const std::string& peer : absl::GetFlag(FLAGS_peer)) {
+    if (peer.empty()) continue;
+    if (peer.rfind(':') == std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--peer: '%s' is not HOST:PORT", peer));
+    }
+    config.peers.push_back(peer);
+  }
+  config.replication_retention_revisions =
+      absl::GetFlag(FLAGS_replication_retention_revisions);
+  if (config.replication_retention_revisions == 0) {
+    return absl::InvalidArgumentError(
+        "--replication_retention_revisions: must be at least 1");
+  }
   if (config.max_message_bytes < engine.max_value_bytes + (1 << 16)) {
     return absl::InvalidArgumentError(
         "--max_message_mb: must leave room for the largest value");

@@ -5,6 +5,7 @@
 #define INFINITEDB_SERVER_SERVER_FLAGS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/db/options.h"
@@ -13,9 +14,12 @@ namespace infinitedb::server {
 
 struct ServerConfig {
   EngineOptions engine;
-  std::string listen;            // host:port
-  std::string log_level;         // trace debug info warn error
-  size_t max_message_bytes = 0;  // largest gRPC message accepted
+  std::string listen;              // host:port
+  std::string log_level;           // trace debug info warn error
+  size_t max_message_bytes = 0;    // largest gRPC message accepted
+  uint64_t slow_request_ms = 0;    // rpcs slower than this are logged; 0 = off
+  std::vector<std::string> peers;  // servers to replicate from, host:port
+  uint64_t replication_retention_revisions = 0;
 };
 
 // Reads the parsed flags; InvalidArgument naming the flag when a value is

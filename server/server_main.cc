@@ -1,14 +1,18 @@
 // infdb-server: serves an InfiniteDB data directory over gRPC.
 //
 // Starts the engine (replaying its WAL), serves the Spaces, Records,
-// Branches and Admin services plus the standard health service and server
-// reflection, and on SIGTERM or SIGINT stops accepting calls, lets in-flight
-// calls finish, and closes the engine (making the WAL durable).
+// Branches, Admin and Replication services plus the standard health service
+// and server reflection, pulls changes from every --peer, and on SIGTERM or
+// SIGINT stops replication, stops accepting calls, lets in-flight calls
+// finish, and closes the engine (making the WAL durable).
 #include <signal.h>
 
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
@@ -17,10 +21,13 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/strings/str_join.h"
 #include "server/admin_service.h"
 #include "server/branches_service.h"
 #include "server/records_service.h"
+#include "server/replication_service.h"
 #include "server/server_flags.h"
+#include "server/slow_request_log.h"
 #include "server/spaces_service.h"
 #include "server/version.h"
 #include "spdlog/spdlog.h"
@@ -33,7 +40,19 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 
 int Serve(const ServerConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(config.engine);
+  SubscriberRegistry subscribers(config.engine.data_dir,
+                                 config.replication_retention_revisions);
+  EngineOptions engine_options = config.engine;
+  // The registry's file lives in the data directory, which the engine
+  // creates; a missing directory simply has no subscribers yet.
+  if (absl::Status loaded = subscribers.Load(); !loaded.ok()) {
+    spdlog::error("cannot read replication subscribers: {}", loaded.ToString());
+    return 1;
+  }
+  engine_options.wal_hold_revision = [&subscribers] {
+    return subscribers.HoldRevision();
+  };
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(engine_options);
   if (!engine.ok()) {
     spdlog::error("cannot open {}: {}", config.engine.data_dir,
                   engine.status().ToString());
@@ -46,10 +65,19 @@ int Serve(const ServerConfig& config) {
   context.durability =
       config.engine.durability == Durability::kSync ? "sync" : "async";
   context.started = std::chrono::steady_clock::now();
+  subscribers.SetEngine(engine->get());
+  context.subscribers = &subscribers;
+  std::vector<std::unique_ptr<PeerReplicator>> peers;
+  for (const std::string& address : config.peers) {
+    peers.push_back(std::make_unique<PeerReplicator>(address, engine->get(),
+                                                     config.engine.node_id));
+    context.sources.push_back(peers.back().get());
+  }
   SpacesService spaces(&context);
   RecordsService records(&context);
   BranchesService branches(&context);
   AdminService admin(&context);
+  ReplicationService replication(&context);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -59,10 +87,13 @@ int Serve(const ServerConfig& config) {
                            &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.experimental().SetInterceptorCreators(SlowRequestLogInterceptors(
+      config.slow_request_ms, spdlog::default_logger()));
   builder.RegisterService(&spaces);
   builder.RegisterService(&records);
   builder.RegisterService(&branches);
   builder.RegisterService(&admin);
+  builder.RegisterService(&replication);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     spdlog::error("cannot listen on {}", config.listen);
@@ -78,6 +109,10 @@ int Serve(const ServerConfig& config) {
       "MiB)",
       context.data_dir, host, port, context.node_id, context.durability,
       context.engine->CurrentRevision(), config.engine.block_cache_bytes >> 20);
+  for (auto& peer : peers) {
+    spdlog::info("replicating from {}", config.peers[&peer - &peers[0]]);
+    peer->Start();
+  }
 
   // Signals were blocked in every thread before any started: wait here.
   sigset_t signals;
@@ -88,8 +123,11 @@ int Serve(const ServerConfig& config) {
   sigwait(&signals, &signal_number);
   spdlog::info("signal {}: shutting down", signal_number);
   server->GetHealthCheckService()->SetServingStatus(false);
+  for (auto& peer : peers) peer->Stop();
+  replication.Stop();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
+  subscribers.Persist();
   engine->reset();  // drains commits and syncs the WAL
   spdlog::info("stopped cleanly");
   return 0;
@@ -126,6 +164,25 @@ int main(int argc, char** argv) {
       if (*p == '-') *p = '_';
     }
   }
+  // --peer may be repeated: merge every occurrence into one list (an absl
+  // flag keeps only its last value).
+  std::vector<std::string> peers;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (i > 0 && arg.starts_with("--peer=")) {
+      peers.emplace_back(arg.substr(7));
+    } else if (i > 0 && arg == "--peer" && i + 1 < argc) {
+      peers.emplace_back(argv[++i]);
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  std::string merged_peers = "--peer=" + absl::StrJoin(peers, ",");
+  if (!peers.empty()) args.push_back(merged_peers.data());
+  args.push_back(nullptr);
+  argc = static_cast<int>(args.size()) - 1;
+  argv = args.data();
   absl::ParseCommandLine(argc, argv);
   absl::StatusOr<infinitedb::server::ServerConfig> config =
       infinitedb::server::ConfigFromFlags();

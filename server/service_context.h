@@ -1,13 +1,16 @@
-// What every service handler needs: the engine and this node's identity for
-// response headers.
+// What every service handler needs: the engine, this node's identity for
+// response headers, and the replication state.
 #ifndef INFINITEDB_SERVER_SERVICE_CONTEXT_H_
 #define INFINITEDB_SERVER_SERVICE_CONTEXT_H_
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "engine/db/engine.h"
 #include "infinitedb/v1/common.pb.h"
+#include "server/peer_replicator.h"
+#include "server/subscriber_registry.h"
 
 namespace infinitedb::server {
 
@@ -17,6 +20,8 @@ struct ServiceContext {
   std::string data_dir;
   std::string durability;
   std::chrono::steady_clock::time_point started;
+  SubscriberRegistry* subscribers = nullptr;
+  std::vector<const PeerReplicator*> sources;  // one per --peer
 
   void FillHeader(Revision revision, v1::ResponseHeader* header) const {
     header->set_revision(revision);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "engine/db/changes.h"
 
 namespace infinitedb {
 
@@ -44,8 +45,12 @@ const BranchEntry* Catalog::FindBranchLocked(std::string_view name) const {
 }
 
 absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
-                                               Revision current) {
+                                               Revision current, bool system) {
   if (absl::Status s = CheckName("space", name); !s.ok()) return s;
+  if (!system && name.starts_with(kSystemSpacePrefix)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "space: names starting with '%s' are reserved", kSystemSpacePrefix));
+  }
   if (dims < kMinDims || dims > kMaxDims) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "dims: must be between %d and %d, got %d", kMinDims, kMaxDims, dims));
@@ -99,6 +104,7 @@ std::vector<SpaceInfo> Catalog::ListSpaces() const {
   absl::ReaderMutexLock lock(&mu_);
   std::vector<SpaceInfo> spaces;
   for (const auto& [id, space] : manifest_->state().spaces) {
+    if (space.name.starts_with(kSystemSpacePrefix)) continue;
     spaces.push_back({space.name, space.dims, space.created_revision});
   }
   std::sort(
@@ -203,7 +209,7 @@ uint64_t Catalog::AllocateFileNumber() {
 absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
     const std::vector<manifest::SegmentEntry>& added,
     const std::vector<uint64_t>& removed, Revision sealed_revision,
-    Revision horizon) {
+    Revision horizon, uint64_t hlc_floor) {
   absl::MutexLock lock(&mu_);
   const manifest::CatalogState& state = manifest_->state();
   std::vector<manifest::Edit> edits;
@@ -224,9 +230,17 @@ absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
   if (horizon > state.history_horizon) {
     edits.push_back(manifest::HistoryHorizonEdit(horizon));
   }
+  if (hlc_floor > state.hlc_floor) {
+    edits.push_back(manifest::HlcFloorEdit(hlc_floor));
+  }
   absl::Status status = manifest_->Append(edits);
   if (!status.ok()) return status;
   return skipped;
+}
+
+uint64_t Catalog::hlc_floor() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return manifest_->state().hlc_floor;
 }
 
 Revision Catalog::history_horizon() const {

@@ -22,13 +22,15 @@ class Catalog {
  public:
   Catalog(std::unique_ptr<manifest::Manifest> manifest, size_t max_name_bytes);
 
-  // `current` is the visible revision at the time of the call.
+  // `current` is the visible revision at the time of the call. Names with
+  // kSystemSpacePrefix are refused unless `system`.
   absl::StatusOr<SpaceInfo> CreateSpace(std::string_view name, int dims,
-                                        Revision current);
+                                        Revision current, bool system = false);
   // Drops the space and its segments from the catalogue; returns the file
   // numbers of the segments, whose files the caller deletes.
   absl::StatusOr<std::vector<uint64_t>> DropSpace(std::string_view name);
   absl::StatusOr<manifest::SpaceEntry> FindSpace(std::string_view name) const;
+  // Every space but the system ones, by name.
   std::vector<SpaceInfo> ListSpaces() const;
   // Dims of space `id`, or 0 if no such space exists (dropped).
   int SpaceDims(uint32_t id) const;
@@ -46,6 +48,8 @@ class Catalog {
       std::string_view branch, Revision revision) const;
 
   Revision revision_floor() const;
+  // No HLC stamp in the segments is above this.
+  uint64_t hlc_floor() const;
   // Reads below this revision are OutOfRange (compaction dropped history).
   Revision history_horizon() const;
   // Every revision <= this is in segment files.
@@ -59,15 +63,19 @@ class Catalog {
 
   // Durably records a seal or a compaction in one manifest write: segments
   // added and removed, the new sealed revision (0 = unchanged) and history
-  // horizon (0 = unchanged). Returns the added segments it skipped because
-  // their space was dropped meanwhile: the caller deletes their files.
+  // horizon (0 = unchanged) and HLC floor (0 = unchanged). Returns the added
+  // segments it skipped because their space was dropped meanwhile: the caller
+  // deletes their files.
   absl::StatusOr<std::vector<uint64_t>> RecordSegments(
       const std::vector<manifest::SegmentEntry>& added,
       const std::vector<uint64_t>& removed, Revision sealed_revision,
-      Revision horizon);
+      Revision horizon, uint64_t hlc_floor = 0);
+
+  // InvalidArgument naming `field` unless `name` is a valid space or branch
+  // name.
+  absl::Status CheckName(std::string_view field, std::string_view name) const;
 
  private:
-  absl::Status CheckName(std::string_view field, std::string_view name) const;
   const manifest::SpaceEntry* FindSpaceLocked(std::string_view name) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   const manifest::BranchEntry* FindBranchLocked(std::string_view name) const

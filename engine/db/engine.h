@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/db/changes.h"
 #include "engine/db/options.h"
 #include "engine/db/types.h"
 
@@ -68,6 +69,9 @@ struct QueryRequest {
   // Most records to return; 0 = no limit. When the limit cuts the result
   // short, QueryResult::next_cursor resumes it.
   uint64_t limit = 0;
+  // Also visit tombstones (RecordView::deleted): the newest version of
+  // every address, deleted or not. Used to copy a database whole.
+  bool include_tombstones = false;
   // Resume after the last record of a previous page (opaque bytes from
   // QueryResult::next_cursor); empty = from the start.
   std::string cursor;
@@ -155,6 +159,31 @@ class Engine {
 
   // The newest visible revision.
   virtual Revision CurrentRevision() = 0;
+
+  // The change stream: the committed change sets after `from.after`, in
+  // revision order, read back from the WAL, about `max_bytes` at a time
+  // (at least one change set when there is one). Operations on system
+  // spaces are left out. OutOfRange, naming OldestChangeRevision(), once
+  // the WAL no longer holds every revision after `from.after`.
+  virtual absl::StatusOr<ChangeBatch> ReadChanges(const ChangeCursor& from,
+                                                  size_t max_bytes) = 0;
+  // Subscriptions can start after this revision or any newer one.
+  virtual Revision OldestChangeRevision() = 0;
+  // Blocks until the newest visible revision is beyond `after`, or for at
+  // most `timeout_ms`; returns the newest visible revision.
+  virtual Revision WaitForRevision(Revision after, int64_t timeout_ms) = 0;
+
+  // Replication: applies changes received from server `source_node` with
+  // last-writer-wins on (hlc, origin) per address (an operation whose stamp
+  // is not newer than the stored newest version, tombstones included, is
+  // dropped and counted as stale), and in the same revision stores
+  // `source_revision` as the cursor for that source. Missing spaces and
+  // branches are created (branches from main). All or nothing.
+  virtual absl::StatusOr<ReplicationApplyResult> ApplyReplicated(
+      uint32_t source_node, Revision source_revision,
+      std::span<const ChangeOp> ops) = 0;
+  // The cursor stored for `source_node`: 0 when none.
+  virtual absl::StatusOr<Revision> ReplicationCursor(uint32_t source_node) = 0;
 
   virtual EngineStats Stats() = 0;
 };

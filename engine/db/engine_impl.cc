@@ -76,16 +76,20 @@ absl::Status EngineImpl::Recover() {
   std::string wal_dir = options_.data_dir + "/wal";
   uint64_t skipped_ops = 0;
   const Revision sealed = catalog_->sealed_revision();
+  Revision first_revision = 0;
+  hlc_.Observe(catalog_->hlc_floor());
   absl::StatusOr<wal::RecoveryResult> recovered =
       wal::RecoverLog(wal_dir, [&](wal::WalCommit commit) -> absl::Status {
+        if (first_revision == 0) first_revision = commit.stamp.revision;
         hlc_.Observe(commit.stamp.hlc);
+        for (const wal::WalOp& op : commit.ops) hlc_.Observe(op.hlc);
         // Already in segments (the WAL segment was not released yet).
         if (commit.stamp.revision <= sealed) return absl::OkStatus();
-        if (!catalog_->HasBranchId(commit.branch_id)) {
-          skipped_ops += commit.ops.size();
-          return absl::OkStatus();
-        }
         for (const wal::WalOp& op : commit.ops) {
+          if (!catalog_->HasBranchId(op.branch_id)) {  // cannot happen today
+            ++skipped_ops;
+            continue;
+          }
           int dims = catalog_->SpaceDims(op.space_id);
           if (dims == 0) {  // the space was dropped since
             ++skipped_ops;
@@ -97,8 +101,9 @@ absl::Status EngineImpl::Recover() {
                 "dimensions",
                 commit.stamp.revision, op.point.size(), dims));
           }
-          active_->Add(commit.branch_id, op.space_id, op.point,
-                       hilbert::EncodeToString(op.point), commit.stamp,
+          active_->Add(op.branch_id, op.space_id, op.point,
+                       hilbert::EncodeToString(op.point),
+                       {commit.stamp.revision, op.hlc, op.origin},
                        op.kind == wal::kDeleteOp, op.value);
         }
         // Keep tables bounded during replay too; the background thread
@@ -116,6 +121,9 @@ absl::Status EngineImpl::Recover() {
   wal_segments_.Record(recovered->last_segment, recovered->max_revision);
   last_revision_ =
       std::max({recovered->max_revision, catalog_->revision_floor(), sealed});
+  // The change stream can serve every revision after the log's first one.
+  wal_segments_.SetFloor(first_revision == 0 ? last_revision_
+                                             : first_revision - 1);
   visible_revision_.store(last_revision_);
   spdlog::info(
       "recovered {}: {} commits from {} WAL segments, revision {}, {} "
@@ -131,11 +139,17 @@ absl::Status EngineImpl::Recover() {
   callbacks.next_stamp = [this] {
     return CommitStamp{++last_revision_, hlc_.Now(), options_.node_id};
   };
+  callbacks.prepare = [this](wal::PendingCommit& commit) {
+    return PrepareReplicated(commit);
+  };
   callbacks.apply = [this](wal::PendingCommit& commit) {
     Apply(static_cast<const PreparedCommit&>(commit));
   };
   callbacks.publish = [this](Revision revision) {
-    visible_revision_.store(revision, std::memory_order_release);
+    visible_revision_.store(revision);
+    if (publish_waiters_.load() > 0) {
+      absl::MutexLock lock(&publish_mu_);  // the unlock re-checks waiters
+    }
     if (active_->MemoryUsageBytes() >= options_.memtable_bytes_max) {
       FreezeActive();
     }
@@ -188,10 +202,17 @@ std::string EngineImpl::SegmentPath(uint64_t file_number) const {
 
 void EngineImpl::Apply(const PreparedCommit& commit) {
   // The operations are sorted by address (PrepareCommit).
+  // Replicated changes keep the stamp they were made with.
+  const bool own_stamps = commit.frame_type == wal::kReplicatedCommit;
   mvcc::MemTable::SortedAdder adder(active_.get());
   for (const PreparedCommit::Op& op : commit.ops) {
-    adder.Add(commit.branch_id, op.space_id, *op.point, op.hilbert_key,
-              commit.stamp, op.deleted, op.value);
+    CommitStamp stamp = commit.stamp;
+    if (own_stamps) {
+      stamp.hlc = op.hlc;
+      stamp.origin = op.origin;
+    }
+    adder.Add(op.branch_id, op.space_id, *op.point, op.hilbert_key, stamp,
+              op.deleted, op.value);
   }
 }
 
@@ -250,6 +271,10 @@ std::vector<SpaceInfo> EngineImpl::ListSpaces() {
 }
 
 absl::Status EngineImpl::DropSpace(std::string_view name) {
+  if (name.starts_with(kSystemSpacePrefix)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "space: '%s' is a system space and cannot be dropped", name));
+  }
   absl::MutexLock maintenance(&maintenance_mu_);
   absl::StatusOr<manifest::SpaceEntry> space = catalog_->FindSpace(name);
   if (!space.ok()) return space.status();

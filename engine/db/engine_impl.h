@@ -1,7 +1,8 @@
 // The engine facade's implementation. Its methods are split by concern:
 // engine_impl.cc (open, recovery, writes, catalogue), engine_reads.cc
 // (snapshots and queries), engine_maintenance.cc (freezing, sealing,
-// compaction, WAL release).
+// compaction, WAL release), engine_replication.cc (the change stream and
+// applying replicated changes).
 #ifndef INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 #define INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 
@@ -67,6 +68,15 @@ class EngineImpl : public Engine {
   Revision CurrentRevision() override {
     return visible_revision_.load(std::memory_order_acquire);
   }
+
+  absl::StatusOr<ChangeBatch> ReadChanges(const ChangeCursor& from,
+                                          size_t max_bytes) override;
+  Revision OldestChangeRevision() override { return wal_segments_.floor(); }
+  Revision WaitForRevision(Revision after, int64_t timeout_ms) override;
+  absl::StatusOr<ReplicationApplyResult> ApplyReplicated(
+      uint32_t source_node, Revision source_revision,
+      std::span<const ChangeOp> ops) override;
+  absl::StatusOr<Revision> ReplicationCursor(uint32_t source_node) override;
   EngineStats Stats() override;
 
  private:
@@ -81,6 +91,24 @@ class EngineImpl : public Engine {
                                      std::string_view field_prefix);
   void Apply(const PreparedCommit& commit);
   std::shared_ptr<const ReadState> PinState() const;
+
+  // engine_replication.cc
+  struct ReplicatedCommit;
+  // Commit thread: keeps the replicated operations that win
+  // last-writer-wins against everything committed before, adds the source
+  // cursor and encodes the commit.
+  absl::Status PrepareReplicated(wal::PendingCommit& pending);
+  // Turns WAL commits into change sets with names, leaving out system
+  // spaces, dropped spaces and commits left empty by that.
+  static void AppendChangeSets(const manifest::CatalogState& catalog,
+                               std::vector<wal::WalCommit>& commits,
+                               std::vector<ChangeSet>* changes);
+  // Checks every op's branch, space and dimensions, then creates the
+  // missing branches (from main) and spaces; creates nothing on error.
+  absl::Status CreateMissingForReplication(std::span<const ChangeOp> ops);
+  // The op's space, FailedPrecondition if its dimensions differ.
+  absl::StatusOr<manifest::SpaceEntry> SpaceForReplication(const ChangeOp& op,
+                                                           size_t index);
 
   // engine_reads.cc
   struct Snapshot;
@@ -121,6 +149,9 @@ class EngineImpl : public Engine {
   Revision last_revision_ = 0;
   std::shared_ptr<mvcc::MemTable> active_;
   std::atomic<Revision> visible_revision_{0};
+  // WaitForRevision() sleeps on this; publishing wakes it when anyone waits.
+  absl::Mutex publish_mu_;
+  std::atomic<int> publish_waiters_{0};
 
   // Serialises sealing, compaction and dropping of segment files.
   absl::Mutex maintenance_mu_;

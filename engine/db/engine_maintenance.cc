@@ -110,7 +110,7 @@ absl::Status EngineImpl::SealOldestFrozen() {
     readers[entry.file_number] = std::move(*reader);
   }
   absl::StatusOr<std::vector<uint64_t>> skipped =
-      catalog_->RecordSegments(added, {}, frozen.max_revision, 0);
+      catalog_->RecordSegments(added, {}, frozen.max_revision, 0, hlc_.Last());
   if (!skipped.ok()) return skipped.status();
   for (uint64_t number : *skipped) readers.erase(number);
   {

@@ -116,7 +116,7 @@ absl::StatusOr<QueryResult> EngineImpl::Query(const QueryRequest& request,
   bool more = false;
   absl::Status status = snapshot->reader.Scan(
       plan->ranges, plan->box ? &*plan->box : nullptr,
-      [&](const RecordView& version) {
+      request.include_tombstones, [&](const RecordView& version) {
         if (request.limit != 0 && result.count == request.limit) {
           more = true;  // one past the limit: the result continues
           return false;

@@ -37,6 +37,12 @@ class HlcClock {
     if (stamp > last_) last_ = stamp;
   }
 
+  // The greatest stamp returned or observed so far.
+  uint64_t Last() {
+    absl::MutexLock lock(&mu_);
+    return last_;
+  }
+
   static uint64_t PhysicalMs(uint64_t stamp) { return stamp >> kLogicalBits; }
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "engine/db/changes.h"
 #include "engine/hilbert/hilbert.h"
 #include "engine/wal/wal_format.h"
 
@@ -88,6 +89,11 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
                                             mutation.space));
       }
       space = *found;
+      if (space->name.starts_with(kSystemSpacePrefix)) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "%s: '%s' is a system space", FieldName(field_prefix, i, "space"),
+            mutation.space));
+      }
     }
     absl::Status status =
         CheckMutation(mutation, *space, options, field_prefix, i);
@@ -99,6 +105,7 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
                           options.max_batch_bytes));
     }
     PreparedCommit::Op op;
+    op.branch_id = *branch_id;
     op.space_id = space->id;
     op.point = mutation.point;
     op.hilbert_key = hilbert::EncodeToString(*mutation.point);

@@ -25,11 +25,16 @@ namespace infinitedb {
 // needs to apply them.
 struct PreparedCommit : wal::PendingCommit {
   struct Op {
+    uint32_t branch_id = 0;
     uint32_t space_id = 0;
     const Point* point = nullptr;
     std::string hilbert_key;
     bool deleted = false;
     std::string_view value;
+    // The stamp's hlc and origin: the commit's own, or for replicated
+    // changes the one they were made with.
+    uint64_t hlc = 0;
+    uint32_t origin = 0;
   };
   std::vector<Op> ops;
 };

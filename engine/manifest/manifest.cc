@@ -55,6 +55,7 @@ absl::StatusOr<io::File> Manifest::Rewrite(const std::string& data_dir,
   }
   append(SealedEdit(state.sealed_revision, state.next_file_number));
   append(HistoryHorizonEdit(state.history_horizon));
+  append(HlcFloorEdit(state.hlc_floor));
 
   std::string temp_path = data_dir + "/" + kManifestTempFileName;
   std::string path = data_dir + "/" + kManifestFileName;

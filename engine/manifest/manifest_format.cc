@@ -68,6 +68,12 @@ Edit HistoryHorizonEdit(Revision horizon) {
   return edit;
 }
 
+Edit HlcFloorEdit(uint64_t hlc) {
+  Edit edit{kHlcFloor, {}};
+  PutFixed64(&edit.payload, hlc);
+  return edit;
+}
+
 namespace {
 
 bool ReadSegmentEntry(ByteReader* reader, SegmentEntry* segment) {
@@ -140,6 +146,9 @@ absl::Status ApplyEdit(uint8_t type, std::string_view payload,
       break;
     case kHistoryHorizon:
       ok = reader.ReadFixed64(&state->history_horizon);
+      break;
+    case kHlcFloor:
+      ok = reader.ReadFixed64(&state->hlc_floor);
       break;
     default:
       return absl::DataLossError(

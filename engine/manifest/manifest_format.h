@@ -21,6 +21,9 @@
 //                          the WAL is replayed above it
 //   type 8 kHistoryHorizon horizon u64: compaction may have dropped versions
 //                          older than this; reads below it are OutOfRange
+//   type 9 kHlcFloor       hlc u64: no stamp in the segments is above it,
+//                          so the clock restarts above it even once the WAL
+//                          that held those stamps is released
 //
 // kCounters keeps ids of dropped spaces from being reused (their versions may
 // still be in the WAL) and a floor under the revision counter: every revision
@@ -51,6 +54,7 @@ enum EditType : uint8_t {
   kSegmentRemoved = 6,
   kSealed = 7,
   kHistoryHorizon = 8,
+  kHlcFloor = 9,
 };
 
 inline constexpr char kManifestFileName[] = "MANIFEST";
@@ -80,6 +84,7 @@ struct CatalogState {
   Revision sealed_revision = 0;
   uint64_t next_file_number = 1;
   Revision history_horizon = 0;
+  uint64_t hlc_floor = 0;
   std::map<uint32_t, SpaceEntry> spaces;
   std::map<uint32_t, BranchEntry> branches;
   uint32_t next_space_id = 1;
@@ -101,6 +106,7 @@ Edit SegmentAddedEdit(const SegmentEntry& segment);
 Edit SegmentRemovedEdit(uint64_t file_number);
 Edit SealedEdit(Revision sealed_revision, uint64_t next_file_number);
 Edit HistoryHorizonEdit(Revision horizon);
+Edit HlcFloorEdit(uint64_t hlc);
 
 // Applies one decoded edit to `state`; DataLoss if the payload is malformed.
 absl::Status ApplyEdit(uint8_t type, std::string_view payload,

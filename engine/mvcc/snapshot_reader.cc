@@ -99,6 +99,13 @@ SnapshotReader::SnapshotReader(SourceFactory sources,
 
 absl::StatusOr<std::optional<Record>> SnapshotReader::Get(
     const Point& point) const {
+  absl::StatusOr<std::optional<Record>> newest = Newest(point);
+  if (newest.ok() && *newest && (*newest)->deleted) return std::nullopt;
+  return newest;
+}
+
+absl::StatusOr<std::optional<Record>> SnapshotReader::Newest(
+    const Point& point) const {
   std::string hilbert_key = hilbert::EncodeToString(point);
   Box point_box{point, point};
   std::optional<Record> best;
@@ -118,7 +125,6 @@ absl::StatusOr<std::optional<Record>> SnapshotReader::Get(
       best = ToRecord(version);
     }
   }
-  if (best && best->deleted) return std::nullopt;
   return best;
 }
 
@@ -161,6 +167,7 @@ bool InBox(const VersionView& version, const Box& box) {
 
 absl::Status SnapshotReader::Scan(
     const std::vector<hilbert::KeyRange>& ranges, const Box* box,
+    bool include_tombstones,
     absl::FunctionRef<bool(const VersionView&)> visit) const {
   std::vector<std::unique_ptr<LevelCursor>> cursors;
   for (const BranchLevel& level : chain_) {
@@ -186,7 +193,8 @@ absl::Status SnapshotReader::Scan(
     }
     if (best == nullptr) break;
     const VersionView& winner = best->version();
-    if (!winner.deleted && (box == nullptr || InBox(winner, *box))) {
+    if ((include_tombstones || !winner.deleted) &&
+        (box == nullptr || InBox(winner, *box))) {
       if (!visit(winner)) return absl::OkStatus();
     }
     if (cursors.size() == 1) {

@@ -39,15 +39,19 @@ class SnapshotReader {
   // The visible version at `point`, or nullopt if none or a tombstone.
   absl::StatusOr<std::optional<Record>> Get(const Point& point) const;
 
+  // The newest version at `point`, tombstones included; nullopt if none.
+  absl::StatusOr<std::optional<Record>> Newest(const Point& point) const;
+
   // Every version of `point` visible in the snapshot (tombstones included),
   // newest first.
   absl::StatusOr<std::vector<Record>> History(const Point& point) const;
 
   // Calls `visit` for each live record whose Hilbert key lies in `ranges`
   // (sorted, disjoint) and, if `box` is given, whose point lies in it, in
-  // Hilbert order. `visit` returns false to stop early.
+  // Hilbert order; with `include_tombstones`, deleted addresses' newest
+  // versions too. `visit` returns false to stop early.
   absl::Status Scan(const std::vector<hilbert::KeyRange>& ranges,
-                    const Box* box,
+                    const Box* box, bool include_tombstones,
                     absl::FunctionRef<bool(const VersionView&)> visit) const;
 
  private:

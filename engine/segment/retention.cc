@@ -28,9 +28,12 @@ std::vector<bool> RetentionFilter::Decide(
     }
     keep[i] = needed;
   }
-  // Trailing tombstones on a root branch hide nothing: drop them.
+  // Trailing tombstones on a root branch hide nothing from reads: drop them,
+  // except the address's newest version. That one stays so that
+  // last-writer-wins still sees the delete when an older replicated write
+  // arrives late.
   if (policy_.root_branches.contains(branch_id)) {
-    for (size_t i = revisions.size(); i-- > 0;) {
+    for (size_t i = revisions.size(); i-- > 1;) {
       if (!keep[i]) continue;
       if (revisions[i] > horizon || !deleted[i]) break;
       keep[i] = false;

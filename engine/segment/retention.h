@@ -3,8 +3,10 @@
 // it, the newest version at or below the horizon is kept, and so is the
 // newest version at or below each pinned revision (the fork revisions of the
 // branch's children, which read it capped there). A kept tombstone below the
-// horizon is dropped when nothing older is kept and the branch has no
-// parent (on a child branch it still hides the parent's versions).
+// horizon is dropped when nothing older is kept, the branch has no parent
+// (on a child branch it still hides the parent's versions) and it is not the
+// address's newest version (which last-writer-wins replication compares
+// late writes against).
 #ifndef INFINITEDB_ENGINE_SEGMENT_RETENTION_H_
 #define INFINITEDB_ENGINE_SEGMENT_RETENTION_H_
 

@@ -96,9 +96,12 @@ std::vector<PendingCommit*> GroupCommitter::TakeGroup(
   std::vector<PendingCommit*> group;
   size_t bytes = 0;
   while (!queue_.empty() && (group.empty() || bytes < max_group_bytes_)) {
-    bytes += queue_.front()->ops_bytes.size();
-    group.push_back(queue_.front());
+    PendingCommit* next = queue_.front();
+    if (next->exclusive && !group.empty()) break;
+    bytes += next->ops_bytes.size();
+    group.push_back(next);
     queue_.pop_front();
+    if (next->exclusive) break;
   }
   tasks->assign(tasks_.begin(), tasks_.end());
   tasks_.clear();
@@ -151,8 +154,12 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
   group_buffer_.clear();
   for (PendingCommit* commit : group) {
     commit->stamp = callbacks_.next_stamp();
-    AppendCommitFrame(&group_buffer_, commit->stamp, commit->branch_id,
-                      commit->op_count, commit->ops_bytes);
+    if (commit->exclusive) {  // alone in its group
+      absl::Status status = callbacks_.prepare(*commit);
+      if (!status.ok()) return FailGroup(group, status);
+    }
+    AppendCommitFrame(&group_buffer_, commit->frame_type, commit->stamp,
+                      commit->branch_id, commit->op_count, commit->ops_bytes);
   }
   bool sync = durability_ == Durability::kSync;
   iovec buffer{group_buffer_.data(), group_buffer_.size()};

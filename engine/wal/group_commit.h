@@ -27,6 +27,7 @@
 #include "absl/synchronization/notification.h"
 #include "engine/db/options.h"
 #include "engine/db/types.h"
+#include "engine/wal/wal_format.h"
 #include "engine/wal/wal_writer.h"
 
 namespace infinitedb::wal {
@@ -35,9 +36,15 @@ namespace infinitedb::wal {
 // of fields and keeps the object alive until Commit() returns; the commit
 // thread fills `stamp` before calling `apply`.
 struct PendingCommit {
+  FrameType frame_type = kCommit;
   uint32_t branch_id = 0;
   uint32_t op_count = 0;
   std::string ops_bytes;  // op_count operations encoded by wal::AppendOp
+  // An exclusive commit is written in a group of its own, after every
+  // earlier commit is applied, and `prepare` fills its operations on the
+  // commit thread once it is stamped (a decision that must see all
+  // earlier commits and no later one, such as last-writer-wins).
+  bool exclusive = false;
 
   CommitStamp stamp;
   absl::Status status;
@@ -51,6 +58,9 @@ class GroupCommitter {
   struct Callbacks {
     // Next revision and HLC; called on the commit thread in queue order.
     std::function<CommitStamp()> next_stamp;
+    // Fills an exclusive commit's op_count and ops_bytes; an error fails
+    // that commit alone (its revision is then never used).
+    std::function<absl::Status(PendingCommit&)> prepare;
     // Applies a written commit to memory; called in revision order.
     std::function<void(PendingCommit&)> apply;
     // Called after a group is applied with its highest revision.

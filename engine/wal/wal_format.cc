@@ -16,6 +16,19 @@ void AppendOp(std::string* ops_bytes, OpKind kind, uint32_t space_id,
   PutLengthPrefixed(ops_bytes, value);
 }
 
+void AppendReplicatedOp(std::string* ops_bytes, OpKind kind, uint32_t branch_id,
+                        uint64_t hlc, uint32_t origin, uint32_t space_id,
+                        const Point& point, std::string_view value) {
+  ops_bytes->push_back(static_cast<char>(kind));
+  PutFixed32(ops_bytes, branch_id);
+  PutFixed64(ops_bytes, hlc);
+  PutFixed32(ops_bytes, origin);
+  // The rest is a type-1 operation without its kind byte.
+  size_t start = ops_bytes->size();
+  AppendOp(ops_bytes, kind, space_id, point, value);
+  ops_bytes->erase(start, 1);
+}
+
 std::string EncodeCommitHeader(const CommitStamp& stamp, uint32_t branch_id,
                                uint32_t op_count) {
   std::string out;
@@ -28,18 +41,22 @@ std::string EncodeCommitHeader(const CommitStamp& stamp, uint32_t branch_id,
   return out;
 }
 
-void AppendCommitFrame(std::string* out, const CommitStamp& stamp,
-                       uint32_t branch_id, uint32_t op_count,
-                       std::string_view ops_bytes) {
+void AppendCommitFrame(std::string* out, FrameType type,
+                       const CommitStamp& stamp, uint32_t branch_id,
+                       uint32_t op_count, std::string_view ops_bytes) {
   std::string header = EncodeCommitHeader(stamp, branch_id, op_count);
   char frame_header[framing::kHeaderBytes];
-  framing::EncodeHeader(kCommit, {header, ops_bytes}, frame_header);
+  framing::EncodeHeader(type, {header, ops_bytes}, frame_header);
   out->append(frame_header, framing::kHeaderBytes);
   out->append(header);
   out->append(ops_bytes);
 }
 
-absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload) {
+absl::StatusOr<WalCommit> DecodeCommit(FrameType type,
+                                       std::string_view payload) {
+  if (type != kCommit && type != kReplicatedCommit) {
+    return absl::DataLossError(absl::StrFormat("unknown frame type %d", type));
+  }
   ByteReader reader(payload);
   WalCommit commit;
   uint32_t op_count = 0;
@@ -57,8 +74,19 @@ absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload) {
   commit.ops.resize(op_count);
   for (WalOp& op : commit.ops) {
     uint8_t kind = 0, dims = 0;
-    if (!reader.ReadByte(&kind) || !reader.ReadFixed32(&op.space_id) ||
-        !reader.ReadByte(&dims)) {
+    if (!reader.ReadByte(&kind))
+      return absl::DataLossError("operation is short");
+    if (type == kReplicatedCommit) {
+      if (!reader.ReadFixed32(&op.branch_id) || !reader.ReadFixed64(&op.hlc) ||
+          !reader.ReadFixed32(&op.origin)) {
+        return absl::DataLossError("operation stamp is short");
+      }
+    } else {
+      op.branch_id = commit.branch_id;
+      op.hlc = commit.stamp.hlc;
+      op.origin = commit.stamp.origin;
+    }
+    if (!reader.ReadFixed32(&op.space_id) || !reader.ReadByte(&dims)) {
       return absl::DataLossError("operation is short");
     }
     if ((kind != kPutOp && kind != kDeleteOp) || dims < kMinDims ||

@@ -28,6 +28,16 @@
 // is a 28-byte commit header followed by the 20-byte op
 // 01 | 03 00 00 00 | 02 | 01 00 00 00 02 00 00 00 | 02 00 00 00 | 68 69.
 //
+// Frame type 2 (kReplicatedCommit): changes received from other servers,
+// applied as one local revision. The same 28-byte header (hlc and origin are
+// this server's stamp for the commit, branch_id is 0), then op_count
+// operations, each carrying its own branch and original stamp:
+//                    kind      1 byte   1 = put, 2 = delete
+//                    branch_id 4 bytes
+//                    hlc       8 bytes  the stamp the change was made with
+//                    origin    4 bytes  the node that made it
+//                    space_id, dims, coords, value_len, value as in type 1
+//
 // Type numbers and layouts are frozen; new information gets a new type.
 #ifndef INFINITEDB_ENGINE_WAL_WAL_FORMAT_H_
 #define INFINITEDB_ENGINE_WAL_WAL_FORMAT_H_
@@ -44,6 +54,7 @@ namespace infinitedb::wal {
 
 enum FrameType : uint8_t {
   kCommit = 1,
+  kReplicatedCommit = 2,
 };
 
 enum OpKind : uint8_t {
@@ -55,6 +66,11 @@ inline constexpr size_t kCommitHeaderBytes = 28;
 
 struct WalOp {
   OpKind kind = kPutOp;
+  // For kCommit frames the commit's branch and stamp; kReplicatedCommit
+  // frames carry them per operation.
+  uint32_t branch_id = 0;
+  uint64_t hlc = 0;
+  uint32_t origin = 0;
   uint32_t space_id = 0;
   Point point;
   std::string value;
@@ -70,18 +86,26 @@ struct WalCommit {
 void AppendOp(std::string* ops_bytes, OpKind kind, uint32_t space_id,
               const Point& point, std::string_view value);
 
+// Appends one encoded operation of a kReplicatedCommit frame.
+void AppendReplicatedOp(std::string* ops_bytes, OpKind kind, uint32_t branch_id,
+                        uint64_t hlc, uint32_t origin, uint32_t space_id,
+                        const Point& point, std::string_view value);
+
 // Encodes the fixed commit header.
 std::string EncodeCommitHeader(const CommitStamp& stamp, uint32_t branch_id,
                                uint32_t op_count);
 
-// Appends a whole kCommit frame (frame header, commit header, ops) to `out`.
-void AppendCommitFrame(std::string* out, const CommitStamp& stamp,
-                       uint32_t branch_id, uint32_t op_count,
-                       std::string_view ops_bytes);
+// Appends a whole commit frame of `type` (frame header, commit header, ops)
+// to `out`.
+void AppendCommitFrame(std::string* out, FrameType type,
+                       const CommitStamp& stamp, uint32_t branch_id,
+                       uint32_t op_count, std::string_view ops_bytes);
 
-// Decodes a kCommit payload; InvalidArgument-free: any malformation is
-// DataLoss, since the frame's checksum already matched.
-absl::StatusOr<WalCommit> DecodeCommit(std::string_view payload);
+// Decodes a kCommit or kReplicatedCommit payload, filling every op's
+// branch_id, hlc and origin. Any malformation is DataLoss, since the frame's
+// checksum already matched.
+absl::StatusOr<WalCommit> DecodeCommit(FrameType type,
+                                       std::string_view payload);
 
 // "000042.log" for segment 42.
 std::string SegmentFileName(uint64_t number);

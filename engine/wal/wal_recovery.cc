@@ -45,11 +45,8 @@ absl::StatusOr<uint64_t> ReplaySegment(
       if (!status.ok()) return status;
       return offset;
     }
-    if (frame.type != kCommit) {
-      return Corruption(path, offset,
-                        absl::StrFormat("unknown frame type %d", frame.type));
-    }
-    absl::StatusOr<WalCommit> commit = DecodeCommit(frame.payload);
+    absl::StatusOr<WalCommit> commit =
+        DecodeCommit(static_cast<FrameType>(frame.type), frame.payload);
     if (!commit.ok())
       return Corruption(path, offset, std::string(commit.status().message()));
     if (commit->stamp.revision <= result->max_revision) {

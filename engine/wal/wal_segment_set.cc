@@ -1,6 +1,9 @@
 #include "engine/wal/wal_segment_set.h"
 
+#include <algorithm>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
 #include "engine/io/file.h"
 #include "engine/wal/wal_format.h"
 
@@ -23,6 +26,7 @@ absl::StatusOr<std::vector<uint64_t>> WalSegmentSet::ReleaseUpTo(
         io::RemoveFile(wal_dir_ + "/" + SegmentFileName(oldest->first));
     if (!status.ok()) return status;
     released.push_back(oldest->first);
+    floor_ = std::max(floor_, oldest->second);
     max_revision_.erase(oldest);
   }
   if (!released.empty()) {
@@ -30,6 +34,41 @@ absl::StatusOr<std::vector<uint64_t>> WalSegmentSet::ReleaseUpTo(
     if (!status.ok()) return status;
   }
   return released;
+}
+
+void WalSegmentSet::SetFloor(Revision floor) {
+  absl::MutexLock lock(&mu_);
+  floor_ = floor;
+}
+
+Revision WalSegmentSet::floor() const {
+  absl::MutexLock lock(&mu_);
+  return floor_;
+}
+
+std::vector<uint64_t> WalSegmentSet::SegmentsAfter(Revision after) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<uint64_t> segments;
+  for (const auto& [segment, max_revision] : max_revision_) {
+    // An empty segment (0) may be the newest one, about to be written.
+    if (max_revision > after || max_revision == 0) segments.push_back(segment);
+  }
+  return segments;
+}
+
+absl::StatusOr<io::File> WalSegmentSet::OpenForRead(uint64_t segment) const {
+  absl::MutexLock lock(&mu_);
+  if (!max_revision_.contains(segment)) {
+    return absl::NotFoundError(absl::StrFormat("WAL segment %s was released",
+                                               SegmentFileName(segment)));
+  }
+  return io::File::Open(wal_dir_ + "/" + SegmentFileName(segment),
+                        /*writable=*/false);
+}
+
+bool WalSegmentSet::IsNewest(uint64_t segment) const {
+  absl::MutexLock lock(&mu_);
+  return !max_revision_.empty() && max_revision_.rbegin()->first == segment;
 }
 
 size_t WalSegmentSet::segment_count() const {

@@ -1,7 +1,9 @@
 // Which WAL segment files exist and the highest revision each holds, so that
 // segments can be released (deleted) once every revision in them is sealed
 // into segment files and no longer held for replication. The newest segment
-// (the one being appended to) is never released. Thread-safe.
+// (the one being appended to) is never released. It also answers the change
+// stream: which revisions the log still holds and which files hold them.
+// Thread-safe.
 #ifndef INFINITEDB_ENGINE_WAL_WAL_SEGMENT_SET_H_
 #define INFINITEDB_ENGINE_WAL_WAL_SEGMENT_SET_H_
 
@@ -14,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/db/types.h"
+#include "engine/io/file.h"
 
 namespace infinitedb::wal {
 
@@ -28,6 +31,19 @@ class WalSegmentSet {
   // <= `revision`; returns the numbers deleted.
   absl::StatusOr<std::vector<uint64_t>> ReleaseUpTo(Revision revision);
 
+  // Every revision above the floor that was ever committed is still in the
+  // log. Recovery sets it; releasing segments raises it.
+  void SetFloor(Revision floor);
+  Revision floor() const;
+
+  // The segments that may hold revisions above `after`, oldest first.
+  std::vector<uint64_t> SegmentsAfter(Revision after) const;
+  // Opens a segment for reading; NotFound once it has been released (an
+  // open file stays readable after its release).
+  absl::StatusOr<io::File> OpenForRead(uint64_t segment) const;
+  // Whether `segment` is the newest one (the one being appended to).
+  bool IsNewest(uint64_t segment) const;
+
   // Number of segment files and their oldest retained revision bound: the
   // highest revision of the oldest segment (0 if none).
   size_t segment_count() const;
@@ -37,6 +53,7 @@ class WalSegmentSet {
   const std::string wal_dir_;
   mutable absl::Mutex mu_;
   std::map<uint64_t, Revision> max_revision_ ABSL_GUARDED_BY(mu_);
+  Revision floor_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace infinitedb::wal

@@ -25,7 +25,7 @@ class ServerProcess {
   // Starts the server and waits for its "listening on" line; false on
   // failure.
   bool Start() {
-    std::string log_path = data_dir_ + ".log";
+    std::string log_path = this->log_path();
     unlink(log_path.c_str());  // never read an earlier run's address
     pid_ = fork();
     if (pid_ == 0) {
@@ -67,6 +67,9 @@ class ServerProcess {
   int Kill() { return Signal(SIGKILL); }
 
   const std::string& address() const { return address_; }
+  // The file the server's stdout and stderr (its log) go to; Start()
+  // truncates it.
+  std::string log_path() const { return data_dir_ + ".log"; }
 
  private:
   int Signal(int signal_number) {

@@ -159,7 +159,8 @@ class WriteLog {
  private:
   // Above the horizon everything; below it the newest version at or below
   // the horizon and at or below each child's fork; then, on main, the oldest
-  // kept tombstones below the horizon go (they hide nothing).
+  // kept tombstones below the horizon go (they hide nothing), but never the
+  // address's newest version (last-writer-wins replication needs it).
   std::set<Revision> KeptRevisions(const std::string& branch,
                                    const std::map<Revision, bool>& versions,
                                    Revision horizon) const {
@@ -179,7 +180,7 @@ class WriteLog {
       if (newer != versions.begin()) kept.insert(std::prev(newer)->first);
     }
     if (branch == kMainBranch) {
-      while (!kept.empty() && *kept.begin() <= horizon &&
+      while (kept.size() > 1 && *kept.begin() <= horizon &&
              versions.at(*kept.begin())) {
         kept.erase(kept.begin());
       }

@@ -87,7 +87,7 @@ TEST_F(RetentionTest, OldVersionsAndTombstonesAreDropped) {
   }
   ASSERT_EQ(engine_->Flush(), absl::OkStatus());
   Put("main", "s", deleted, "d");
-  Delete("main", "s", deleted);
+  Revision deleted_revision = Delete("main", "s", deleted);
   Revision once_revision = Put("main", "s", once, "o");
   Put("main", "s", revived, "r0");
   Delete("main", "s", revived);
@@ -108,13 +108,15 @@ TEST_F(RetentionTest, OldVersionsAndTombstonesAreDropped) {
   EngineStats stats = engine_->Stats();
   EXPECT_EQ(stats.history_horizon, horizon);
   EXPECT_EQ(stats.segments, 1u);
-  // many: its newest version; deleted: nothing; once: its only version;
+  // many: its newest version; deleted: its tombstone (the newest version
+  // stays for last-writer-wins replication); once: its only version;
   // revived: only the put above the horizon (the tombstone below it hid
   // nothing older); recent: the newest at the horizon and the 4 above it.
-  EXPECT_EQ(stats.segment_records, 1u + 0u + 1u + 1u + 5u);
+  EXPECT_EQ(stats.segment_records, 1u + 1u + 1u + 1u + 5u);
   EXPECT_EQ(HistoryRevisions("main", "s", many),
             std::vector<Revision>{many_revisions.back()});
-  EXPECT_EQ(HistoryRevisions("main", "s", deleted), std::vector<Revision>{});
+  EXPECT_EQ(HistoryRevisions("main", "s", deleted),
+            std::vector<Revision>{deleted_revision});
   EXPECT_EQ(HistoryRevisions("main", "s", once),
             std::vector<Revision>{once_revision});
   EXPECT_EQ(HistoryRevisions("main", "s", revived),
@@ -131,7 +133,9 @@ TEST_F(RetentionTest, OldVersionsAndTombstonesAreDropped) {
   EXPECT_EQ(ValueAt("main", "s", recent, horizon + 1), "n4");
 }
 
-TEST_F(RetentionTest, CompactionThatKeepsNothingLeavesNoSegment) {
+// Every address of "s" is deleted below the horizon: compaction keeps only
+// their tombstones (the newest versions), one segment of 5 records.
+TEST_F(RetentionTest, CompactionOfDeletedAddressesKeepsOnlyTombstones) {
   Open(/*retention_revisions=*/1);
   ASSERT_TRUE(engine_->CreateSpace("s", 1).ok());
   ASSERT_TRUE(engine_->CreateSpace("other", 1).ok());
@@ -144,14 +148,14 @@ TEST_F(RetentionTest, CompactionThatKeepsNothingLeavesNoSegment) {
   EXPECT_EQ(SegmentFileCount(dir_.path()), 3);
 
   ASSERT_EQ(engine_->Compact("s"), absl::OkStatus());
-  EXPECT_EQ(engine_->Stats().segments, 1u);  // only "other"'s
-  EXPECT_EQ(engine_->Stats().segment_records, 2u);
-  EXPECT_EQ(SegmentFileCount(dir_.path()), 1);
+  EXPECT_EQ(engine_->Stats().segments, 2u);
+  EXPECT_EQ(engine_->Stats().segment_records, 5u + 2u);
+  EXPECT_EQ(SegmentFileCount(dir_.path()), 2);
   auto scan = ScanAll(*engine_, {}, "s");
   ASSERT_TRUE(scan.ok()) << scan.status();
   EXPECT_TRUE(scan->empty());
   Reopen();
-  EXPECT_EQ(engine_->Stats().segments, 1u);
+  EXPECT_EQ(engine_->Stats().segments, 2u);
   EXPECT_EQ(ValueAt("main", "other", {0}), "b");
 }
 

@@ -1,0 +1,60 @@
+// Types of the change stream (committed changes read back from the WAL) and
+// of replication (changes applied from another server with
+// last-writer-wins). Part of the engine's public API, beside types.h.
+#ifndef INFINITEDB_ENGINE_DB_CHANGES_H_
+#define INFINITEDB_ENGINE_DB_CHANGES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/db/types.h"
+
+namespace infinitedb {
+
+// One operation of a committed change, with the stamp it was made with:
+// (hlc, origin) is what last-writer-wins compares.
+struct ChangeOp {
+  std::string branch;
+  std::string space;
+  Point point;
+  bool deleted = false;
+  std::string value;  // empty for a delete
+  uint64_t hlc = 0;
+  uint32_t origin = 0;
+};
+
+// Every operation of one revision: a change set is atomic.
+struct ChangeSet {
+  Revision revision = 0;
+  std::vector<ChangeOp> ops;
+};
+
+// Where a change read continues. `after` is the last revision read; the
+// other fields only speed up the next read (0 = unknown).
+struct ChangeCursor {
+  Revision after = 0;
+  uint64_t wal_segment = 0;
+  uint64_t wal_offset = 0;
+};
+
+struct ChangeBatch {
+  std::vector<ChangeSet> changes;  // increasing revisions
+  ChangeCursor next;               // pass to the next read
+};
+
+// The outcome of applying a batch of replicated changes.
+struct ReplicationApplyResult {
+  CommitStamp stamp;     // the local revision that holds them
+  uint64_t applied = 0;  // operations that won and were written
+  uint64_t stale = 0;    // operations that lost to a newer or equal stamp
+};
+
+// Space names with this prefix are the engine's own (the replication
+// cursors); users cannot create them and they are not streamed.
+inline constexpr char kSystemSpacePrefix[] = "__";
+inline constexpr char kReplicationCursorSpace[] = "__replication";
+
+}  // namespace infinitedb
+
+#endif  // INFINITEDB_ENGINE_DB_CHANGES_H_

@@ -1,0 +1,132 @@
+#include "engine/wal/wal_change_reader.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "engine/common/coding.h"
+#include "engine/common/framing.h"
+
+namespace infinitedb::wal {
+namespace {
+
+absl::Status Released(Revision after, Revision floor) {
+  return absl::OutOfRangeError(absl::StrFormat(
+      "after_revision: revision %d is older than the retained change log; "
+      "the oldest revision a subscription can start after is %d",
+      after, floor));
+}
+
+enum class SegmentEnd {
+  kBatchFull,       // max_bytes collected
+  kReachedVisible,  // the next frame is newer than `visible`
+  kEndOfSegment,    // no more readable frames in this segment
+};
+
+// Reads one segment from `offset`, appending commits in (after, visible].
+absl::StatusOr<SegmentEnd> ReadSegment(const WalSegmentSet& segments,
+                                       uint64_t segment, Revision visible,
+                                       size_t max_bytes, size_t* bytes,
+                                       ChangeLogBatch* batch) {
+  absl::StatusOr<io::File> file = segments.OpenForRead(segment);
+  if (absl::IsNotFound(file.status())) {
+    return Released(batch->next.after, segments.floor());
+  }
+  if (!file.ok()) return file.status();
+  const size_t chunk_bytes =
+      std::clamp<size_t>(2 * max_bytes, 64 << 10, 8 << 20);
+  size_t want = chunk_bytes;
+  while (true) {
+    uint64_t offset = batch->next.offset;
+    bool grow = false;
+    absl::StatusOr<std::string> chunk = file->ReadAt(offset, want);
+    if (!chunk.ok()) return chunk.status();
+    if (chunk->empty()) return SegmentEnd::kEndOfSegment;
+    size_t pos = 0;
+    while (true) {
+      framing::ParsedFrame frame;
+      framing::ParseResult result = framing::ParseFrame(*chunk, pos, &frame);
+      if (result == framing::ParseResult::kOk) {
+        absl::StatusOr<WalCommit> commit =
+            DecodeCommit(static_cast<FrameType>(frame.type), frame.payload);
+        if (!commit.ok()) {
+          return absl::DataLossError(
+              absl::StrFormat("WAL %s offset %d: %s", SegmentFileName(segment),
+                              offset + pos, commit.status().message()));
+        }
+        if (commit->stamp.revision > visible) {
+          return SegmentEnd::kReachedVisible;
+        }
+        pos += frame.frame_bytes;
+        batch->next.offset = offset + pos;
+        if (commit->stamp.revision <= batch->next.after) continue;
+        batch->next.after = commit->stamp.revision;
+        *bytes += frame.payload.size();
+        batch->commits.push_back(std::move(*commit));
+        if (*bytes >= max_bytes) return SegmentEnd::kBatchFull;
+        continue;
+      }
+      if (result == framing::ParseResult::kEndOfData) break;
+      if (result == framing::ParseResult::kTruncated && pos == 0 &&
+          chunk->size() == want && chunk->size() >= framing::kHeaderBytes) {
+        // A frame larger than the chunk: read it whole.
+        want = framing::kHeaderBytes + DecodeFixed32(chunk->data() + 4);
+        grow = true;
+        break;
+      }
+      if (result == framing::ParseResult::kTruncated && pos > 0) break;
+      // A frame being written (beyond `visible`), or the end of a segment
+      // that rolled over: nothing more to read here.
+      return SegmentEnd::kEndOfSegment;
+    }
+    if (pos == 0 && !grow) return SegmentEnd::kEndOfSegment;
+    if (pos > 0) want = chunk_bytes;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ChangeLogBatch> ReadChangeLog(const WalSegmentSet& segments,
+                                             ChangeLogPosition from,
+                                             Revision visible,
+                                             size_t max_bytes) {
+  if (from.after < segments.floor()) {
+    return Released(from.after, segments.floor());
+  }
+  ChangeLogBatch batch;
+  batch.next = from;
+  if (from.after >= visible) return batch;
+  std::vector<uint64_t> list = segments.SegmentsAfter(from.after);
+  auto start = list.begin();
+  if (from.segment != 0) {
+    start = std::find(list.begin(), list.end(), from.segment);
+  }
+  if (start == list.end()) {  // no usable position: scan from the start
+    start = list.begin();
+    batch.next.segment = 0;
+  }
+  size_t bytes = 0;
+  SegmentEnd end = SegmentEnd::kEndOfSegment;
+  for (auto it = start; it != list.end(); ++it) {
+    if (*it != batch.next.segment) {
+      batch.next.segment = *it;
+      batch.next.offset = 0;
+    }
+    absl::StatusOr<SegmentEnd> read =
+        ReadSegment(segments, *it, visible, max_bytes, &bytes, &batch);
+    if (!read.ok()) return read.status();
+    end = *read;
+    if (end != SegmentEnd::kEndOfSegment) break;
+  }
+  // Every frame up to `visible` was considered: revisions without a frame
+  // (never committed) are passed too.
+  if (end != SegmentEnd::kBatchFull) {
+    batch.next.after = std::max(batch.next.after, visible);
+  }
+  // A release may have raced with the read of older segments.
+  if (from.after < segments.floor() && batch.commits.empty()) {
+    return Released(from.after, segments.floor());
+  }
+  return batch;
+}
+
+}  // namespace infinitedb::wal

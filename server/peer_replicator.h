@@ -1,0 +1,63 @@
+// The pulling side of replication: one PeerReplicator per --peer. Its thread
+// subscribes to the peer's change stream after the cursor stored for that
+// peer, applies each message with last-writer-wins together with the new
+// cursor (Engine::ApplyReplicated: one revision, so a crash neither loses
+// nor repeats a change), and acknowledges it. On failure it reconnects with
+// exponential backoff and jitter (100 ms doubling, capped at one minute) and
+// keeps the reason; when the peer no longer retains the changes it needs
+// (OUT_OF_RANGE) it asks for a full copy and continues from it.
+#ifndef INFINITEDB_SERVER_PEER_REPLICATOR_H_
+#define INFINITEDB_SERVER_PEER_REPLICATOR_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/db/engine.h"
+#include "infinitedb/v1/replication.grpc.pb.h"
+
+namespace infinitedb::server {
+
+class PeerReplicator {
+ public:
+  PeerReplicator(std::string address, Engine* engine, uint32_t node_id);
+  ~PeerReplicator();  // Stop()s
+
+  void Start();
+  // Ends the stream and the thread; returns once it has stopped.
+  void Stop();
+
+  v1::SourceState State() const;
+
+ private:
+  void Run();
+  // One connection, from subscribing to the end of the stream; returns why
+  // it ended. Sets *progressed when at least one message was applied.
+  absl::Status Session(bool* progressed);
+  absl::Status HandleMessage(uint32_t source,
+                             const v1::SubscribeResponse& message,
+                             Revision* cursor, bool* ack);
+  void SetState(const std::string& state);
+  void RecordError(const absl::Status& status);
+
+  const std::string address_;
+  Engine* const engine_;
+  const uint32_t node_id_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::thread thread_;
+
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* active_call_ ABSL_GUARDED_BY(mu_) = nullptr;
+  bool need_full_copy_ ABSL_GUARDED_BY(mu_) = false;
+  v1::SourceState state_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace infinitedb::server
+
+#endif  // INFINITEDB_SERVER_PEER_REPLICATOR_H_

@@ -1,0 +1,228 @@
+#include "server/replication_service.h"
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_format.h"
+#include "server/proto_convert.h"
+#include "server/replication_status.h"
+#include "server/status_util.h"
+#include "spdlog/spdlog.h"
+
+namespace infinitedb::server {
+namespace {
+
+// About this many bytes of changes or copied records per message.
+constexpr size_t kMessageBytes = 1 << 20;
+// An idle stream sends a heartbeat this often.
+constexpr auto kHeartbeat = std::chrono::seconds(1);
+// How long a caught-up stream waits for a commit before checking again.
+constexpr int64_t kWaitMs = 200;
+
+using Stream =
+    grpc::ServerReaderWriter<v1::SubscribeResponse, v1::SubscribeMessage>;
+
+struct Filters {
+  std::set<std::string> branches;  // empty = all
+  std::set<std::string> spaces;    // empty = all
+  uint32_t exclude_origin = 0;
+
+  bool Keep(const ChangeOp& op) const {
+    return (branches.empty() || branches.contains(op.branch)) &&
+           (spaces.empty() || spaces.contains(op.space)) &&
+           (exclude_origin == 0 || op.origin != exclude_origin);
+  }
+};
+
+size_t OpBytes(const ChangeOp& op) {
+  return op.value.size() + 4 * op.point.size() + op.branch.size() +
+         op.space.size() + 24;
+}
+
+// Streams the newest version of every address of every branch and space at
+// `revision`, tombstones included, in messages of about kMessageBytes.
+absl::Status StreamCopy(Engine& engine, Revision revision,
+                        const Filters& filters, const ServiceContext& context,
+                        Stream* stream) {
+  v1::SubscribeResponse message;
+  size_t bytes = 0;
+  bool write_failed = false;
+  auto flush = [&] {
+    message.set_node_id(context.node_id);
+    message.set_current_revision(engine.CurrentRevision());
+    if (!stream->Write(message)) write_failed = true;
+    message.Clear();
+    bytes = 0;
+  };
+  for (const BranchInfo& branch : engine.ListBranches()) {
+    if (!filters.branches.empty() && !filters.branches.contains(branch.name)) {
+      continue;
+    }
+    for (const SpaceInfo& space : engine.ListSpaces()) {
+      if (!filters.spaces.empty() && !filters.spaces.contains(space.name)) {
+        continue;
+      }
+      QueryRequest request;
+      request.branch = branch.name;
+      request.as_of = revision;
+      request.space = space.name;
+      request.include_tombstones = true;
+      absl::StatusOr<QueryResult> result =
+          engine.Query(request, [&](const RecordView& record) {
+            ChangeOp op{
+                branch.name,
+                space.name,
+                record.point(),
+                record.deleted,
+                record.deleted ? std::string() : std::string(record.value),
+                record.stamp.hlc,
+                record.stamp.origin};
+            bytes += OpBytes(op);
+            ToProto(op, message.add_copy());
+            if (bytes >= kMessageBytes) flush();
+            return !write_failed;
+          });
+      // A space dropped meanwhile has nothing to copy.
+      if (!result.ok() && !absl::IsNotFound(result.status())) {
+        return result.status();
+      }
+      if (write_failed) return absl::CancelledError("the subscriber left");
+    }
+  }
+  message.set_copy_complete_revision(revision);
+  message.set_through_revision(revision);
+  flush();
+  if (write_failed) return absl::CancelledError("the subscriber left");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
+                                           Stream* stream) {
+  Engine& engine = *context_->engine;
+  v1::SubscribeMessage first;
+  if (!stream->Read(&first) || !first.has_start()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "start: the first message must be a start request");
+  }
+  const v1::SubscribeRequest& start = first.start();
+  Filters filters;
+  filters.branches = {start.branches().begin(), start.branches().end()};
+  filters.spaces = {start.spaces().begin(), start.spaces().end()};
+  filters.exclude_origin = start.exclude_origin();
+  const std::string& id = start.subscriber_id();
+  SubscriberRegistry* registry = context_->subscribers;
+
+  Revision after = start.after_revision();
+  Revision current = engine.CurrentRevision();
+  if (start.full_copy()) {
+    after = current;
+  } else if (after > current) {
+    return grpc::Status(
+        grpc::StatusCode::OUT_OF_RANGE,
+        absl::StrFormat("after_revision: %d is beyond this server's revision "
+                        "%d (was the source's data directory replaced?)",
+                        after, current));
+  } else if (after < engine.OldestChangeRevision()) {
+    return grpc::Status(
+        grpc::StatusCode::OUT_OF_RANGE,
+        absl::StrFormat(
+            "after_revision: revision %d is older than the retained change "
+            "log; the oldest revision a subscription can start after is %d; "
+            "subscribe with full_copy",
+            after, engine.OldestChangeRevision()));
+  }
+  // Registering holds the WAL after `after` for this subscriber.
+  if (!id.empty()) registry->Connected(id, call->peer(), after);
+  spdlog::info("subscriber '{}' ({}) streams after revision {}{}", id,
+               call->peer(), after,
+               start.full_copy() ? " after a full copy" : "");
+
+  // Acknowledgements arrive on the same stream while changes are written.
+  std::thread ack_reader([stream, registry, &id] {
+    v1::SubscribeMessage message;
+    while (stream->Read(&message)) {
+      if (message.has_ack() && !id.empty()) {
+        registry->Acked(id, message.ack().applied_revision());
+      }
+    }
+  });
+
+  absl::Status status;
+  if (start.full_copy()) {
+    status = StreamCopy(engine, after, filters, *context_, stream);
+  }
+  ChangeCursor cursor{after, 0, 0};
+  auto last_write = std::chrono::steady_clock::now();
+  while (status.ok() && !stopping_.load() && !call->IsCancelled()) {
+    absl::StatusOr<ChangeBatch> batch =
+        engine.ReadChanges(cursor, kMessageBytes);
+    if (!batch.ok()) {
+      status = batch.status();
+      break;
+    }
+    bool advanced = batch->next.after != cursor.after;
+    cursor = batch->next;
+    if (!advanced &&
+        std::chrono::steady_clock::now() - last_write < kHeartbeat) {
+      engine.WaitForRevision(cursor.after, kWaitMs);
+      continue;
+    }
+    v1::SubscribeResponse message;
+    message.set_node_id(context_->node_id);
+    message.set_through_revision(cursor.after);
+    uint64_t skipped = 0;
+    for (const ChangeSet& change : batch->changes) {
+      v1::ChangeSet* out = nullptr;
+      for (const ChangeOp& op : change.ops) {
+        if (!filters.Keep(op)) continue;
+        if (out == nullptr) {
+          out = message.add_changes();
+          out->set_revision(change.revision);
+        }
+        ToProto(op, out->add_ops());
+      }
+      if (out == nullptr) ++skipped;
+    }
+    message.set_skipped_changes(skipped);
+    // The revision the log was read up to (a heartbeat when idle).
+    message.set_current_revision(engine.CurrentRevision());
+    if (!id.empty()) {
+      registry->Sent(id, message.changes_size(), cursor.after,
+                     message.current_revision());
+    }
+    if (!stream->Write(message)) break;  // the subscriber left
+    last_write = std::chrono::steady_clock::now();
+  }
+  if (stopping_.load()) {
+    status = absl::UnavailableError("the server is shutting down");
+  }
+  // Unblocks the acknowledgement reader if the subscriber is still there.
+  call->TryCancel();
+  ack_reader.join();
+  if (!id.empty()) {
+    registry->Disconnected(id, status.ok() ? "" : status.ToString());
+  }
+  if (!status.ok()) {
+    spdlog::warn("subscriber '{}' ({}): {}", id, call->peer(),
+                 status.ToString());
+  }
+  return ToGrpcStatus(status);
+}
+
+grpc::Status ReplicationService::Status(
+    grpc::ServerContext*, const v1::ReplicationStatusRequest*,
+    v1::ReplicationStatusResponse* response) {
+  FillReplicationStatus(*context_, response->mutable_subscribers(),
+                        response->mutable_sources());
+  response->set_oldest_change_revision(
+      context_->engine->OldestChangeRevision());
+  response->set_retention_revisions(
+      context_->subscribers->retention_revisions());
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+}  // namespace infinitedb::server

@@ -1,0 +1,90 @@
+// The source side of replication: every named subscriber of the change
+// stream, its acknowledged revision, what it still has pending, when it last
+// acknowledged and why its last stream failed. It decides how much WAL the
+// engine keeps (the oldest acknowledged revision, within the retention
+// limit) and persists the acknowledged revisions in
+// <data_dir>/replication_subscribers so that the WAL stays held for peers
+// across restarts. File format: one line per subscriber,
+// "<acked_revision> <subscriber_id>\n", rewritten whole (tmp + rename).
+// Thread-safe.
+#ifndef INFINITEDB_SERVER_SUBSCRIBER_REGISTRY_H_
+#define INFINITEDB_SERVER_SUBSCRIBER_REGISTRY_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "engine/db/engine.h"
+#include "infinitedb/v1/replication.pb.h"
+
+namespace infinitedb::server {
+
+class SubscriberRegistry {
+ public:
+  // `retention_revisions`: the WAL held for subscribers spans at most this
+  // many revisions below the current one.
+  SubscriberRegistry(std::string data_dir, uint64_t retention_revisions);
+
+  // Reads the persisted acknowledgements (a missing file is no subscriber).
+  absl::Status Load();
+  // The engine whose revision bounds retention; set once it is open.
+  void SetEngine(Engine* engine) { engine_.store(engine); }
+
+  // For EngineOptions::wal_hold_revision: the oldest revision a subscriber
+  // still needs, or UINT64_MAX when none.
+  Revision HoldRevision() const;
+
+  // A stream for `id` starts after revision `after` (it has everything up
+  // to there).
+  void Connected(const std::string& id, const std::string& peer,
+                 Revision after);
+  // `change_sets` more were sent; the stream has considered the log up to
+  // `through` of the source's `current` revision.
+  void Sent(const std::string& id, uint64_t change_sets, Revision through,
+            Revision current);
+  void Acked(const std::string& id, Revision revision);
+  // The stream ended; `error` is empty for a normal end.
+  void Disconnected(const std::string& id, const std::string& error);
+  // Writes the acknowledgements if they changed (also done on Acked, at
+  // most every second).
+  void Persist();
+
+  std::vector<v1::SubscriberState> States() const;
+  uint64_t retention_revisions() const { return retention_revisions_; }
+
+ private:
+  struct Subscriber {
+    std::string peer;
+    bool connected = false;
+    Revision acked = 0;
+    // Per message sent and not yet acknowledged: its through revision and
+    // its number of change sets.
+    std::deque<std::pair<Revision, uint64_t>> unacked;
+    uint64_t unacked_change_sets = 0;
+    Revision through = 0;
+    Revision current = 0;
+    absl::Time last_ack = absl::InfinitePast();
+    std::string last_error;
+  };
+
+  absl::Status WriteFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const std::string path_;
+  const uint64_t retention_revisions_;
+  std::atomic<Engine*> engine_{nullptr};
+  mutable absl::Mutex mu_;
+  std::map<std::string, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
+  bool dirty_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time last_persist_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace infinitedb::server
+
+#endif  // INFINITEDB_SERVER_SUBSCRIBER_REGISTRY_H_
