@@ -4,6 +4,8 @@
 //                      [--seconds S] [--single N] [--batched N]
 //   infdb-bench points [--dir DIR] [--dims 2,3] [--records N]
 //                      [--systems infinitedb,sqlite-rtree,rocksdb-hilbert]
+//   infdb-bench replication [--dir DIR] [--clients N] [--batch N]
+//                           [--seconds S]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "bench/ingest_bench.h"
 #include "bench/points_bench.h"
+#include "bench/replication_bench.h"
 
 namespace {
 
@@ -22,7 +25,9 @@ int Usage() {
                "[--clients N] [--seconds S] [--single N] [--batched N]\n"
                "       infdb-bench points [--dir DIR] [--dims 2,3] "
                "[--records N] [--systems infinitedb,sqlite-rtree,"
-               "rocksdb-hilbert]\n");
+               "rocksdb-hilbert]\n"
+               "       infdb-bench replication [--dir DIR] [--clients N] "
+               "[--batch N] [--seconds S]\n");
   return 2;
 }
 
@@ -54,9 +59,35 @@ int RunPoints(int argc, char** argv) {
   return infinitedb::bench::RunPointsBench(config);
 }
 
+int RunReplication(int argc, char** argv) {
+  infinitedb::bench::ReplicationBenchConfig config;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    const char* value = argv[i + 1];
+    if (flag == "--dir") {
+      config.work_dir = value;
+    } else if (flag == "--clients") {
+      config.clients = std::atoi(value);
+    } else if (flag == "--batch") {
+      config.batch_records = std::atoi(value);
+    } else if (flag == "--seconds") {
+      config.seconds = std::atof(value);
+    } else {
+      return Usage();
+    }
+  }
+  if (argc % 2 != 0 || config.clients < 1 || config.batch_records < 1) {
+    return Usage();
+  }
+  return infinitedb::bench::RunReplicationBench(config);
+}
+
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "points") == 0) {
     return RunPoints(argc, argv);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "replication") == 0) {
+    return RunReplication(argc, argv);
   }
   if (argc < 2 || std::strcmp(argv[1], "ingest") != 0) return Usage();
   infinitedb::bench::IngestConfig config;

@@ -1,27 +1,13 @@
 // InfiniteDB over gRPC on loopback as a SpatialStore: starts an infdb-server
-// process (the binary next to infdb-bench in the build tree, or
-// $INFDB_SERVER) on a free port and talks to it through the C++ client, so
-// the cost of the network layer shows beside the embedded engine.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+// process (ServerLauncher) and talks to it through the C++ client, so the
+// cost of the network layer shows beside the embedded engine.
 
-#include <filesystem>
-#include <fstream>
-#include <thread>
-
+#include "bench/server_launcher.h"
 #include "bench/spatial_store.h"
 #include "client/infdb_client.h"
 
 namespace infinitedb::bench {
 namespace {
-
-std::string ServerBinary() {
-  if (const char* path = std::getenv("INFDB_SERVER")) return path;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
-  return (self.parent_path().parent_path() / "server" / "infdb-server")
-      .string();
-}
 
 class GrpcStore : public SpatialStore {
  public:
@@ -85,45 +71,21 @@ class GrpcStore : public SpatialStore {
 
  private:
   absl::Status StartServer() {
-    std::string log_path = dir_ + "/server.log";
-    std::filesystem::remove(log_path);
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::string data = "--data-dir=" + dir_ + "/data";
-      freopen(log_path.c_str(), "w", stdout);
-      freopen(log_path.c_str(), "a", stderr);
-      std::string binary = ServerBinary();
-      execl(binary.c_str(), binary.c_str(), data.c_str(),
-            "--listen=127.0.0.1:0", "--log-level=warn", nullptr);
-      _exit(127);
-    }
-    for (int attempt = 0; attempt < 300; ++attempt) {
-      std::ifstream log(log_path);
-      std::string line;
-      while (std::getline(log, line)) {
-        size_t at = line.find("listening on ");
-        if (at == std::string::npos) continue;
-        client::ClientOptions options;
-        options.target = line.substr(at + 13);
-        client_ = std::make_unique<client::Client>(options);
-        return absl::OkStatus();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return absl::UnavailableError("infdb-server did not start; see " +
-                                  log_path);
+    absl::StatusOr<std::string> target = server_.Start(dir_, {});
+    if (!target.ok()) return target.status();
+    client::ClientOptions options;
+    options.target = *target;
+    client_ = std::make_unique<client::Client>(options);
+    return absl::OkStatus();
   }
 
   void StopServer() {
     client_.reset();
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
+    server_.Stop();
   }
 
   std::string dir_;
-  pid_t pid_ = -1;
+  ServerLauncher server_;
   std::unique_ptr<client::Client> client_;
 };
 
