@@ -125,6 +125,7 @@ absl::Status EngineImpl::Recover() {
   wal_segments_.SetFloor(first_revision == 0 ? last_revision_
                                              : first_revision - 1);
   visible_revision_.store(last_revision_);
+  max_stored_hlc_ = hlc_.Last();  // covers the WAL and the segments
   spdlog::info(
       "recovered {}: {} commits from {} WAL segments, revision {}, {} "
       "operations of dropped spaces skipped, {} torn bytes dropped",
@@ -213,6 +214,7 @@ void EngineImpl::Apply(const PreparedCommit& commit) {
     }
     adder.Add(op.branch_id, op.space_id, *op.point, op.hilbert_key, stamp,
               op.deleted, op.value);
+    if (!op.system) max_stored_hlc_ = std::max(max_stored_hlc_, stamp.hlc);
   }
 }
 

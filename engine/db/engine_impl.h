@@ -147,6 +147,9 @@ class EngineImpl : public Engine {
 
   // Owned by the commit thread after Open.
   Revision last_revision_ = 0;
+  // No stored version has a greater HLC: a replicated write above it wins
+  // last-writer-wins without looking anything up.
+  uint64_t max_stored_hlc_ = 0;
   std::shared_ptr<mvcc::MemTable> active_;
   std::atomic<Revision> visible_revision_{0};
   // WaitForRevision() sleeps on this; publishing wakes it when anyone waits.

@@ -3,6 +3,7 @@
 // their source's cursor, in one revision.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/str_format.h"
@@ -115,10 +116,18 @@ absl::Status EngineImpl::CreateMissingForReplication(
   // no space or branch behind.
   std::map<std::string, std::pair<size_t, size_t>> new_spaces;  // op, dims
   std::map<std::string, size_t> new_branches;                   // op
+  std::map<std::string_view, size_t> existing_spaces;           // name -> dims
+  std::set<std::string_view> existing_branches;
   for (size_t i = 0; i < ops.size(); ++i) {
     const ChangeOp& op = ops[i];
-    if (!catalog_->FindBranchId(op.branch).ok() &&
-        !new_branches.contains(op.branch)) {
+    if (auto known = existing_spaces.find(op.space);
+        known != existing_spaces.end() && known->second == op.point.size() &&
+        existing_branches.contains(op.branch)) {
+      continue;  // checked with an earlier op
+    }
+    if (catalog_->FindBranchId(op.branch).ok()) {
+      existing_branches.insert(op.branch);
+    } else if (!new_branches.contains(op.branch)) {
       absl::Status valid =
           catalog_->CheckName(absl::StrFormat("ops[%d].branch", i), op.branch);
       if (!valid.ok()) return valid;
@@ -128,6 +137,7 @@ absl::Status EngineImpl::CreateMissingForReplication(
     if (space.ok()) {
       absl::StatusOr<manifest::SpaceEntry> checked = SpaceForReplication(op, i);
       if (!checked.ok()) return checked.status();
+      existing_spaces[op.space] = op.point.size();
       continue;
     }
     auto [known, inserted] =
@@ -246,14 +256,29 @@ absl::StatusOr<ReplicationApplyResult> EngineImpl::ApplyReplicated(
   uint64_t max_hlc = 0;
   std::vector<ReplicatedCommit::Candidate> candidates;
   candidates.reserve(ops.size());
+  // Batches usually name few branches and spaces: look each up once.
+  std::map<std::string_view, uint32_t> branch_ids;
+  std::map<std::string_view, manifest::SpaceEntry> spaces;
   for (size_t i = 0; i < ops.size(); ++i) {
     const ChangeOp& op = ops[i];
-    absl::StatusOr<uint32_t> branch_id = catalog_->FindBranchId(op.branch);
-    if (!branch_id.ok()) return branch_id.status();
-    absl::StatusOr<manifest::SpaceEntry> space = SpaceForReplication(op, i);
-    if (!space.ok()) return space.status();
-    candidates.push_back(
-        {&op, *branch_id, *space, hilbert::EncodeToString(op.point)});
+    auto branch_id = branch_ids.find(op.branch);
+    if (branch_id == branch_ids.end()) {
+      absl::StatusOr<uint32_t> found = catalog_->FindBranchId(op.branch);
+      if (!found.ok()) return found.status();
+      branch_id = branch_ids.emplace(op.branch, *found).first;
+    }
+    auto space = spaces.find(op.space);
+    if (space == spaces.end()) {
+      absl::StatusOr<manifest::SpaceEntry> found = SpaceForReplication(op, i);
+      if (!found.ok()) return found.status();
+      space = spaces.emplace(op.space, *found).first;
+    } else if (static_cast<size_t>(space->second.dims) != op.point.size()) {
+      absl::StatusOr<manifest::SpaceEntry> mismatch =
+          SpaceForReplication(op, i);
+      return mismatch.status();
+    }
+    candidates.push_back({&op, branch_id->second, space->second,
+                          hilbert::EncodeToString(op.point)});
     max_hlc = std::max(max_hlc, op.hlc);
   }
   // One candidate per address: the one last-writer-wins picks.
@@ -310,6 +335,7 @@ absl::Status EngineImpl::PrepareReplicated(wal::PendingCommit& pending) {
     cursor.value = commit.cursor_value;
     cursor.hlc = commit.stamp.hlc;
     cursor.origin = commit.stamp.origin;
+    cursor.system = true;
     commit.ops.push_back(std::move(cursor));
     cursor_added = true;
   };
@@ -319,25 +345,28 @@ absl::Status EngineImpl::PrepareReplicated(wal::PendingCommit& pending) {
             std::tie(candidate.branch_id, candidate.space.id)) {
       add_cursor();
     }
-    std::unique_ptr<mvcc::SnapshotReader>& reader =
-        readers[{candidate.branch_id, candidate.space.id}];
-    if (reader == nullptr) {
-      absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
-          catalog_->BranchChain(candidate.op->branch, read_at);
-      if (!chain.ok()) return chain.status();
-      reader = std::make_unique<mvcc::SnapshotReader>(
-          SourcesFor(state, candidate.space.id), std::move(*chain),
-          candidate.space.id, candidate.space.dims);
-    }
-    absl::StatusOr<std::optional<Record>> newest =
-        reader->Newest(candidate.op->point);
-    if (!newest.ok()) return newest.status();
     const ChangeOp& op = *candidate.op;
-    if (newest->has_value() &&
-        WriterOrder((*newest)->stamp.hlc, (*newest)->stamp.origin) >=
-            WriterOrder(op.hlc, op.origin)) {
-      ++commit.stale;
-      continue;
+    // Newer than every stored version: it wins without a lookup (the usual
+    // case for a follower of one source).
+    if (op.hlc <= max_stored_hlc_) {
+      std::unique_ptr<mvcc::SnapshotReader>& reader =
+          readers[{candidate.branch_id, candidate.space.id}];
+      if (reader == nullptr) {
+        absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
+            catalog_->BranchChain(op.branch, read_at);
+        if (!chain.ok()) return chain.status();
+        reader = std::make_unique<mvcc::SnapshotReader>(
+            SourcesFor(state, candidate.space.id), std::move(*chain),
+            candidate.space.id, candidate.space.dims);
+      }
+      absl::StatusOr<std::optional<Record>> newest = reader->Newest(op.point);
+      if (!newest.ok()) return newest.status();
+      if (newest->has_value() &&
+          WriterOrder((*newest)->stamp.hlc, (*newest)->stamp.origin) >=
+              WriterOrder(op.hlc, op.origin)) {
+        ++commit.stale;
+        continue;
+      }
     }
     PreparedCommit::Op prepared;
     prepared.branch_id = candidate.branch_id;

@@ -35,6 +35,9 @@ struct PreparedCommit : wal::PendingCommit {
     // changes the one they were made with.
     uint64_t hlc = 0;
     uint32_t origin = 0;
+    // A write to a system space (a replication cursor): never compared by
+    // last-writer-wins.
+    bool system = false;
   };
   std::vector<Op> ops;
 };
