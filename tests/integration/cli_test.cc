@@ -1,6 +1,7 @@
 // Integration test of infdb-cli against a real infdb-server: a user's
 // session, its tables and JSON, and its exit codes.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -94,6 +95,50 @@ TEST_F(CliTest, SessionOfTheReadme) {
       << r.output;
   r = Run("space list");
   EXPECT_NE(r.output.find("loads"), std::string::npos);
+}
+
+// A second server pulling from the first: `replication status` shows it as
+// a source on the follower and as a subscriber on the first server.
+TEST_F(CliTest, ReplicationStatusShowsSourcesAndSubscribers) {
+  testing::ServerProcess follower(
+      dir_.path() + "/follower",
+      {"--node-id=2", "--peer=" + server_->address()});
+  ASSERT_TRUE(follower.Start());
+  ASSERT_EQ(Run("space create s --dims 2").exit_code, 0);
+  ASSERT_EQ(Run("put s --point 1,2 --value v").exit_code, 0);
+  std::string follower_status;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    std::string command = std::string(INFDB_CLI_PATH) + " --server " +
+                          follower.address() + " --json replication status";
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[4096];
+    size_t n;
+    follower_status.clear();
+    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+      follower_status.append(buffer, n);
+    }
+    ASSERT_EQ(pclose(pipe), 0);
+    if (follower_status.find("\"cursor\":1") != std::string::npos) break;
+    usleep(50'000);
+  }
+  EXPECT_NE(follower_status.find("\"role\":\"source\""), std::string::npos)
+      << follower_status;
+  EXPECT_NE(follower_status.find("\"peer\":\"" + server_->address() + "\""),
+            std::string::npos)
+      << follower_status;
+  EXPECT_NE(follower_status.find("\"state\":\"streaming\""), std::string::npos)
+      << follower_status;
+  EXPECT_NE(follower_status.find("\"cursor\":1"), std::string::npos)
+      << follower_status;
+
+  CliResult source = Run("replication status");
+  EXPECT_EQ(source.exit_code, 0);
+  EXPECT_NE(source.output.find("subscriber  node-2"), std::string::npos)
+      << source.output;
+  EXPECT_NE(source.output.find("connected"), std::string::npos)
+      << source.output;
+  EXPECT_EQ(Run("replication").exit_code, 2);
+  EXPECT_EQ(Run("replication frobnicate").exit_code, 2);
 }
 
 TEST_F(CliTest, FailuresPrintOneLineAndExitNonZero) {
