@@ -70,6 +70,10 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
       request.include_tombstones = true;
       absl::StatusOr<QueryResult> result =
           engine.Query(request, [&](const RecordView& record) {
+            if (filters.exclude_origin != 0 &&
+                record.stamp.origin == filters.exclude_origin) {
+              return true;
+            }
             ChangeOp op{
                 branch.name,
                 space.name,

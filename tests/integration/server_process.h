@@ -1,11 +1,15 @@
 // Starts the real infdb-server binary for an integration test: a temporary
 // data directory, a free loopback port (the server picks it: --listen
-// 127.0.0.1:0, and prints it), and SIGTERM or SIGKILL to stop it.
+// 127.0.0.1:0, and prints it; or a fixed address, for servers that must
+// name each other before they start), and SIGTERM or SIGKILL to stop it.
 #ifndef INFINITEDB_TESTS_INTEGRATION_SERVER_PROCESS_H_
 #define INFINITEDB_TESTS_INTEGRATION_SERVER_PROCESS_H_
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +18,26 @@
 #include <vector>
 
 namespace infinitedb::testing {
+
+// A loopback port that was free a moment ago (bound to port 0 and closed);
+// 0 on failure. Another process may take it meanwhile, which on a test
+// machine is rare enough.
+inline int FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
 
 class ServerProcess {
  public:
@@ -34,7 +58,7 @@ class ServerProcess {
       dup2(log, STDOUT_FILENO);
       dup2(log, STDERR_FILENO);
       std::vector<std::string> args = {
-          INFDB_SERVER_PATH, "--data-dir=" + data_dir_, "--listen=127.0.0.1:0"};
+          INFDB_SERVER_PATH, "--data-dir=" + data_dir_, "--listen=" + listen_};
       args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
       std::vector<char*> argv;
       for (std::string& a : args) argv.push_back(a.data());
@@ -66,6 +90,10 @@ class ServerProcess {
   int Stop() { return Signal(SIGTERM); }
   int Kill() { return Signal(SIGKILL); }
 
+  // Listen on this host:port from the next Start() on, instead of a port
+  // the server picks (127.0.0.1:0).
+  void set_listen_address(std::string listen) { listen_ = std::move(listen); }
+
   const std::string& address() const { return address_; }
   // The file the server's stdout and stderr (its log) go to; Start()
   // truncates it.
@@ -83,6 +111,7 @@ class ServerProcess {
 
   const std::string data_dir_;
   const std::vector<std::string> extra_flags_;
+  std::string listen_ = "127.0.0.1:0";
   pid_t pid_ = -1;
   std::string address_;
 };
