@@ -14,7 +14,7 @@ namespace infinitedb::server {
 namespace {
 
 // About this many bytes of changes or copied records per message.
-constexpr size_t kMessageBytes = 1 << 20;
+constexpr size_t kMessageBytes = 256 << 10;
 // An idle stream sends a heartbeat this often.
 constexpr auto kHeartbeat = std::chrono::seconds(1);
 // How long a caught-up stream waits for a commit before checking again.
