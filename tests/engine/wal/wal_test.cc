@@ -18,8 +18,8 @@ std::string CommitFrame(Revision revision, std::string_view value) {
   std::string ops;
   AppendOp(&ops, kPutOp, /*space_id=*/3, {1, 2}, value);
   std::string frame;
-  AppendCommitFrame(&frame, kCommit, {revision, revision << 16, 1}, /*branch_id=*/1, 1,
-                    ops);
+  AppendCommitFrame(&frame, kCommit, {revision, revision << 16, 1},
+                    /*branch_id=*/1, 1, ops);
   return frame;
 }
 
@@ -170,13 +170,15 @@ TEST(WalTest, GoldenFilePinsTheFrameFormat) {
   {
     std::string ops;
     AppendOp(&ops, kPutOp, 3, {1, 2}, "hi");
-    AppendCommitFrame(&expected, kCommit, {7, 0x0123456789ABCDEF, 42}, 1, 1, ops);
+    AppendCommitFrame(&expected, kCommit, {7, 0x0123456789ABCDEF, 42}, 1, 1,
+                      ops);
   }
   {
     std::string ops;
     AppendOp(&ops, kDeleteOp, 4, {0xFFFFFFFF, 0, 5}, "");
     AppendOp(&ops, kPutOp, 4, {9, 8, 7}, std::string(3, '\0'));
-    AppendCommitFrame(&expected, kCommit, {8, 0x0123456789ABCE00, 42}, 2, 2, ops);
+    AppendCommitFrame(&expected, kCommit, {8, 0x0123456789ABCE00, 42}, 2, 2,
+                      ops);
   }
   EXPECT_EQ(golden, expected);
   // The worked example of wal_format.h: the op bytes of the first commit.
