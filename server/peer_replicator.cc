@@ -48,12 +48,14 @@ void PeerReplicator::Start() {
   thread_ = std::thread([this] { Run(); });
 }
 
+void PeerReplicator::RequestStop() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  if (active_call_ != nullptr) active_call_->TryCancel();
+}
+
 void PeerReplicator::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    if (active_call_ != nullptr) active_call_->TryCancel();
-  }
+  RequestStop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -118,8 +120,17 @@ absl::Status PeerReplicator::Session(bool* progressed) {
   auto admin = v1::Admin::NewStub(channel_);
   grpc::ClientContext status_call;
   status_call.set_deadline(std::chrono::system_clock::now() + kStatusDeadline);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return absl::CancelledError("stopping");
+    active_call_ = &status_call;
+  }
   v1::StatusResponse peer;
   grpc::Status rpc = admin->Status(&status_call, v1::StatusRequest(), &peer);
+  {
+    absl::MutexLock lock(&mu_);
+    active_call_ = nullptr;
+  }
   if (!rpc.ok()) return FromGrpc(rpc, "Admin.Status");
   const uint32_t source = peer.node_id();
   if (source == node_id_) {
@@ -210,7 +221,7 @@ absl::Status PeerReplicator::HandleMessage(uint32_t source,
   // short starts again.
   Revision next = *cursor;
   bool copying = message.copy_size() > 0;
-  if (message.copy_complete_revision() != 0) {
+  if (message.copy_complete()) {
     next = message.copy_complete_revision();
   } else if (!copying &&
              (message.changes_size() > 0 || message.skipped_changes() > 0)) {
@@ -222,7 +233,7 @@ absl::Status PeerReplicator::HandleMessage(uint32_t source,
         engine_->ApplyReplicated(source, next, ops);
     if (!applied.ok()) return applied.status();
     result = *applied;
-    *ack = next != *cursor || message.copy_complete_revision() != 0;
+    *ack = next != *cursor || message.copy_complete();
     *cursor = next;
   }
   int64_t now = NowUnixMs();
@@ -242,7 +253,7 @@ absl::Status PeerReplicator::HandleMessage(uint32_t source,
   state_.set_applied_ops(state_.applied_ops() + result.applied);
   state_.set_stale_ops(state_.stale_ops() + result.stale);
   state_.set_last_success_unix_ms(now);
-  if (message.copy_complete_revision() != 0) {
+  if (message.copy_complete()) {
     need_full_copy_ = false;
     state_.set_full_copies(state_.full_copies() + 1);
     state_.set_state("streaming");

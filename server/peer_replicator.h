@@ -29,7 +29,9 @@ class PeerReplicator {
   ~PeerReplicator();  // Stop()s
 
   void Start();
-  // Ends the stream and the thread; returns once it has stopped.
+  // Asks the thread to stop and cancels its current call; returns at once.
+  void RequestStop();
+  // RequestStop(), then waits for the thread.
   void Stop();
 
   v1::SourceState State() const;

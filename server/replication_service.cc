@@ -1,6 +1,7 @@
 #include "server/replication_service.h"
 
 #include <chrono>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -44,7 +45,7 @@ size_t OpBytes(const ChangeOp& op) {
 // `revision`, tombstones included, in messages of about kMessageBytes.
 absl::Status StreamCopy(Engine& engine, Revision revision,
                         const Filters& filters, const ServiceContext& context,
-                        Stream* stream) {
+                        const std::function<bool()>& stop, Stream* stream) {
   v1::SubscribeResponse message;
   size_t bytes = 0;
   bool write_failed = false;
@@ -70,6 +71,10 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
       request.include_tombstones = true;
       absl::StatusOr<QueryResult> result =
           engine.Query(request, [&](const RecordView& record) {
+            if (stop()) {
+              write_failed = true;  // ends the copy
+              return false;
+            }
             if (filters.exclude_origin != 0 &&
                 record.stamp.origin == filters.exclude_origin) {
               return true;
@@ -94,6 +99,7 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
       if (write_failed) return absl::CancelledError("the subscriber left");
     }
   }
+  message.set_copy_complete(true);
   message.set_copy_complete_revision(revision);
   message.set_through_revision(revision);
   flush();
@@ -156,7 +162,10 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
 
   absl::Status status;
   if (start.full_copy()) {
-    status = StreamCopy(engine, after, filters, *context_, stream);
+    status = StreamCopy(
+        engine, after, filters, *context_,
+        [this, call] { return stopping_.load() || call->IsCancelled(); },
+        stream);
   }
   ChangeCursor cursor{after, 0, 0};
   auto last_write = std::chrono::steady_clock::now();

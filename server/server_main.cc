@@ -123,6 +123,7 @@ int Serve(const ServerConfig& config) {
   sigwait(&signals, &signal_number);
   spdlog::info("signal {}: shutting down", signal_number);
   server->GetHealthCheckService()->SetServingStatus(false);
+  for (auto& peer : peers) peer->RequestStop();  // all at once
   for (auto& peer : peers) peer->Stop();
   replication.Stop();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);

@@ -221,7 +221,8 @@ absl::StatusOr<ReplicationApplyResult> EngineImpl::ApplyReplicated(
           "ops[%d].value: %d bytes exceeds the limit of %d bytes", i,
           op.value.size(), options_.max_value_bytes));
     }
-    total_bytes += op.value.size() + 4 * op.point.size() + 32;
+    // The same accounting as a local batch (write_path.cc).
+    total_bytes += op.value.size() + 4 * op.point.size() + 16;
     if (total_bytes > options_.max_batch_bytes) {
       return absl::InvalidArgumentError(
           absl::StrFormat("ops: the batch exceeds the limit of %d bytes",

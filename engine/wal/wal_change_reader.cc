@@ -19,8 +19,20 @@ absl::Status Released(Revision after, Revision floor) {
 enum class SegmentEnd {
   kBatchFull,       // max_bytes collected
   kReachedVisible,  // the next frame is newer than `visible`
-  kEndOfSegment,    // no more readable frames in this segment
+  kEndOfSegment,    // the segment's frames are all read
+  kStopped,         // the newest segment's unfinished tail (a frame being
+                    // written): stop without passing it
 };
+
+// A frame that does not parse: in the newest segment the one being written
+// (past `visible`); anywhere else damage, which must not be skipped.
+absl::StatusOr<SegmentEnd> UnreadableFrame(const WalSegmentSet& segments,
+                                           uint64_t segment, uint64_t offset) {
+  if (segments.IsNewest(segment)) return SegmentEnd::kStopped;
+  return absl::DataLossError(
+      absl::StrFormat("WAL %s offset %d: damaged or truncated frame",
+                      SegmentFileName(segment), offset));
+}
 
 // Reads one segment from `offset`, appending commits in (after, visible].
 absl::StatusOr<SegmentEnd> ReadSegment(const WalSegmentSet& segments,
@@ -56,9 +68,14 @@ absl::StatusOr<SegmentEnd> ReadSegment(const WalSegmentSet& segments,
         if (commit->stamp.revision > visible) {
           return SegmentEnd::kReachedVisible;
         }
+        bool wanted = commit->stamp.revision > batch->next.after;
+        // A commit that would overflow a non-empty batch starts the next.
+        if (wanted && *bytes > 0 && *bytes + frame.payload.size() > max_bytes) {
+          return SegmentEnd::kBatchFull;
+        }
         pos += frame.frame_bytes;
         batch->next.offset = offset + pos;
-        if (commit->stamp.revision <= batch->next.after) continue;
+        if (!wanted) continue;
         batch->next.after = commit->stamp.revision;
         *bytes += frame.payload.size();
         batch->commits.push_back(std::move(*commit));
@@ -74,11 +91,9 @@ absl::StatusOr<SegmentEnd> ReadSegment(const WalSegmentSet& segments,
         break;
       }
       if (result == framing::ParseResult::kTruncated && pos > 0) break;
-      // A frame being written (beyond `visible`), or the end of a segment
-      // that rolled over: nothing more to read here.
-      return SegmentEnd::kEndOfSegment;
+      return UnreadableFrame(segments, segment, offset + pos);
     }
-    if (pos == 0 && !grow) return SegmentEnd::kEndOfSegment;
+    if (pos == 0 && !grow) return UnreadableFrame(segments, segment, offset);
     if (pos > 0) want = chunk_bytes;
   }
 }
@@ -89,13 +104,14 @@ absl::StatusOr<ChangeLogBatch> ReadChangeLog(const WalSegmentSet& segments,
                                              ChangeLogPosition from,
                                              Revision visible,
                                              size_t max_bytes) {
-  if (from.after < segments.floor()) {
-    return Released(from.after, segments.floor());
-  }
   ChangeLogBatch batch;
   batch.next = from;
+  // The floor and the list are read together: a release after this shows
+  // up as NotFound when a listed segment is opened.
+  Revision floor = 0;
+  std::vector<uint64_t> list = segments.SegmentsAfter(from.after, &floor);
+  if (from.after < floor) return Released(from.after, floor);
   if (from.after >= visible) return batch;
-  std::vector<uint64_t> list = segments.SegmentsAfter(from.after);
   auto start = list.begin();
   if (from.segment != 0) {
     start = std::find(list.begin(), list.end(), from.segment);
@@ -119,12 +135,8 @@ absl::StatusOr<ChangeLogBatch> ReadChangeLog(const WalSegmentSet& segments,
   }
   // Every frame up to `visible` was considered: revisions without a frame
   // (never committed) are passed too.
-  if (end != SegmentEnd::kBatchFull) {
+  if (end == SegmentEnd::kEndOfSegment || end == SegmentEnd::kReachedVisible) {
     batch.next.after = std::max(batch.next.after, visible);
-  }
-  // A release may have raced with the read of older segments.
-  if (from.after < segments.floor() && batch.commits.empty()) {
-    return Released(from.after, segments.floor());
   }
   return batch;
 }

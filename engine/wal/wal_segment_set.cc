@@ -46,8 +46,10 @@ Revision WalSegmentSet::floor() const {
   return floor_;
 }
 
-std::vector<uint64_t> WalSegmentSet::SegmentsAfter(Revision after) const {
+std::vector<uint64_t> WalSegmentSet::SegmentsAfter(Revision after,
+                                                   Revision* floor) const {
   absl::MutexLock lock(&mu_);
+  *floor = floor_;
   std::vector<uint64_t> segments;
   for (const auto& [segment, max_revision] : max_revision_) {
     // An empty segment (0) may be the newest one, about to be written.

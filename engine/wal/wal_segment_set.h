@@ -36,8 +36,9 @@ class WalSegmentSet {
   void SetFloor(Revision floor);
   Revision floor() const;
 
-  // The segments that may hold revisions above `after`, oldest first.
-  std::vector<uint64_t> SegmentsAfter(Revision after) const;
+  // The segments that may hold revisions above `after`, oldest first, and
+  // the floor at the same moment.
+  std::vector<uint64_t> SegmentsAfter(Revision after, Revision* floor) const;
   // Opens a segment for reading; NotFound once it has been released (an
   // open file stays readable after its release).
   absl::StatusOr<io::File> OpenForRead(uint64_t segment) const;
