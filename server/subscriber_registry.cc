@@ -73,7 +73,7 @@ void SubscriberRegistry::Connected(const std::string& id,
   absl::MutexLock lock(&mu_);
   Subscriber& subscriber = subscribers_[SafeId(id)];
   subscriber.peer = peer;
-  subscriber.connected = true;
+  ++subscriber.streams;
   subscriber.unacked.clear();
   subscriber.unacked_change_sets = 0;
   subscriber.through = after;
@@ -125,32 +125,40 @@ void SubscriberRegistry::Disconnected(const std::string& id,
   {
     absl::MutexLock lock(&mu_);
     Subscriber& subscriber = subscribers_[SafeId(id)];
-    subscriber.connected = false;
-    subscriber.unacked.clear();
-    subscriber.unacked_change_sets = 0;
+    if (subscriber.streams > 0) --subscriber.streams;
+    if (subscriber.streams == 0) {
+      subscriber.unacked.clear();
+      subscriber.unacked_change_sets = 0;
+    }
     if (!error.empty()) subscriber.last_error = error;
   }
   Persist();
 }
 
 void SubscriberRegistry::Persist() {
-  absl::MutexLock lock(&mu_);
-  if (!dirty_) return;
-  absl::Status status = WriteFile();
+  // One writer at a time; the registry's lock is held only to copy, so
+  // streams are not held up by the fsyncs.
+  absl::MutexLock persist_lock(&persist_mu_);
+  std::string contents;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!dirty_) return;
+    for (const auto& [id, subscriber] : subscribers_) {
+      absl::StrAppendFormat(&contents, "%d %s\n", subscriber.acked, id);
+    }
+    dirty_ = false;
+    last_persist_ = absl::Now();
+  }
+  absl::Status status = WriteFile(contents);
   if (!status.ok()) {
     spdlog::warn("cannot persist replication subscribers: {}",
                  status.ToString());
-    return;
+    absl::MutexLock lock(&mu_);
+    dirty_ = true;  // try again next time
   }
-  dirty_ = false;
-  last_persist_ = absl::Now();
 }
 
-absl::Status SubscriberRegistry::WriteFile() {
-  std::string contents;
-  for (const auto& [id, subscriber] : subscribers_) {
-    absl::StrAppendFormat(&contents, "%d %s\n", subscriber.acked, id);
-  }
+absl::Status SubscriberRegistry::WriteFile(const std::string& contents) {
   std::string tmp = path_ + ".tmp";
   (void)io::RemoveFile(tmp);  // left by a crash, if any
   absl::StatusOr<io::File> file = io::File::Create(tmp);
@@ -171,11 +179,11 @@ std::vector<v1::SubscriberState> SubscriberRegistry::States() const {
   for (const auto& [id, subscriber] : subscribers_) {
     v1::SubscriberState& state = states.emplace_back();
     state.set_subscriber_id(id);
-    state.set_connected(subscriber.connected);
+    state.set_connected(subscriber.streams > 0);
     state.set_peer(subscriber.peer);
     state.set_acked_revision(subscriber.acked);
     uint64_t unread =
-        subscriber.connected && subscriber.current > subscriber.through
+        subscriber.streams > 0 && subscriber.current > subscriber.through
             ? subscriber.current - subscriber.through
             : 0;
     state.set_pending(subscriber.unacked_change_sets + unread);

@@ -62,7 +62,7 @@ class SubscriberRegistry {
  private:
   struct Subscriber {
     std::string peer;
-    bool connected = false;
+    int streams = 0;  // open streams under this id
     Revision acked = 0;
     // Per message sent and not yet acknowledged: its through revision and
     // its number of change sets.
@@ -74,11 +74,13 @@ class SubscriberRegistry {
     std::string last_error;
   };
 
-  absl::Status WriteFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status WriteFile(const std::string& contents)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_);
 
   const std::string path_;
   const uint64_t retention_revisions_;
   std::atomic<Engine*> engine_{nullptr};
+  absl::Mutex persist_mu_;  // serialises writes of the file
   mutable absl::Mutex mu_;
   std::map<std::string, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
   bool dirty_ ABSL_GUARDED_BY(mu_) = false;
