@@ -3,6 +3,7 @@
 // their source's cursor, in one revision.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -47,7 +48,7 @@ struct EngineImpl::ReplicatedCommit : PreparedCommit {
 absl::StatusOr<ChangeBatch> EngineImpl::ReadChanges(const ChangeCursor& from,
                                                     size_t max_bytes) {
   const Revision visible = CurrentRevision();
-  manifest::CatalogState catalog = catalog_->State();
+  std::optional<manifest::CatalogState> catalog;  // copied once, if needed
   ChangeBatch batch;
   batch.next = from;
   // Commits that hold only system operations (replication cursors) yield
@@ -60,7 +61,9 @@ absl::StatusOr<ChangeBatch> EngineImpl::ReadChanges(const ChangeCursor& from,
     if (!read.ok()) return read.status();
     if (read->next.after == batch.next.after) break;  // no progress
     batch.next = {read->next.after, read->next.segment, read->next.offset};
-    AppendChangeSets(catalog, read->commits, &batch.changes);
+    if (read->commits.empty()) continue;
+    if (!catalog) catalog = catalog_->State();
+    AppendChangeSets(*catalog, read->commits, &batch.changes);
   }
   return batch;
 }
@@ -273,11 +276,7 @@ absl::StatusOr<ReplicationApplyResult> EngineImpl::ApplyReplicated(
       absl::StatusOr<manifest::SpaceEntry> found = SpaceForReplication(op, i);
       if (!found.ok()) return found.status();
       space = spaces.emplace(op.space, *found).first;
-    } else if (static_cast<size_t>(space->second.dims) != op.point.size()) {
-      absl::StatusOr<manifest::SpaceEntry> mismatch =
-          SpaceForReplication(op, i);
-      return mismatch.status();
-    }
+    }  // every op's dimensions were checked by CreateMissingForReplication
     candidates.push_back({&op, branch_id->second, space->second,
                           hilbert::EncodeToString(op.point)});
     max_hlc = std::max(max_hlc, op.hlc);

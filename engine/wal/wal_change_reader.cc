@@ -58,6 +58,25 @@ absl::StatusOr<SegmentEnd> ReadSegment(const WalSegmentSet& segments,
       framing::ParsedFrame frame;
       framing::ParseResult result = framing::ParseFrame(*chunk, pos, &frame);
       if (result == framing::ParseResult::kOk) {
+        // The revision leads the commit header: skipped commits are never
+        // decoded.
+        if (frame.payload.size() < kCommitHeaderBytes) {
+          return absl::DataLossError(
+              absl::StrFormat("WAL %s offset %d: commit header is short",
+                              SegmentFileName(segment), offset + pos));
+        }
+        Revision revision = DecodeFixed64(frame.payload.data());
+        if (revision > visible) return SegmentEnd::kReachedVisible;
+        bool wanted = revision > batch->next.after;
+        // A commit that would overflow a non-empty batch starts the next.
+        if (wanted && *bytes > 0 && *bytes + frame.payload.size() > max_bytes) {
+          return SegmentEnd::kBatchFull;
+        }
+        if (!wanted) {
+          pos += frame.frame_bytes;
+          batch->next.offset = offset + pos;
+          continue;
+        }
         absl::StatusOr<WalCommit> commit =
             DecodeCommit(static_cast<FrameType>(frame.type), frame.payload);
         if (!commit.ok()) {
@@ -65,18 +84,9 @@ absl::StatusOr<SegmentEnd> ReadSegment(const WalSegmentSet& segments,
               absl::StrFormat("WAL %s offset %d: %s", SegmentFileName(segment),
                               offset + pos, commit.status().message()));
         }
-        if (commit->stamp.revision > visible) {
-          return SegmentEnd::kReachedVisible;
-        }
-        bool wanted = commit->stamp.revision > batch->next.after;
-        // A commit that would overflow a non-empty batch starts the next.
-        if (wanted && *bytes > 0 && *bytes + frame.payload.size() > max_bytes) {
-          return SegmentEnd::kBatchFull;
-        }
         pos += frame.frame_bytes;
         batch->next.offset = offset + pos;
-        if (!wanted) continue;
-        batch->next.after = commit->stamp.revision;
+        batch->next.after = revision;
         *bytes += frame.payload.size();
         batch->commits.push_back(std::move(*commit));
         if (*bytes >= max_bytes) return SegmentEnd::kBatchFull;
