@@ -85,6 +85,7 @@ absl::Status EngineImpl::Recover() {
         for (const wal::WalOp& op : commit.ops) hlc_.Observe(op.hlc);
         // Already in segments (the WAL segment was not released yet).
         if (commit.stamp.revision <= sealed) return absl::OkStatus();
+        mvcc::MemTable::BatchAdder adder(active_.get());
         for (const wal::WalOp& op : commit.ops) {
           if (!catalog_->HasBranchId(op.branch_id)) {  // cannot happen today
             ++skipped_ops;
@@ -101,11 +102,12 @@ absl::Status EngineImpl::Recover() {
                 "dimensions",
                 commit.stamp.revision, op.point.size(), dims));
           }
-          active_->Add(op.branch_id, op.space_id, op.point,
-                       hilbert::EncodeToString(op.point),
-                       {commit.stamp.revision, op.hlc, op.origin},
-                       op.kind == wal::kDeleteOp, op.value);
+          adder.Add(op.branch_id, op.space_id, op.point,
+                    hilbert::EncodeToString(op.point),
+                    {commit.stamp.revision, op.hlc, op.origin},
+                    op.kind == wal::kDeleteOp, op.value);
         }
+        adder.Finish();
         // Keep tables bounded during replay too; the background thread
         // seals them once it starts.
         last_revision_ = commit.stamp.revision;
@@ -202,10 +204,9 @@ std::string EngineImpl::SegmentPath(uint64_t file_number) const {
 }
 
 void EngineImpl::Apply(const PreparedCommit& commit) {
-  // The operations are sorted by address (PrepareCommit).
   // Replicated changes keep the stamp they were made with.
   const bool own_stamps = commit.frame_type == wal::kReplicatedCommit;
-  mvcc::MemTable::SortedAdder adder(active_.get());
+  mvcc::MemTable::BatchAdder adder(active_.get());
   for (const PreparedCommit::Op& op : commit.ops) {
     CommitStamp stamp = commit.stamp;
     if (own_stamps) {
@@ -216,6 +217,7 @@ void EngineImpl::Apply(const PreparedCommit& commit) {
               op.deleted, op.value);
     if (!op.system) max_stored_hlc_ = std::max(max_stored_hlc_, stamp.hlc);
   }
+  adder.Finish();
 }
 
 absl::StatusOr<CommitStamp> EngineImpl::Commit(

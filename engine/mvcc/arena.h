@@ -4,9 +4,13 @@
 #ifndef INFINITEDB_ENGINE_MVCC_ARENA_H_
 #define INFINITEDB_ENGINE_MVCC_ARENA_H_
 
+#include <sys/mman.h>
+
 #include <atomic>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace infinitedb::mvcc {
@@ -29,13 +33,16 @@ class Arena {
  private:
   // Most allocations come out of blocks of this size; a larger request gets
   // a block of its own so the tail of the current block is not wasted.
-  static constexpr size_t kBlockBytes = 1 << 20;
+  static constexpr size_t kBlockBytes = 2 << 20;
 
   char* AllocateNewBlock(size_t bytes);
 
   char* cursor_ = nullptr;
   size_t remaining_bytes_ = 0;
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  struct Free {
+    void operator()(char* block) const { std::free(block); }
+  };
+  std::vector<std::unique_ptr<char[], Free>> blocks_;
   std::atomic<size_t> memory_usage_bytes_{0};
 };
 
@@ -60,7 +67,15 @@ inline char* Arena::Allocate(size_t bytes) {
 }
 
 inline char* Arena::AllocateNewBlock(size_t bytes) {
-  blocks_.push_back(std::make_unique<char[]>(bytes));
+  // Full blocks are aligned to, and the size of, a transparent huge page:
+  // reads visit entries in key order, not in the order they were added,
+  // and one TLB entry then covers a whole block.
+  bool full_block = bytes == kBlockBytes;
+  void* block = full_block ? std::aligned_alloc(kBlockBytes, kBlockBytes)
+                           : std::malloc(bytes);
+  if (block == nullptr) throw std::bad_alloc();
+  if (full_block) (void)madvise(block, kBlockBytes, MADV_HUGEPAGE);
+  blocks_.emplace_back(static_cast<char*>(block));
   return blocks_.back().get();
 }
 

@@ -1,81 +1,133 @@
 #include "engine/mvcc/memtable.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/common/coding.h"
-#include "engine/common/key_compare.h"
 #include "engine/mvcc/internal_key.h"
 #include "engine/mvcc/version_record.h"
 
 namespace infinitedb::mvcc {
 namespace {
 
-std::string_view EntryKey(const char* entry) {
-  return std::string_view(entry + 4, DecodeFixed32(entry));
-}
+// The newest run is merged into the one before it while that one holds at
+// most this many times as many entries.
+constexpr size_t kMergeRatio = 3;
 
 }  // namespace
 
-int MemTable::EntryCompare::operator()(const char* a, const char* b) const {
-  return CompareKeys(EntryKey(a), EntryKey(b));
+void MemTable::BatchAdder::Add(uint32_t branch_id, uint32_t space_id,
+                               const Point& point, std::string_view hilbert_key,
+                               const CommitStamp& stamp, bool deleted,
+                               std::string_view value) {
+  run_.push_back(table_->Encode(branch_id, space_id, point, hilbert_key, stamp,
+                                deleted, value));
 }
 
-MemTable::MemTable() : list_(EntryCompare{}, &arena_) {}
+void MemTable::BatchAdder::Finish() {
+  if (!run_.empty()) table_->AddRun(std::move(run_));
+  run_.clear();
+}
 
 void MemTable::Add(uint32_t branch_id, uint32_t space_id, const Point& point,
                    std::string_view hilbert_key, const CommitStamp& stamp,
                    bool deleted, std::string_view value) {
-  list_.Insert(
-      Encode(branch_id, space_id, point, hilbert_key, stamp, deleted, value));
-  entry_count_.fetch_add(1, std::memory_order_relaxed);
+  BatchAdder adder(this);
+  adder.Add(branch_id, space_id, point, hilbert_key, stamp, deleted, value);
+  adder.Finish();
 }
 
-const char* MemTable::Encode(uint32_t branch_id, uint32_t space_id,
-                             const Point& point, std::string_view hilbert_key,
-                             const CommitStamp& stamp, bool deleted,
-                             std::string_view value) {
+RunEntry MemTable::Encode(uint32_t branch_id, uint32_t space_id,
+                          const Point& point, std::string_view hilbert_key,
+                          const CommitStamp& stamp, bool deleted,
+                          std::string_view value) {
   char key[kKeyPrefixBytes + 4 * kMaxDims + kRevisionBytes];
   size_t key_bytes = kKeyPrefixBytes + hilbert_key.size() + kRevisionBytes;
   EncodeKeyPrefix(branch_id, space_id, key);
   std::memcpy(key + kKeyPrefixBytes, hilbert_key.data(), hilbert_key.size());
   EncodeBigEndian64(~stamp.revision, key + key_bytes - kRevisionBytes);
+  std::string_view key_view(key, key_bytes);
   char* entry = arena_.Allocate(VersionRecordBytes(key_bytes, value.size()));
-  EncodeVersionRecord(std::string_view(key, key_bytes), stamp, deleted, point,
-                      value, entry);
-  return entry;
+  EncodeVersionRecord(key_view, stamp, deleted, point, value, entry);
+  return RunEntry{RunKeyHead::Of(key_view), entry};
 }
 
+void MemTable::AddRun(SortedRun run) {
+  if (!std::is_sorted(run.begin(), run.end(), RunEntryLess)) {
+    std::sort(run.begin(), run.end(), RunEntryLess);
+  }
+  entry_count_.fetch_add(run.size(), std::memory_order_relaxed);
+  writer_runs_.push_back(std::make_shared<const SortedRun>(std::move(run)));
+  while (writer_runs_.size() >= 2) {
+    const SortedRun& newer = *writer_runs_.back();
+    const SortedRun& older = *writer_runs_[writer_runs_.size() - 2];
+    if (older.size() > kMergeRatio * newer.size()) break;
+    auto merged = std::make_shared<const SortedRun>(MergeRuns(older, newer));
+    writer_runs_.pop_back();
+    writer_runs_.back() = std::move(merged);
+  }
+  size_t entries = 0;
+  for (const auto& r : writer_runs_) entries += r->size();
+  index_bytes_.store(entries * sizeof(RunEntry), std::memory_order_relaxed);
+  auto published = std::make_shared<const RunList>(writer_runs_);
+  absl::MutexLock lock(&mu_);
+  published_ = std::move(published);
+}
+
+size_t MemTable::run_count() const {
+  absl::MutexLock lock(&mu_);
+  return published_->size();
+}
+
+// Merges the runs of one published list; keys are unique across runs.
 class MemTable::Iterator : public VersionIterator {
  public:
-  explicit Iterator(const SkipList<EntryCompare>* list) : iterator_(list) {}
+  explicit Iterator(std::shared_ptr<const RunList> runs)
+      : runs_(std::move(runs)), positions_(runs_->size(), 0) {}
 
   void Seek(std::string_view internal_key) override {
-    // The comparator reads entries, so wrap the target as a key-only entry.
-    seek_buffer_.clear();
-    PutFixed32(&seek_buffer_, static_cast<uint32_t>(internal_key.size()));
-    seek_buffer_.append(internal_key);
-    iterator_.Seek(seek_buffer_.data());
-    Load();
+    RunKeyHead head = RunKeyHead::Of(internal_key);
+    for (size_t i = 0; i < runs_->size(); ++i) {
+      positions_[i] = RunLowerBound(*(*runs_)[i], head, internal_key);
+    }
+    PickSmallest();
   }
-  bool Valid() const override { return iterator_.Valid(); }
+  bool Valid() const override { return current_ != nullptr; }
   void Next() override {
-    iterator_.Next();
-    Load();
+    ++positions_[current_run_];
+    PickSmallest();
   }
   const VersionView& version() const override { return view_; }
 
  private:
-  void Load() {
-    if (iterator_.Valid()) view_ = DecodeVersionRecord(iterator_.entry());
+  void PickSmallest() {
+    current_ = nullptr;
+    for (size_t i = 0; i < runs_->size(); ++i) {
+      const SortedRun& run = *(*runs_)[i];
+      if (positions_[i] == run.size()) continue;
+      const RunEntry& candidate = run[positions_[i]];
+      if (current_ == nullptr || RunEntryLess(candidate, *current_)) {
+        current_ = &candidate;
+        current_run_ = i;
+      }
+    }
+    if (current_ != nullptr) view_ = DecodeVersionRecord(current_->entry);
   }
 
-  SkipList<EntryCompare>::Iterator iterator_;
-  std::string seek_buffer_;
+  const std::shared_ptr<const RunList> runs_;
+  std::vector<size_t> positions_;  // per run: the next entry
+  const RunEntry* current_ = nullptr;
+  size_t current_run_ = 0;
   VersionView view_;
 };
 
 std::unique_ptr<VersionIterator> MemTable::NewIterator() const {
-  return std::make_unique<Iterator>(&list_);
+  std::shared_ptr<const RunList> runs;
+  {
+    absl::MutexLock lock(&mu_);
+    runs = published_;
+  }
+  return std::make_unique<Iterator>(std::move(runs));
 }
 
 }  // namespace infinitedb::mvcc
