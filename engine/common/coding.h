@@ -7,6 +7,7 @@
 #ifndef INFINITEDB_ENGINE_COMMON_CODING_H_
 #define INFINITEDB_ENGINE_COMMON_CODING_H_
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -14,48 +15,53 @@
 
 namespace infinitedb {
 
+// The encoders and decoders below compile to one load or store (plus a byte
+// swap for big-endian) on the little-endian machines the engine runs on.
+static_assert(std::endian::native == std::endian::little,
+              "the engine's encodings assume a little-endian CPU");
+
+inline void EncodeFixed32(uint32_t v, char* out) { std::memcpy(out, &v, 4); }
+
+inline void EncodeFixed64(uint64_t v, char* out) { std::memcpy(out, &v, 8); }
+
 inline void PutFixed32(std::string* out, uint32_t v) {
   char buf[4];
-  for (int i = 0; i < 4; ++i) buf[i] = static_cast<char>(v >> (8 * i));
+  EncodeFixed32(v, buf);
   out->append(buf, 4);
 }
 
 inline void PutFixed64(std::string* out, uint64_t v) {
   char buf[8];
-  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(v >> (8 * i));
+  EncodeFixed64(v, buf);
   out->append(buf, 8);
 }
 
 inline uint32_t DecodeFixed32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  uint32_t v;
+  std::memcpy(&v, p, 4);
   return v;
 }
 
 inline uint64_t DecodeFixed64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  uint64_t v;
+  std::memcpy(&v, p, 8);
   return v;
 }
 
 inline void EncodeBigEndian32(uint32_t v, char* out) {
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(v >> (8 * (3 - i)));
+  EncodeFixed32(__builtin_bswap32(v), out);
 }
 
 inline void EncodeBigEndian64(uint64_t v, char* out) {
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (8 * (7 - i)));
+  EncodeFixed64(__builtin_bswap64(v), out);
 }
 
 inline uint32_t DecodeBigEndian32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
+  return __builtin_bswap32(DecodeFixed32(p));
 }
 
 inline uint64_t DecodeBigEndian64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
+  return __builtin_bswap64(DecodeFixed64(p));
 }
 
 // Sequential reader over a byte string; every Read* fails (returns false)

@@ -27,6 +27,9 @@ namespace infinitedb::mvcc {
 inline constexpr size_t kKeyPrefixBytes = 8;  // branch + space
 inline constexpr size_t kRevisionBytes = 8;
 
+inline constexpr size_t kMaxInternalKeyBytes =
+    kKeyPrefixBytes + 4 * kMaxDims + kRevisionBytes;
+
 inline size_t InternalKeyBytes(int dims) {
   return kKeyPrefixBytes + 4 * dims + kRevisionBytes;
 }

@@ -4,10 +4,13 @@
 #ifndef INFINITEDB_ENGINE_MVCC_MERGING_ITERATOR_H_
 #define INFINITEDB_ENGINE_MVCC_MERGING_ITERATOR_H_
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
 #include "engine/common/key_compare.h"
+#include "engine/mvcc/internal_key.h"
 #include "engine/mvcc/version_iterator.h"
 
 namespace infinitedb::mvcc {
@@ -16,7 +19,9 @@ class MergingIterator : public VersionIterator {
  public:
   explicit MergingIterator(
       std::vector<std::unique_ptr<VersionIterator>> children)
-      : children_(std::move(children)), keys_(children_.size()) {}
+      : children_(std::move(children)),
+        keys_(children_.size()),
+        views_(children_.size(), nullptr) {}
 
   void Seek(std::string_view internal_key) override {
     for (size_t i = 0; i < children_.size(); ++i) {
@@ -28,21 +33,18 @@ class MergingIterator : public VersionIterator {
   bool Valid() const override { return current_ >= 0; }
   void Next() override {
     std::string_view key = keys_[current_];
-    // Advance every child sitting on this key, not only the current one.
-    for (size_t i = 0; i < children_.size(); ++i) {
-      if (static_cast<int>(i) != current_ && !keys_[i].empty() &&
-          KeysEqual(keys_[i], key)) {
-        children_[i]->Next();
-        Load(i);
-      }
-    }
-    children_[current_]->Next();
-    Load(current_);
-    PickSmallest();
+    size_t key_bytes = std::min(key.size(), sizeof(previous_key_));
+    std::memcpy(previous_key_, key.data(), key_bytes);
+    std::string_view previous(previous_key_, key_bytes);
+    // Skip every child sitting on the key just left, not only the current
+    // one; duplicates are rare, so they are found as they come up.
+    do {
+      children_[current_]->Next();
+      Load(current_);
+      PickSmallest();
+    } while (current_ >= 0 && KeysEqual(keys_[current_], previous));
   }
-  const VersionView& version() const override {
-    return children_[current_]->version();
-  }
+  const VersionView& version() const override { return *views_[current_]; }
   absl::Status status() const override {
     for (const auto& child : children_) {
       if (!child->status().ok()) return child->status();
@@ -51,11 +53,15 @@ class MergingIterator : public VersionIterator {
   }
 
  private:
-  // Caches child i's current key (empty when it is exhausted), so picking
-  // the smallest makes no virtual calls.
+  // Caches child i's current version and key (empty when it is exhausted),
+  // so picking the smallest makes no virtual calls.
   void Load(size_t i) {
-    keys_[i] = children_[i]->Valid() ? children_[i]->version().key
-                                     : std::string_view();
+    if (children_[i]->Valid()) {
+      views_[i] = &children_[i]->version();
+      keys_[i] = views_[i]->key;
+    } else {
+      keys_[i] = std::string_view();
+    }
   }
 
   // A linear pick: there are only a handful of sources per read.
@@ -71,7 +77,9 @@ class MergingIterator : public VersionIterator {
 
   std::vector<std::unique_ptr<VersionIterator>> children_;
   std::vector<std::string_view> keys_;  // per child; empty = exhausted
-  int current_ = -1;                    // index of the smallest, or -1
+  std::vector<const VersionView*> views_;
+  int current_ = -1;                         // index of the smallest, or -1
+  char previous_key_[kMaxInternalKeyBytes];  // scratch for Next()
 };
 
 }  // namespace infinitedb::mvcc

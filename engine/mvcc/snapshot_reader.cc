@@ -36,7 +36,9 @@ class SnapshotReader::LevelCursor {
 
   // Moves past the current address to the next candidate.
   void Next() {
-    std::string address(KeyAddress(version().key));
+    std::string_view current = KeyAddress(version().key);
+    std::memcpy(address_, current.data(), current.size());
+    std::string_view address(address_, current.size());
     do {
       iterator_->Next();
     } while (iterator_->Valid() &&
