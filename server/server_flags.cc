@@ -19,6 +19,9 @@ ABSL_FLAG(uint32_t, async_sync_interval_ms, 20,
           "fdatasync.");
 ABSL_FLAG(uint64_t, block_cache_mb, 256,
           "Memory for cached segment blocks, in MiB.");
+ABSL_FLAG(std::string, segment_compression, "lz4",
+          "Compression of segment file blocks written from now on: lz4 "
+          "(fastest to read), zstd (smallest files) or none.");
 ABSL_FLAG(uint64_t, memtable_mb, 64,
           "Memtable size that triggers sealing into segment files, in MiB.");
 ABSL_FLAG(uint64_t, max_value_kb, 4096, "Largest value accepted, in KiB.");
@@ -65,6 +68,11 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
   }
   engine.async_sync_interval_ms = absl::GetFlag(FLAGS_async_sync_interval_ms);
   engine.block_cache_bytes = absl::GetFlag(FLAGS_block_cache_mb) << 20;
+  std::string compression = absl::GetFlag(FLAGS_segment_compression);
+  if (!segment::ParseBlockCodec(compression, &engine.segment_compression)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--segment_compression: '%s' is not lz4, zstd or none", compression));
+  }
   engine.memtable_bytes_max = absl::GetFlag(FLAGS_memtable_mb) << 20;
   if (engine.memtable_bytes_max == 0) {
     return absl::InvalidArgumentError("--memtable_mb: must be at least 1");

@@ -83,7 +83,8 @@ absl::Status EngineImpl::SealOldestFrozen() {
       uint64_t number = catalog_->AllocateFileNumber();
       absl::StatusOr<std::unique_ptr<segment::SegmentWriter>> created =
           segment::SegmentWriter::Create(SegmentPath(number), number, space_id,
-                                         space->second.dims);
+                                         space->second.dims,
+                                         options_.segment_compression);
       if (!created.ok()) return created.status();
       writer = std::move(*created);
     }
@@ -159,7 +160,7 @@ absl::Status EngineImpl::CompactSegments(
   uint64_t number = catalog_->AllocateFileNumber();
   absl::StatusOr<std::optional<segment::SegmentProperties>> merged =
       segment::MergeSegments(inputs, policy, SegmentPath(number), number,
-                             space_id, dims);
+                             space_id, dims, options_.segment_compression);
   if (!merged.ok()) return merged.status();
   std::vector<manifest::SegmentEntry> added;
   std::shared_ptr<segment::SegmentReader> output;

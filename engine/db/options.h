@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/db/types.h"
+#include "engine/segment/block_codec.h"
 
 namespace infinitedb {
 
@@ -46,7 +47,11 @@ struct EngineOptions {
   // Past this much memory the memtable is frozen and sealed into segment
   // files in the background; writes continue into a new one.
   size_t memtable_bytes_max = 64u << 20;  // 64 MiB
-  // Memory for recently read segment blocks (LRU).
+  // Compression of the blocks of segment files written from now on (files
+  // written before keep theirs). LZ4 is the fastest to read back; zstd
+  // makes smaller files.
+  segment::BlockCodec segment_compression = segment::BlockCodec::kLz4;
+  // Memory for recently read segment blocks (LRU), decompressed.
   size_t block_cache_bytes = 256u << 20;  // 256 MiB
   // History retention: compaction keeps every version newer than the
   // current revision minus this, plus the newest version older than that

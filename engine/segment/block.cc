@@ -7,24 +7,51 @@
 #include "engine/common/crc32c.h"
 #include "engine/common/key_compare.h"
 #include "engine/mvcc/version_record.h"
+#include "engine/segment/block_codec.h"
 #include "engine/segment/segment_format.h"
 
 namespace infinitedb::segment {
+namespace {
+
+// Far above any real block (kTargetBlockBytes plus one record), so that a
+// damaged size cannot make the reader allocate without bound.
+constexpr size_t kMaxContentsBytes = size_t{1} << 30;
+
+}  // namespace
 
 absl::StatusOr<std::shared_ptr<const Block>> Block::Parse(
-    std::string bytes, const std::string& path, uint32_t block_index) {
+    std::string stored, const std::string& path, uint32_t block_index,
+    uint32_t format_version) {
   auto corrupt = [&](std::string_view what) {
     return absl::DataLossError(
         absl::StrFormat("segment %s, block %d: %s", path, block_index, what));
   };
-  if (bytes.size() < kBlockTrailerBytes) return corrupt("block is short");
-  size_t crc_at = bytes.size() - 4;
-  if (crc32c::Value(std::string_view(bytes.data(), crc_at)) !=
-      DecodeFixed32(bytes.data() + crc_at)) {
+  const size_t trailer = format_version == 1 ? 4 : kBlockTrailerBytes;
+  if (stored.size() < trailer) return corrupt("block is short");
+  size_t crc_at = stored.size() - 4;
+  if (crc32c::Value(std::string_view(stored.data(), crc_at)) !=
+      DecodeFixed32(stored.data() + crc_at)) {
     return corrupt("checksum mismatch");
   }
-  uint32_t record_count = DecodeFixed32(bytes.data() + crc_at - 4);
-  size_t records_end = crc_at - 4;
+  std::string bytes;  // the contents
+  if (format_version == 1) {
+    stored.resize(crc_at);
+    bytes = std::move(stored);
+  } else {
+    size_t payload_bytes = stored.size() - kBlockTrailerBytes;
+    uint32_t raw_size = DecodeFixed32(stored.data() + payload_bytes);
+    uint8_t codec = static_cast<uint8_t>(stored[payload_bytes + 4]);
+    if (!IsBlockCodec(codec)) return corrupt("unknown compression codec");
+    if (raw_size > kMaxContentsBytes) return corrupt("impossible size");
+    if (!Decompress(static_cast<BlockCodec>(codec),
+                    std::string_view(stored.data(), payload_bytes), raw_size,
+                    &bytes)) {
+      return corrupt("contents do not decompress");
+    }
+  }
+  if (bytes.size() < 4) return corrupt("block is short");
+  uint32_t record_count = DecodeFixed32(bytes.data() + bytes.size() - 4);
+  size_t records_end = bytes.size() - 4;
   if (record_count == 0 || records_end / 4 < record_count) {
     return corrupt("bad record count");
   }

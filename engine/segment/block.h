@@ -1,6 +1,6 @@
-// One data block of a segment, verified and ready to search: the block's
-// bytes (segment_format.h) with its record offsets. Immutable and shared
-// between readers through the block cache.
+// One data block of a segment, verified, decompressed and ready to search:
+// the block's contents (segment_format.h) with its record offsets. Immutable
+// and shared between readers through the block cache.
 #ifndef INFINITEDB_ENGINE_SEGMENT_BLOCK_H_
 #define INFINITEDB_ENGINE_SEGMENT_BLOCK_H_
 
@@ -16,10 +16,13 @@ namespace infinitedb::segment {
 
 class Block {
  public:
-  // Checks the checksum and that every record lies inside the block and
-  // decodes; DataLoss naming `path` and the block otherwise.
+  // Checks the checksum of the block as stored (in a segment of
+  // `format_version`), decompresses it, and checks that every record lies
+  // inside the block and decodes; DataLoss naming `path` and the block
+  // otherwise.
   static absl::StatusOr<std::shared_ptr<const Block>> Parse(
-      std::string bytes, const std::string& path, uint32_t block_index);
+      std::string stored, const std::string& path, uint32_t block_index,
+      uint32_t format_version);
 
   // Records are grouped in runs of kRunRecords consecutive ones, each with
   // the bounding box of its points (computed when the block is parsed), so
@@ -39,6 +42,7 @@ class Block {
   int dims() const { return dims_; }
   // Index of the first record whose key is >= `key` (record_count() if none).
   uint32_t LowerBound(std::string_view key) const;
+  // Bytes of the decompressed contents.
   size_t size_bytes() const { return bytes_.size(); }
 
  private:

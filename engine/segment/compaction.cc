@@ -53,7 +53,7 @@ class AddressGroup {
 absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
     const std::vector<std::shared_ptr<SegmentReader>>& inputs,
     const RetentionPolicy& policy, const std::string& path,
-    uint64_t file_number, uint32_t space_id, int dims) {
+    uint64_t file_number, uint32_t space_id, int dims, BlockCodec codec) {
   std::vector<std::unique_ptr<mvcc::VersionIterator>> children;
   for (const auto& input : inputs) {
     std::vector<uint32_t> all(input->index().blocks.size());
@@ -62,7 +62,7 @@ absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
   }
   mvcc::MergingIterator merged(std::move(children));
   absl::StatusOr<std::unique_ptr<SegmentWriter>> writer =
-      SegmentWriter::Create(path, file_number, space_id, dims);
+      SegmentWriter::Create(path, file_number, space_id, dims, codec);
   if (!writer.ok()) return writer.status();
   RetentionFilter filter(policy);
   AddressGroup group;

@@ -16,12 +16,13 @@
 
 namespace infinitedb::segment {
 
-// Writes the merged, retained versions of `inputs` to `path`; nullopt (and
+// Writes the merged, retained versions of `inputs` to `path`, its blocks
+// compressed with `codec`; nullopt (and
 // no file) when no version is retained.
 absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
     const std::vector<std::shared_ptr<SegmentReader>>& inputs,
     const RetentionPolicy& policy, const std::string& path,
-    uint64_t file_number, uint32_t space_id, int dims);
+    uint64_t file_number, uint32_t space_id, int dims, BlockCodec codec);
 
 }  // namespace infinitedb::segment
 

@@ -182,21 +182,23 @@ absl::StatusOr<Footer> DecodeFooter(std::string_view bytes,
                                     const std::string& path) {
   ByteReader reader(bytes);
   Footer footer;
-  uint32_t version = 0, reserved = 0;
+  uint32_t reserved = 0;
   uint64_t magic = 0;
   if (bytes.size() != kFooterBytes ||
       !reader.ReadFixed64(&footer.index_offset) ||
       !reader.ReadFixed64(&footer.index_size) ||
       !reader.ReadFixed32(&footer.index_crc32c) ||
-      !reader.ReadFixed32(&version) || !reader.ReadFixed32(&footer.space_id) ||
-      !reader.ReadFixed32(&reserved) || !reader.ReadFixed64(&magic) ||
-      magic != kMagic) {
+      !reader.ReadFixed32(&footer.format_version) ||
+      !reader.ReadFixed32(&footer.space_id) || !reader.ReadFixed32(&reserved) ||
+      !reader.ReadFixed64(&magic) || magic != kMagic) {
     return absl::DataLossError(absl::StrFormat(
         "segment %s: no valid footer (truncated or not a segment)", path));
   }
-  if (version != kFormatVersion) {
-    return absl::DataLossError(absl::StrFormat(
-        "segment %s: unsupported format version %d", path, version));
+  if (footer.format_version < kOldestFormatVersion ||
+      footer.format_version > kFormatVersion) {
+    return absl::DataLossError(
+        absl::StrFormat("segment %s: unsupported format version %d", path,
+                        footer.format_version));
   }
   return footer;
 }

@@ -8,15 +8,26 @@
 //
 //   [block 0][block 1]...[block n-1][index][footer]
 //
-// Block (about kTargetBlockBytes; one branch per block):
+// Block (format 2; about kTargetBlockBytes of contents; one branch per
+// block):
+//   payload       the block contents, compressed with `codec`
+//   raw_size      u32   bytes of the contents
+//   codec         u8    block_codec.h: 0 none, 1 LZ4, 2 zstd (the writer
+//                       stores a block uncompressed when compressing does
+//                       not make it smaller)
+//   crc32c        u32   over payload, raw_size and codec
+//
+// Block contents:
 //   records       record_count version records (mvcc/version_record.h) in
 //                 internal-key order
-//   offsets       record_count x u32: offset of each record from the block
-//                 start (binary search)
+//   offsets       record_count x u32: offset of each record from the start
+//                 of the contents (binary search)
 //   record_count  u32
-//   crc32c        u32 over all preceding bytes of the block
 //
-// Index:
+// Format 1 (still read) stored the contents uncompressed, followed directly
+// by a crc32c over them.
+//
+// Index (both formats):
 //   block_count   u32
 //   dims          u8
 //   fanout        u8      children per R-tree node (kTreeFanout)
@@ -24,7 +35,7 @@
 //   reserved      u8      0
 //   block_count block entries:
 //     offset        u64   of the block in the file
-//     size          u32   bytes, checksum included
+//     size          u32   bytes stored, checksum included
 //     record_count  u32
 //     min_revision  u64   smallest revision in the block
 //     max_revision  u64   largest revision in the block
@@ -41,7 +52,7 @@
 //   index_offset   u64
 //   index_size     u64
 //   index_crc32c   u32   over the index bytes
-//   format_version u32   kFormatVersion
+//   format_version u32   kFormatVersion when written; 1 is also read
 //   space_id       u32
 //   reserved       u32   0
 //   magic          u64   kMagic ("INFDBSEG" as little-endian bytes)
@@ -67,9 +78,11 @@ namespace infinitedb::segment {
 inline constexpr size_t kTargetBlockBytes = 64 << 10;
 inline constexpr uint8_t kTreeFanout = 16;
 inline constexpr size_t kFooterBytes = 40;
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kOldestFormatVersion = 1;
 inline constexpr uint64_t kMagic = 0x4745534244464E49ull;  // "INFDBSEG"
-inline constexpr size_t kBlockTrailerBytes = 8;  // record_count + crc32c
+// raw_size + codec + crc32c after a format-2 block's payload.
+inline constexpr size_t kBlockTrailerBytes = 9;
 
 // Per-axis inclusive bounds.
 struct Mbr {
@@ -118,6 +131,8 @@ struct Footer {
   uint64_t index_size = 0;
   uint32_t index_crc32c = 0;
   uint32_t space_id = 0;
+  // Written as kFormatVersion; decoded as found (kOldestFormatVersion up).
+  uint32_t format_version = kFormatVersion;
 };
 
 // Builds the R-tree levels over index->blocks.

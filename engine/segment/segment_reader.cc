@@ -51,7 +51,7 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(
   }
   return std::shared_ptr<SegmentReader>(
       new SegmentReader(std::move(*file), file_number, *size, footer->space_id,
-                        std::move(*index), cache));
+                        footer->format_version, std::move(*index), cache));
 }
 
 void SegmentReader::CollectBlocks(size_t level, size_t node, size_t first,
@@ -140,7 +140,7 @@ SegmentReader::ReadBlocks(std::span<const uint32_t> indices) const {
   for (size_t i = 0; i < missing.size(); ++i) {
     uint32_t index = indices[missing[i]];
     absl::StatusOr<std::shared_ptr<const Block>> block =
-        Block::Parse(std::move(buffers[i]), path(), index);
+        Block::Parse(std::move(buffers[i]), path(), index, format_version_);
     if (!block.ok()) return block.status();
     cache_->Insert(file_number_, index, *block);
     blocks[missing[i]] = std::move(*block);

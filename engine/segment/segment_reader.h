@@ -50,14 +50,17 @@ class SegmentReader : public std::enable_shared_from_this<SegmentReader> {
   uint32_t space_id() const { return space_id_; }
   const std::string& path() const { return file_.path(); }
   uint64_t size_bytes() const { return size_bytes_; }
+  uint32_t format_version() const { return format_version_; }
 
  private:
   SegmentReader(io::File file, uint64_t file_number, uint64_t size_bytes,
-                uint32_t space_id, SegmentIndex index, BlockCache* cache)
+                uint32_t space_id, uint32_t format_version, SegmentIndex index,
+                BlockCache* cache)
       : file_(std::move(file)),
         file_number_(file_number),
         size_bytes_(size_bytes),
         space_id_(space_id),
+        format_version_(format_version),
         index_(std::move(index)),
         cache_(cache) {}
   // Adds to `out` the blocks in [first, end) under node `node` of `level`
@@ -69,6 +72,7 @@ class SegmentReader : public std::enable_shared_from_this<SegmentReader> {
   const uint64_t file_number_;
   const uint64_t size_bytes_;
   const uint32_t space_id_;
+  const uint32_t format_version_;
   const SegmentIndex index_;
   BlockCache* const cache_;
 };

@@ -17,8 +17,12 @@ constexpr size_t kWriteChunkBytes = 1 << 20;
 }  // namespace
 
 SegmentWriter::SegmentWriter(io::File file, std::unique_ptr<io::Uring> uring,
-                             uint64_t file_number, uint32_t space_id, int dims)
-    : file_(std::move(file)), uring_(std::move(uring)), dims_(dims) {
+                             uint64_t file_number, uint32_t space_id, int dims,
+                             BlockCodec codec)
+    : file_(std::move(file)),
+      uring_(std::move(uring)),
+      dims_(dims),
+      codec_(codec) {
   properties_.file_number = file_number;
   properties_.space_id = space_id;
   properties_.min_revision = UINT64_MAX;
@@ -26,8 +30,8 @@ SegmentWriter::SegmentWriter(io::File file, std::unique_ptr<io::Uring> uring,
 }
 
 absl::StatusOr<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(
-    const std::string& path, uint64_t file_number, uint32_t space_id,
-    int dims) {
+    const std::string& path, uint64_t file_number, uint32_t space_id, int dims,
+    BlockCodec codec) {
   absl::StatusOr<io::File> file = io::File::Create(path);
   if (!file.ok()) return file.status();
   absl::StatusOr<std::unique_ptr<io::Uring>> uring = io::Uring::Create(4);
@@ -36,7 +40,7 @@ absl::StatusOr<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(
     return uring.status();
   }
   return std::unique_ptr<SegmentWriter>(new SegmentWriter(
-      std::move(*file), std::move(*uring), file_number, space_id, dims));
+      std::move(*file), std::move(*uring), file_number, space_id, dims, codec));
 }
 
 SegmentWriter::~SegmentWriter() {
@@ -95,10 +99,23 @@ absl::Status SegmentWriter::Add(const RecordView& version) {
 void SegmentWriter::FinishBlock() {
   for (uint32_t offset : record_offsets_) PutFixed32(&block_, offset);
   PutFixed32(&block_, static_cast<uint32_t>(record_offsets_.size()));
-  PutFixed32(&block_, crc32c::Value(block_));
-  block_entry_.offset = file_bytes_ + pending_.size();
-  block_entry_.size = static_cast<uint32_t>(block_.size());
-  pending_ += block_;
+  // A block that does not get smaller is stored as it is.
+  BlockCodec codec = BlockCodec::kNone;
+  std::string compressed;
+  if (codec_ != BlockCodec::kNone) {
+    compressed = Compress(codec_, block_);
+    if (!compressed.empty() && compressed.size() < block_.size()) {
+      codec = codec_;
+    }
+  }
+  size_t start = pending_.size();
+  pending_ += codec == BlockCodec::kNone ? block_ : compressed;
+  PutFixed32(&pending_, static_cast<uint32_t>(block_.size()));
+  pending_.push_back(static_cast<char>(codec));
+  PutFixed32(&pending_,
+             crc32c::Value(std::string_view(pending_).substr(start)));
+  block_entry_.offset = file_bytes_ + start;
+  block_entry_.size = static_cast<uint32_t>(pending_.size() - start);
   index_.blocks.push_back(std::move(block_entry_));
   block_.clear();
   record_offsets_.clear();

@@ -1,5 +1,6 @@
 // Writes one segment file (segment_format.h) from versions added in
-// internal-key order: cuts blocks, checksums them, builds the block index and
+// internal-key order: cuts blocks, compresses and checksums them, builds the
+// block index and
 // R-tree, and writes everything through io_uring, ending with an fsync of
 // the file. The caller syncs the directory and records the segment in the
 // manifest. Single-threaded.
@@ -12,15 +13,17 @@
 #include "absl/status/statusor.h"
 #include "engine/io/file.h"
 #include "engine/io/uring.h"
+#include "engine/segment/block_codec.h"
 #include "engine/segment/segment_format.h"
 
 namespace infinitedb::segment {
 
 class SegmentWriter {
  public:
+  // Blocks are compressed with `codec`.
   static absl::StatusOr<std::unique_ptr<SegmentWriter>> Create(
       const std::string& path, uint64_t file_number, uint32_t space_id,
-      int dims);
+      int dims, BlockCodec codec);
   // Removes the file unless Finish() succeeded.
   ~SegmentWriter();
 
@@ -35,26 +38,26 @@ class SegmentWriter {
 
  private:
   SegmentWriter(io::File file, std::unique_ptr<io::Uring> uring,
-                uint64_t file_number, uint32_t space_id, int dims);
+                uint64_t file_number, uint32_t space_id, int dims,
+                BlockCodec codec);
   void FinishBlock();
   absl::Status WriteOut(bool final);
 
   io::File file_;
   std::unique_ptr<io::Uring> uring_;
   const int dims_;
+  const BlockCodec codec_;
   SegmentProperties properties_;
   SegmentIndex index_;
   bool finished_ = false;
 
-  // The block being built.
+  // The contents of the block being built.
   std::string block_;
   std::vector<uint32_t> record_offsets_;
   BlockEntry block_entry_;
 
-  // Bytes of finished blocks not yet written, and the file offset they start
-  // at.
+  // Bytes of finished blocks not yet written; they start at file_bytes_.
   std::string pending_;
-  uint64_t pending_offset_ = 0;
   uint64_t file_bytes_ = 0;
 };
 

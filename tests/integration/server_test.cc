@@ -2,6 +2,9 @@
 // through the C++ client library.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "client/infdb_client.h"
@@ -215,6 +218,84 @@ TEST_F(ServerTest, GracefulShutdownKeepsEverythingAcknowledged) {
   auto count = client_->Count(all);
   ASSERT_TRUE(count.ok()) << count.status();
   EXPECT_EQ(count->count(), 20u);
+}
+
+// --segment-compression picks the codec of segment files written from then
+// on; files written with another codec still read after a restart.
+TEST_F(ServerTest, SegmentCompressionAppliesToNewFilesAndOldFilesStillRead) {
+  auto restart = [&](const std::string& compression) {
+    client_.reset();
+    ASSERT_EQ(server_->Stop(), 0);
+    server_ = std::make_unique<testing::ServerProcess>(
+        dir_.path() + "/data",
+        std::vector<std::string>{"--segment-compression=" + compression});
+    ASSERT_TRUE(server_->Start());
+    client::ClientOptions options;
+    options.target = server_->address();
+    client_ = std::make_unique<client::Client>(options);
+  };
+  auto segment_sizes = [&] {
+    std::vector<uint64_t> sizes;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(dir_.path() + "/data/segments")) {
+      sizes.push_back(entry.file_size());
+    }
+    std::sort(sizes.begin(), sizes.end());
+    return sizes;
+  };
+  auto value_of = [](uint32_t i) {
+    std::string value = "record-" + std::to_string(i * 7919 % 100003) + "-";
+    value.resize(100, 'v');
+    return value;
+  };
+  auto write_and_flush = [&](uint32_t first) {
+    for (uint32_t b = 0; b < 4; ++b) {
+      v1::BatchRequest batch;
+      for (uint32_t i = 0; i < 500; ++i) {
+        uint32_t n = first + b * 500 + i;
+        v1::Mutation* m = batch.add_mutations();
+        m->set_space("s");
+        *m->mutable_point() = P({n, n * 3});
+        m->set_put_value(value_of(n));
+      }
+      ASSERT_TRUE(client_->Batch(batch).ok());
+    }
+    ASSERT_TRUE(client_->Flush().ok());
+  };
+  ASSERT_TRUE(client_->CreateSpace("s", 2).ok());
+  restart("zstd");
+  write_and_flush(0);
+  restart("none");
+  write_and_flush(2000);
+  ASSERT_EQ(segment_sizes().size(), 2u);
+  // The same kind of records: the zstd file is far smaller.
+  EXPECT_LT(segment_sizes()[0] * 3, segment_sizes()[1]);
+  restart("lz4");
+  v1::QueryRequest all;
+  all.set_space("s");
+  auto count = client_->Count(all);
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ(count->count(), 4000u);
+  for (uint32_t n : {0u, 1999u, 2000u, 3999u}) {
+    v1::GetRequest get;
+    get.set_space("s");
+    *get.mutable_point() = P({n, n * 3});
+    auto record = client_->Get(get);
+    ASSERT_TRUE(record.ok()) << record.status();
+    ASSERT_TRUE(record->found()) << n;
+    EXPECT_EQ(record->record().value(), value_of(n)) << n;
+  }
+}
+
+TEST(ServerFlagsTest, UnknownSegmentCompressionIsRefusedNamingTheFlag) {
+  testing::TempDir dir;
+  testing::ServerProcess server(dir.path() + "/data",
+                                {"--segment-compression=snappy"});
+  EXPECT_FALSE(server.Start());
+  std::ifstream log(server.log_path());
+  std::string text((std::istreambuf_iterator<char>(log)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("--segment_compression"), std::string::npos) << text;
 }
 
 }  // namespace

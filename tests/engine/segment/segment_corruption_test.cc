@@ -45,8 +45,9 @@ class SegmentCorruptionTest : public ::testing::Test {
           std::string(1024, static_cast<char>('a' + revision % 26))));
     }
     path_ = dir_.path() + "/" + SegmentFileName(kFileNumber);
-    auto properties =
-        testing::WriteSegment(path_, kFileNumber, kSpaceId, 2, versions_);
+    // Stored uncompressed, so that tests can edit a block's contents.
+    auto properties = testing::WriteSegment(path_, kFileNumber, kSpaceId, 2,
+                                            versions_, BlockCodec::kNone);
     ASSERT_TRUE(properties.ok()) << properties.status();
     size_ = properties->size_bytes;
     testing::SortByKey(&versions_);
@@ -164,8 +165,8 @@ TEST_F(SegmentCorruptionTest, MalformedBlockWithValidChecksumIsDataLoss) {
   const BlockEntry& bad = index_.blocks[2];
   std::string bytes = ReadFile();
   // The offset of record 1 moves one byte on; the checksum is recomputed.
-  size_t offset_1_at =
-      bad.offset + bad.size - kBlockTrailerBytes - 4 * bad.record_count + 4;
+  size_t offset_1_at = bad.offset + bad.size - kBlockTrailerBytes -
+                       4 /* record_count */ - 4 * bad.record_count + 4;
   OverwriteFixed32(&bytes, offset_1_at,
                    DecodeFixed32(bytes.data() + offset_1_at) + 1);
   OverwriteFixed32(
@@ -178,6 +179,40 @@ TEST_F(SegmentCorruptionTest, MalformedBlockWithValidChecksumIsDataLoss) {
   absl::Status status = (*reader)->ReadBlock(2).status();
   ExpectDataLossNamingFile(status);
   EXPECT_NE(status.message().find("block 2"), std::string::npos) << status;
+}
+
+// A compressed block whose checksum matches but whose payload does not
+// decompress to its recorded size (a buggy writer) is DataLoss.
+TEST_F(SegmentCorruptionTest, CompressedBlockThatDoesNotDecompressIsDataLoss) {
+  std::string path = dir_.path() + "/" + SegmentFileName(kFileNumber + 1);
+  auto properties = testing::WriteSegment(path, kFileNumber + 1, kSpaceId, 2,
+                                          versions_, BlockCodec::kLz4);
+  ASSERT_TRUE(properties.ok()) << properties.status();
+  BlockCache cache(64 << 20);
+  auto reader = SegmentReader::Open(path, kFileNumber + 1,
+                                    properties->size_bytes, &cache);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  const BlockEntry block = (*reader)->index().blocks[1];
+  std::string bytes = *io::File::Open(path, false)->ReadAll();
+  size_t codec_at = block.offset + block.size - 5;
+  ASSERT_EQ(bytes[codec_at], static_cast<char>(BlockCodec::kLz4));
+  // The recorded size grows by one; the checksum is recomputed.
+  size_t raw_size_at = codec_at - 4;
+  OverwriteFixed32(&bytes, raw_size_at,
+                   DecodeFixed32(bytes.data() + raw_size_at) + 1);
+  OverwriteFixed32(&bytes, block.offset + block.size - 4,
+                   crc32c::Value(std::string_view(bytes.data() + block.offset,
+                                                  block.size - 4)));
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  BlockCache fresh_cache(64 << 20);
+  reader =
+      SegmentReader::Open(path, kFileNumber + 1, bytes.size(), &fresh_cache);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  absl::Status status = (*reader)->ReadBlock(1).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  EXPECT_NE(status.message().find("block 1"), std::string::npos) << status;
+  EXPECT_NE(status.message().find(path), std::string::npos) << status;
+  EXPECT_TRUE((*reader)->ReadBlock(0).ok());
 }
 
 TEST_F(SegmentCorruptionTest, TruncatedSegmentIsDetectedAtOpen) {

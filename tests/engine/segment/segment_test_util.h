@@ -88,14 +88,15 @@ inline void SortByKey(std::vector<TestVersion>* versions) {
 // Writes `versions` (any order, keys unique) as segment `path`.
 inline absl::StatusOr<segment::SegmentProperties> WriteSegment(
     const std::string& path, uint64_t file_number, uint32_t space_id, int dims,
-    const std::vector<TestVersion>& versions) {
+    const std::vector<TestVersion>& versions,
+    segment::BlockCodec codec = segment::BlockCodec::kLz4) {
   mvcc::MemTable memtable;
   for (const TestVersion& v : versions) {
     memtable.Add(v.branch_id(), space_id, v.point, mvcc::KeyHilbert(v.key),
                  v.stamp, v.deleted, v.value);
   }
   auto writer =
-      segment::SegmentWriter::Create(path, file_number, space_id, dims);
+      segment::SegmentWriter::Create(path, file_number, space_id, dims, codec);
   if (!writer.ok()) return writer.status();
   std::unique_ptr<mvcc::VersionIterator> it = memtable.NewIterator();
   for (it->Seek(""); it->Valid(); it->Next()) {

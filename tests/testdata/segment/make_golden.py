@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Writes 000001.seg, the golden sealed segment of segment_test.cc.
+"""Writes the golden sealed segments of segment_test.cc: 000001.seg in format
+1 (blocks stored as they are, which the reader still reads) and 000002.seg in
+format 2 (every block with the trailer of a block stored uncompressed).
 
 Built from the byte layouts documented in engine/segment/segment_format.h,
 engine/mvcc/version_record.h and engine/mvcc/internal_key.h, independently of
@@ -14,7 +16,6 @@ import struct
 SPACE_ID = 7
 DIMS = 2
 TREE_FANOUT = 16
-FORMAT_VERSION = 1
 MAGIC = b"INFDBSEG"  # kMagic 0x4745534244464E49 as little-endian bytes
 
 # Hilbert keys (engine/hilbert/hilbert.h, 4 * DIMS bytes, big-endian) of the
@@ -78,7 +79,7 @@ def mbr_bytes(mins, maxs):
     return b"".join(u32(lo) + u32(hi) for lo, hi in zip(mins, maxs))
 
 
-def main():
+def write_segment(name, format_version):
     entries = []  # (key, revision, point, record bytes, branch)
     for branch, point, revision, hlc, origin, deleted, value in VERSIONS:
         key = internal_key(branch, point, revision)
@@ -99,6 +100,8 @@ def main():
             offsets.append(len(block))
             block += entry[3]
         block += b"".join(u32(o) for o in offsets) + u32(len(mine))
+        if format_version >= 2:
+            block += u32(len(block)) + u8(0)  # raw_size, codec 0 (none)
         block += u32(crc32c(block))
         mins = [min(e[2][axis] for e in mine) for axis in range(DIMS)]
         maxs = [max(e[2][axis] for e in mine) for axis in range(DIMS)]
@@ -125,13 +128,17 @@ def main():
     index = (u32(len(branches)) + u8(DIMS) + u8(TREE_FANOUT) +
              u8(level_count) + u8(0) + block_entries + levels)
     footer = (u64(len(data)) + u64(len(index)) + u32(crc32c(index)) +
-              u32(FORMAT_VERSION) + u32(SPACE_ID) + u32(0) + MAGIC)
+              u32(format_version) + u32(SPACE_ID) + u32(0) + MAGIC)
     assert len(footer) == 40
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        "000001.seg")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
     with open(path, "wb") as f:
         f.write(data + index + footer)
+
+
+def main():
+    write_segment("000001.seg", 1)
+    write_segment("000002.seg", 2)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,104 @@
+#include "engine/segment/block_codec.h"
+
+#include <lz4.h>
+#include <zstd.h>
+
+#include <memory>
+
+namespace infinitedb::segment {
+namespace {
+
+constexpr int kZstdLevel = 1;
+
+struct ZstdContexts {
+  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> compress{ZSTD_createCCtx(),
+                                                              ZSTD_freeCCtx};
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> decompress{
+      ZSTD_createDCtx(), ZSTD_freeDCtx};
+};
+
+// Contexts are reused per thread: creating one per block costs more than
+// compressing a small block.
+ZstdContexts& ThreadZstd() {
+  thread_local ZstdContexts contexts;
+  return contexts;
+}
+
+}  // namespace
+
+std::string_view BlockCodecName(BlockCodec codec) {
+  switch (codec) {
+    case BlockCodec::kNone:
+      return "none";
+    case BlockCodec::kLz4:
+      return "lz4";
+    case BlockCodec::kZstd:
+      return "zstd";
+  }
+  return "unknown";
+}
+
+bool ParseBlockCodec(std::string_view name, BlockCodec* codec) {
+  for (BlockCodec c :
+       {BlockCodec::kNone, BlockCodec::kLz4, BlockCodec::kZstd}) {
+    if (name == BlockCodecName(c)) {
+      *codec = c;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsBlockCodec(uint8_t byte) {
+  return byte <= static_cast<uint8_t>(BlockCodec::kZstd);
+}
+
+std::string Compress(BlockCodec codec, std::string_view raw) {
+  std::string out;
+  switch (codec) {
+    case BlockCodec::kNone:
+      out.assign(raw);
+      break;
+    case BlockCodec::kLz4: {
+      out.resize(LZ4_compressBound(static_cast<int>(raw.size())));
+      int size = LZ4_compress_default(raw.data(), out.data(),
+                                      static_cast<int>(raw.size()),
+                                      static_cast<int>(out.size()));
+      out.resize(size > 0 ? size : 0);
+      break;
+    }
+    case BlockCodec::kZstd: {
+      out.resize(ZSTD_compressBound(raw.size()));
+      size_t size =
+          ZSTD_compressCCtx(ThreadZstd().compress.get(), out.data(), out.size(),
+                            raw.data(), raw.size(), kZstdLevel);
+      out.resize(ZSTD_isError(size) ? 0 : size);
+      break;
+    }
+  }
+  return out;
+}
+
+bool Decompress(BlockCodec codec, std::string_view stored, size_t raw_size,
+                std::string* out) {
+  out->resize(raw_size);
+  switch (codec) {
+    case BlockCodec::kNone:
+      if (stored.size() != raw_size) return false;
+      out->assign(stored);
+      return true;
+    case BlockCodec::kLz4:
+      return LZ4_decompress_safe(
+                 stored.data(), out->data(), static_cast<int>(stored.size()),
+                 static_cast<int>(raw_size)) == static_cast<int>(raw_size);
+    case BlockCodec::kZstd: {
+      size_t size =
+          ZSTD_decompressDCtx(ThreadZstd().decompress.get(), out->data(),
+                              raw_size, stored.data(), stored.size());
+      return !ZSTD_isError(size) && size == raw_size;
+    }
+  }
+  return false;
+}
+
+}  // namespace infinitedb::segment
