@@ -3,7 +3,9 @@
 //   infdb-bench ingest [--dir DIR] [--dims D] [--reps N] [--clients N]
 //                      [--seconds S] [--single N] [--batched N]
 //   infdb-bench points [--dir DIR] [--dims 2,3] [--records N]
-//                      [--systems infinitedb,sqlite-rtree,rocksdb-hilbert]
+//                      [--systems infinitedb,infinitedb-zstd,
+//                                 infinitedb-grpc,sqlite-rtree,
+//                                 rocksdb-hilbert]
 //   infdb-bench replication [--dir DIR] [--clients N] [--batch N]
 //                           [--seconds S]
 #include <cstdio>
@@ -24,8 +26,8 @@ int Usage() {
                "usage: infdb-bench ingest [--dir DIR] [--dims D] [--reps N] "
                "[--clients N] [--seconds S] [--single N] [--batched N]\n"
                "       infdb-bench points [--dir DIR] [--dims 2,3] "
-               "[--records N] [--systems infinitedb,sqlite-rtree,"
-               "rocksdb-hilbert]\n"
+               "[--records N] [--systems infinitedb,infinitedb-zstd,"
+               "infinitedb-grpc,sqlite-rtree,rocksdb-hilbert]\n"
                "       infdb-bench replication [--dir DIR] [--clients N] "
                "[--batch N] [--seconds S]\n");
   return 2;

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/db/types.h"
+#include "engine/segment/block_codec.h"
 
 namespace infinitedb::bench {
 
@@ -39,7 +40,8 @@ class SpatialStore {
                                             std::vector<Point>* points) = 0;
 };
 
-std::unique_ptr<SpatialStore> NewEngineStore();
+// The engine with default options but segment blocks compressed with `codec`.
+std::unique_ptr<SpatialStore> NewEngineStore(segment::BlockCodec codec);
 // The engine behind infdb-server, over gRPC on loopback.
 std::unique_ptr<SpatialStore> NewGrpcStore();
 std::unique_ptr<SpatialStore> NewSqliteRtreeStore();
