@@ -89,7 +89,10 @@ TEST_F(ServerTest, EveryRpcWorksThroughTheClient) {
     });
     ASSERT_TRUE(page.ok()) << page.status();
     ++pages;
-    ASSERT_TRUE(client_->Put("", "loads", {42, 1000 + pages}, "later").ok());
+    ASSERT_TRUE(client_
+                    ->Put("", "loads",
+                          {42, static_cast<uint32_t>(1000 + pages)}, "later")
+                    .ok());
     if (page->next_cursor.empty()) break;
     query.set_cursor(page->next_cursor);
   }

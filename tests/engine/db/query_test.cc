@@ -62,8 +62,13 @@ TEST_F(QueryTest, PagesWithLimitAndCursorReadOneRevision) {
     for (const Point& p : page) EXPECT_TRUE(seen.insert(p).second);
     ++pages;
     // Writes between pages are not seen by the paged query.
-    ASSERT_TRUE(engine_->Put("main", "s", {1000 + pages, 0}, "later").ok());
-    if (pages % 3 == 0) ASSERT_TRUE(engine_->Flush().ok());
+    ASSERT_TRUE(engine_
+                    ->Put("main", "s", {static_cast<uint32_t>(1000 + pages), 0},
+                          "later")
+                    .ok());
+    if (pages % 3 == 0) {
+      ASSERT_TRUE(engine_->Flush().ok());
+    }
     if (result.next_cursor.empty()) break;
     request.cursor = result.next_cursor;
   }
@@ -173,7 +178,9 @@ TEST_P(ExactnessTest, BoxQueriesMatchBruteForce) {
       batch.push_back(Mutation::Put("s", points[i], "v"));
     }
     ASSERT_TRUE(engine_->Batch("main", batch).ok());
-    if (first % 1500 == 0) ASSERT_TRUE(engine_->Flush().ok());
+    if (first % 1500 == 0) {
+      ASSERT_TRUE(engine_->Flush().ok());
+    }
   }
   for (int q = 0; q < 60; ++q) {
     Box box{Point(dims), Point(dims)};

@@ -196,7 +196,7 @@ class WriteLog {
       versions_;
 };
 
-int SegmentFileCount(const std::string& data_dir) {
+inline int SegmentFileCount(const std::string& data_dir) {
   int count = 0;
   for (const auto& entry :
        std::filesystem::directory_iterator(data_dir + "/segments")) {
