@@ -4,13 +4,9 @@
 #ifndef INFINITEDB_ENGINE_MVCC_ARENA_H_
 #define INFINITEDB_ENGINE_MVCC_ARENA_H_
 
-#include <sys/mman.h>
-
 #include <atomic>
 #include <cstddef>
-#include <cstdlib>
-#include <memory>
-#include <new>
+#include <cstdint>
 #include <vector>
 
 namespace infinitedb::mvcc {
@@ -18,6 +14,7 @@ namespace infinitedb::mvcc {
 class Arena {
  public:
   Arena() = default;
+  ~Arena();
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 
@@ -31,18 +28,28 @@ class Arena {
   }
 
  private:
-  // Most allocations come out of blocks of this size; a larger request gets
-  // a block of its own so the tail of the current block is not wasted.
-  static constexpr size_t kBlockBytes = 2 << 20;
+  // The first block is small, so that a memtable that stays small costs
+  // little. Later ones are one transparent huge page each (mapped aligned,
+  // madvise(MADV_HUGEPAGE)): reads visit entries in key order, not in the
+  // order they were added, and one TLB entry then covers a whole block.
+  static constexpr size_t kFirstBlockBytes = 64 << 10;
+  static constexpr size_t kHugeBlockBytes = 2 << 20;
 
-  char* AllocateNewBlock(size_t bytes);
+  struct Block {
+    char* data;
+    size_t bytes;
+    bool mapped;  // by MapHugeBlock (else malloc)
+  };
+
+  // A block of its own for a request larger than a quarter of the block
+  // size, so the tail of the current block is not wasted.
+  char* AllocateOversized(size_t bytes);
+  // Starts a new current block.
+  void StartBlock();
 
   char* cursor_ = nullptr;
   size_t remaining_bytes_ = 0;
-  struct Free {
-    void operator()(char* block) const { std::free(block); }
-  };
-  std::vector<std::unique_ptr<char[], Free>> blocks_;
+  std::vector<Block> blocks_;
   std::atomic<size_t> memory_usage_bytes_{0};
 };
 
@@ -57,26 +64,13 @@ inline char* Arena::Allocate(size_t bytes) {
     remaining_bytes_ -= padding + bytes;
     return result;
   }
-  if (bytes > kBlockBytes / 4) return AllocateNewBlock(bytes);
-  cursor_ = AllocateNewBlock(kBlockBytes);
-  remaining_bytes_ = kBlockBytes;
+  size_t next_block = blocks_.empty() ? kFirstBlockBytes : kHugeBlockBytes;
+  if (bytes > next_block / 4) return AllocateOversized(bytes);
+  StartBlock();
   char* result = cursor_;
   cursor_ += bytes;
   remaining_bytes_ -= bytes;
   return result;
-}
-
-inline char* Arena::AllocateNewBlock(size_t bytes) {
-  // Full blocks are aligned to, and the size of, a transparent huge page:
-  // reads visit entries in key order, not in the order they were added,
-  // and one TLB entry then covers a whole block.
-  bool full_block = bytes == kBlockBytes;
-  void* block = full_block ? std::aligned_alloc(kBlockBytes, kBlockBytes)
-                           : std::malloc(bytes);
-  if (block == nullptr) throw std::bad_alloc();
-  if (full_block) (void)madvise(block, kBlockBytes, MADV_HUGEPAGE);
-  blocks_.emplace_back(static_cast<char*>(block));
-  return blocks_.back().get();
 }
 
 }  // namespace infinitedb::mvcc

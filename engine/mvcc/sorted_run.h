@@ -26,7 +26,9 @@ struct RunKeyHead {
 
   static RunKeyHead Of(std::string_view key) {
     char padded[24] = {};
-    std::memcpy(padded, key.data(), key.size() < 24 ? key.size() : 24);
+    if (!key.empty()) {
+      std::memcpy(padded, key.data(), key.size() < 24 ? key.size() : 24);
+    }
     return {{DecodeBigEndian64(padded), DecodeBigEndian64(padded + 8),
              DecodeBigEndian64(padded + 16)}};
   }
@@ -41,20 +43,26 @@ struct RunEntry {
   }
 };
 
+// <0, 0, >0 as the heads order; 0 when they tie.
+inline int CompareHeads(const RunKeyHead& a, const RunKeyHead& b) {
+  for (int i = 0; i < 3; ++i) {
+    if (a.words[i] != b.words[i]) return a.words[i] < b.words[i] ? -1 : 1;
+  }
+  return 0;
+}
+
 // <0, 0, >0 as `a`'s key (whose head is `a_head`) is before, equal to or
 // after `b`'s.
 inline int CompareRunKeys(const RunKeyHead& a_head, std::string_view a_key,
                           const RunEntry& b) {
-  for (int i = 0; i < 3; ++i) {
-    if (a_head.words[i] != b.head.words[i]) {
-      return a_head.words[i] < b.head.words[i] ? -1 : 1;
-    }
-  }
-  return CompareKeys(a_key, b.key());
+  int order = CompareHeads(a_head, b.head);
+  return order != 0 ? order : CompareKeys(a_key, b.key());
 }
 
+// Reads the entries themselves only when the heads tie.
 inline bool RunEntryLess(const RunEntry& a, const RunEntry& b) {
-  return CompareRunKeys(a.head, a.key(), b) < 0;
+  int order = CompareHeads(a.head, b.head);
+  return order != 0 ? order < 0 : CompareKeys(a.key(), b.key()) < 0;
 }
 
 using SortedRun = std::vector<RunEntry>;

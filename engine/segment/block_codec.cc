@@ -81,17 +81,26 @@ std::string Compress(BlockCodec codec, std::string_view raw) {
 
 bool Decompress(BlockCodec codec, std::string_view stored, size_t raw_size,
                 std::string* out) {
-  out->resize(raw_size);
+  // Sizes are checked against what the stored bytes can hold before any
+  // memory is reserved for them.
   switch (codec) {
     case BlockCodec::kNone:
       if (stored.size() != raw_size) return false;
       out->assign(stored);
       return true;
     case BlockCodec::kLz4:
+      // LZ4 expands a byte at most 255 times.
+      if (raw_size / 255 > stored.size()) return false;
+      out->resize(raw_size);
       return LZ4_decompress_safe(
                  stored.data(), out->data(), static_cast<int>(stored.size()),
                  static_cast<int>(raw_size)) == static_cast<int>(raw_size);
     case BlockCodec::kZstd: {
+      // The frame header records the size it decompresses to.
+      if (ZSTD_getFrameContentSize(stored.data(), stored.size()) != raw_size) {
+        return false;
+      }
+      out->resize(raw_size);
       size_t size =
           ZSTD_decompressDCtx(ThreadZstd().decompress.get(), out->data(),
                               raw_size, stored.data(), stored.size());
