@@ -8,14 +8,6 @@
 #include "engine/mvcc/version_record.h"
 
 namespace infinitedb::mvcc {
-namespace {
-
-// The newest run is merged into the one before it while that one holds at
-// most this many times as many entries.
-constexpr size_t kMergeRatio = 3;
-
-}  // namespace
-
 void MemTable::BatchAdder::Add(uint32_t branch_id, uint32_t space_id,
                                const Point& point, std::string_view hilbert_key,
                                const CommitStamp& stamp, bool deleted,
@@ -57,32 +49,13 @@ void MemTable::AddRun(SortedRun run) {
     std::sort(run.begin(), run.end(), RunEntryLess);
   }
   entry_count_.fetch_add(run.size(), std::memory_order_relaxed);
-  writer_runs_.push_back(std::make_shared<const SortedRun>(std::move(run)));
-  while (writer_runs_.size() >= 2) {
-    const SortedRun& newer = *writer_runs_.back();
-    const SortedRun& older = *writer_runs_[writer_runs_.size() - 2];
-    if (older.size() > kMergeRatio * newer.size()) break;
-    auto merged = std::make_shared<const SortedRun>(MergeRuns(older, newer));
-    writer_runs_.pop_back();
-    writer_runs_.back() = std::move(merged);
-  }
-  size_t entries = 0;
-  for (const auto& r : writer_runs_) entries += r->size();
-  index_bytes_.store(entries * sizeof(RunEntry), std::memory_order_relaxed);
-  auto published = std::make_shared<const RunList>(writer_runs_);
-  absl::MutexLock lock(&mu_);
-  published_ = std::move(published);
-}
-
-size_t MemTable::run_count() const {
-  absl::MutexLock lock(&mu_);
-  return published_->size();
+  runs_.Add(std::make_shared<const SortedRun>(std::move(run)));
 }
 
 // Merges the runs of one published list; keys are unique across runs.
 class MemTable::Iterator : public VersionIterator {
  public:
-  explicit Iterator(std::shared_ptr<const RunList> runs)
+  explicit Iterator(std::shared_ptr<const RunSet::RunList> runs)
       : runs_(std::move(runs)), positions_(runs_->size(), 0) {}
 
   void Seek(std::string_view internal_key) override {
@@ -114,7 +87,7 @@ class MemTable::Iterator : public VersionIterator {
     if (current_ != nullptr) view_ = DecodeVersionRecord(current_->entry);
   }
 
-  const std::shared_ptr<const RunList> runs_;
+  const std::shared_ptr<const RunSet::RunList> runs_;
   std::vector<size_t> positions_;  // per run: the next entry
   const RunEntry* current_ = nullptr;
   size_t current_run_ = 0;
@@ -122,12 +95,7 @@ class MemTable::Iterator : public VersionIterator {
 };
 
 std::unique_ptr<VersionIterator> MemTable::NewIterator() const {
-  std::shared_ptr<const RunList> runs;
-  {
-    absl::MutexLock lock(&mu_);
-    runs = published_;
-  }
-  return std::make_unique<Iterator>(std::move(runs));
+  return std::make_unique<Iterator>(runs_.Snapshot());
 }
 
 }  // namespace infinitedb::mvcc

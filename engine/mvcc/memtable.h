@@ -2,18 +2,15 @@
 // adds; any number of readers iterate at the same time.
 //
 // Each entry is one version record (version_record.h) in the arena. The
-// entries are indexed by a few sorted runs (sorted_run.h) rather than one
-// search structure: a commit's versions, sorted, become a new run, and runs
-// of similar size are merged (a run is merged into a larger one when it
-// reaches a third of its size), so a version is copied about log(n) times,
-// sequentially, and there are about log(n / commit size) runs. Inserting
-// into a tree or skip list instead costs a chain of cache misses per
-// version, which was most of the cost of a batched commit.
+// entries are indexed by a few sorted runs (run_set.h) rather than one search
+// structure: a commit's versions, sorted, become a new run, and runs of
+// similar size merge. Inserting into a tree or skip list instead costs a
+// chain of cache misses per version, which was most of the cost of a batched
+// commit.
 //
-// Runs are immutable and published as one list: an iterator works on the
-// list current when it was made, so it sees every version applied before
-// then (and a reader's snapshot revision is published only after its
-// versions are applied).
+// An iterator works on the runs current when it was made, so it sees every
+// version applied before then (and a reader's snapshot revision is published
+// only after its versions are applied).
 #ifndef INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
 #define INFINITEDB_ENGINE_MVCC_MEMTABLE_H_
 
@@ -23,10 +20,9 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "engine/db/types.h"
 #include "engine/mvcc/arena.h"
+#include "engine/mvcc/run_set.h"
 #include "engine/mvcc/sorted_run.h"
 #include "engine/mvcc/version_iterator.h"
 
@@ -63,15 +59,17 @@ class MemTable {
 
   // Arena bytes plus the run index; readable from any thread.
   size_t MemoryUsageBytes() const {
-    return arena_.MemoryUsageBytes() +
-           index_bytes_.load(std::memory_order_relaxed);
+    return arena_.MemoryUsageBytes() + runs_.index_bytes();
   }
   // Number of versions added; readable from any thread.
   size_t entry_count() const {
     return entry_count_.load(std::memory_order_relaxed);
   }
   // Number of runs (for tests and stats).
-  size_t run_count() const;
+  size_t run_count() const { return runs_.Snapshot()->size(); }
+  // Waits for background merges of runs (for tests), and counts them.
+  void WaitForMerges() { runs_.WaitForMerges(); }
+  size_t background_merges() const { return runs_.background_merges(); }
 
   // An iterator over every version added before the call; valid while the
   // memtable lives.
@@ -79,23 +77,18 @@ class MemTable {
 
  private:
   class Iterator;
-  using RunList = std::vector<std::shared_ptr<const SortedRun>>;
 
   // Copies one version into the arena; returns its run entry.
   RunEntry Encode(uint32_t branch_id, uint32_t space_id, const Point& point,
                   std::string_view hilbert_key, const CommitStamp& stamp,
                   bool deleted, std::string_view value);
-  // Adds `run` (any order), merges runs of similar size and publishes.
+  // Adds `run` (any order).
   void AddRun(SortedRun run);
 
   Arena arena_;
-  // The writer's list, oldest (largest) run first.
-  RunList writer_runs_;
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const RunList> published_ ABSL_GUARDED_BY(mu_) =
-      std::make_shared<const RunList>();
   std::atomic<size_t> entry_count_{0};
-  std::atomic<size_t> index_bytes_{0};
+  // Declared last: destroyed first, after its background merge ends.
+  RunSet runs_;
 };
 
 }  // namespace infinitedb::mvcc

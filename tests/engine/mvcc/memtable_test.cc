@@ -247,5 +247,59 @@ TEST(MemTableTest, ReadersDuringWritesSeeSortedCompleteSnapshots) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+// Merges past RunSet::kInlineMergeEntries run on a thread of their own while
+// commits go on; readers meanwhile still see sorted, complete snapshots, and
+// once the merges end every version is there exactly once.
+TEST(MemTableTest, LargeMergesInTheBackgroundKeepEveryVersionInOrder) {
+  MemTable table;
+  std::atomic<size_t> published{0};
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      size_t at_least = published.load();
+      std::unique_ptr<VersionIterator> it = table.NewIterator();
+      std::string previous;
+      size_t count = 0;
+      for (it->Seek(std::string()); it->Valid(); it->Next(), ++count) {
+        std::string key(it->version().key);
+        if (count > 0 && CompareKeys(previous, key) >= 0) ++failures;
+        previous = std::move(key);
+      }
+      if (count < at_least) ++failures;
+    }
+  });
+  std::mt19937_64 random(8);
+  constexpr size_t kBatches = 250, kBatchSize = 1000;
+  for (Revision revision = 1; revision <= kBatches; ++revision) {
+    MemTable::BatchAdder adder(&table);
+    for (size_t i = 0; i < kBatchSize; ++i) {
+      Point point{static_cast<uint32_t>(random()),
+                  static_cast<uint32_t>(random())};
+      adder.Add(1, 1, point, hilbert::EncodeToString(point),
+                {revision, revision, 1}, false, "v");
+    }
+    adder.Finish();
+    published.fetch_add(kBatchSize);
+  }
+  done = true;
+  reader.join();
+  EXPECT_EQ(failures.load(), 0);
+  table.WaitForMerges();
+  std::unique_ptr<VersionIterator> it = table.NewIterator();
+  std::string previous;
+  size_t count = 0;
+  for (it->Seek(std::string()); it->Valid(); it->Next(), ++count) {
+    std::string key(it->version().key);
+    if (count > 0) {
+      ASSERT_LT(CompareKeys(previous, key), 0) << count;
+    }
+    previous = std::move(key);
+  }
+  EXPECT_EQ(count, kBatches * kBatchSize);
+  EXPECT_GE(table.background_merges(), 1u);
+  EXPECT_LE(table.run_count(), 12u);
+}
+
 }  // namespace
 }  // namespace infinitedb::mvcc
