@@ -6,6 +6,11 @@
 // its way to disk, the next one gathers, so many concurrent writers share
 // each fdatasync.
 //
+// A commit from a lone committer (no other Commit() call in progress,
+// nothing being written, sync durability) is written the same way on its
+// caller's thread instead: the callbacks run on one thread at a time,
+// whichever.
+//
 // In async durability the write is not synced; the thread fdatasyncs once the
 // oldest unsynced write is `async_sync_interval_ms` old.
 //
@@ -14,6 +19,7 @@
 #ifndef INFINITEDB_ENGINE_WAL_GROUP_COMMIT_H_
 #define INFINITEDB_ENGINE_WAL_GROUP_COMMIT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -56,7 +62,8 @@ struct PendingCommit {
 class GroupCommitter {
  public:
   struct Callbacks {
-    // Next revision and HLC; called on the commit thread in queue order.
+    // Next revision and HLC; called in queue order, by the thread writing
+    // the group (the commit thread, or a lone caller; never two at once).
     std::function<CommitStamp()> next_stamp;
     // Fills an exclusive commit's op_count and ops_bytes; an error fails
     // that commit alone (its revision is then never used).
@@ -128,6 +135,12 @@ class GroupCommitter {
   std::deque<PendingCommit*> queue_ ABSL_GUARDED_BY(mu_);
   std::deque<Task*> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // A group (or a task) is being written or run, by the commit thread or by
+  // a caller that found everything idle: the callbacks, the writer and the
+  // group buffer belong to whoever set it.
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  // Commit() calls in progress.
+  std::atomic<int> callers_{0};
   absl::Status sticky_error_ ABSL_GUARDED_BY(mu_);
 
   mutable absl::Mutex stats_mu_;
