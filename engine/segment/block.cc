@@ -9,6 +9,7 @@
 #include "engine/mvcc/version_record.h"
 #include "engine/segment/block_codec.h"
 #include "engine/segment/segment_format.h"
+#include "engine/segment/stored_record.h"
 
 namespace infinitedb::segment {
 namespace {
@@ -43,10 +44,14 @@ absl::StatusOr<std::shared_ptr<const Block>> Block::Parse(
     uint8_t codec = static_cast<uint8_t>(stored[payload_bytes + 4]);
     if (!IsBlockCodec(codec)) return corrupt("unknown compression codec");
     if (raw_size > kMaxContentsBytes) return corrupt("impossible size");
+    std::string contents;
     if (!Decompress(static_cast<BlockCodec>(codec),
                     std::string_view(stored.data(), payload_bytes), raw_size,
-                    &bytes)) {
+                    &contents)) {
       return corrupt("contents do not decompress");
+    }
+    if (!ExpandStoredBlock(contents, &bytes)) {
+      return corrupt("stored records are malformed");
     }
   }
   if (bytes.size() < 4) return corrupt("block is short");

@@ -17,15 +17,18 @@
 //                       not make it smaller)
 //   crc32c        u32   over payload, raw_size and codec
 //
-// Block contents:
+// Block contents: a header (branch, space, dims), the records in
+// internal-key order in a compact layout, and the record count; byte by byte
+// in stored_record.h. Reading a block rebuilds its version records
+// (mvcc/version_record.h) with their offsets, the in-memory form below.
+//
+// Format 1 (still read) stored the in-memory form itself, uncompressed,
+// followed directly by a crc32c over it:
 //   records       record_count version records (mvcc/version_record.h) in
 //                 internal-key order
 //   offsets       record_count x u32: offset of each record from the start
-//                 of the contents (binary search)
+//                 (binary search)
 //   record_count  u32
-//
-// Format 1 (still read) stored the contents uncompressed, followed directly
-// by a crc32c over them.
 //
 // Index (both formats):
 //   block_count   u32

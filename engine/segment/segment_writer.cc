@@ -6,7 +6,7 @@
 #include "engine/common/coding.h"
 #include "engine/common/crc32c.h"
 #include "engine/mvcc/internal_key.h"
-#include "engine/mvcc/version_record.h"
+#include "engine/segment/stored_record.h"
 
 namespace infinitedb::segment {
 namespace {
@@ -75,12 +75,10 @@ absl::Status SegmentWriter::Add(const RecordView& version) {
     block_entry_.first_key = std::string(version.key);
     block_entry_.mbr = Mbr::Empty(dims_);
     block_entry_.min_revision = UINT64_MAX;
+    AppendStoredBlockHeader(DecodeBigEndian32(version.key.data()),
+                            properties_.space_id, dims_, &block_);
   }
-  record_offsets_.push_back(static_cast<uint32_t>(block_.size()));
-  size_t at = block_.size();
-  block_.resize(
-      at + mvcc::VersionRecordBytes(version.key.size(), version.value.size()));
-  mvcc::EncodeVersionRecord(version, block_.data() + at);
+  AppendStoredRecord(version, &block_);
   block_entry_.last_key = std::string(version.key);
   block_entry_.mbr.Extend(version);
   block_entry_.record_count++;
@@ -97,8 +95,7 @@ absl::Status SegmentWriter::Add(const RecordView& version) {
 }
 
 void SegmentWriter::FinishBlock() {
-  for (uint32_t offset : record_offsets_) PutFixed32(&block_, offset);
-  PutFixed32(&block_, static_cast<uint32_t>(record_offsets_.size()));
+  PutFixed32(&block_, block_entry_.record_count);
   // A block that does not get smaller is stored as it is.
   BlockCodec codec = BlockCodec::kNone;
   std::string compressed;
@@ -118,7 +115,6 @@ void SegmentWriter::FinishBlock() {
   block_entry_.size = static_cast<uint32_t>(pending_.size() - start);
   index_.blocks.push_back(std::move(block_entry_));
   block_.clear();
-  record_offsets_.clear();
 }
 
 absl::Status SegmentWriter::WriteOut(bool final) {

@@ -51,9 +51,8 @@ class SegmentWriter {
   SegmentIndex index_;
   bool finished_ = false;
 
-  // The contents of the block being built.
+  // The contents of the block being built (stored_record.h).
   std::string block_;
-  std::vector<uint32_t> record_offsets_;
   BlockEntry block_entry_;
 
   // Bytes of finished blocks not yet written; they start at file_bytes_.

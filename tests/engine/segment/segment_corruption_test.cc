@@ -159,16 +159,18 @@ TEST_F(SegmentCorruptionTest, FlippedChecksumByteIsDataLoss) {
   EXPECT_TRUE((*reader)->ReadBlock(0).ok());
 }
 
-// A block whose checksum matches but whose record offsets do not lie back to
-// back (as a buggy writer could produce) is caught by the structural checks.
+// A block whose checksum matches but whose records do not fit it (as a
+// buggy writer could produce) is caught by the structural checks.
 TEST_F(SegmentCorruptionTest, MalformedBlockWithValidChecksumIsDataLoss) {
   const BlockEntry& bad = index_.blocks[2];
   std::string bytes = ReadFile();
-  // The offset of record 1 moves one byte on; the checksum is recomputed.
-  size_t offset_1_at = bad.offset + bad.size - kBlockTrailerBytes -
-                       4 /* record_count */ - 4 * bad.record_count + 4;
-  OverwriteFixed32(&bytes, offset_1_at,
-                   DecodeFixed32(bytes.data() + offset_1_at) + 1);
+  // The value length of the first record (stored_record.h: after the
+  // 9-byte block header, 21 fixed bytes and two coordinates) grows by one,
+  // so the records no longer end where the count starts; the checksum is
+  // recomputed.
+  size_t value_length_at = bad.offset + 9 + 21 + 8;
+  OverwriteFixed32(&bytes, value_length_at,
+                   DecodeFixed32(bytes.data() + value_length_at) + 1);
   OverwriteFixed32(
       &bytes, bad.offset + bad.size - 4,
       crc32c::Value(std::string_view(bytes.data() + bad.offset, bad.size - 4)));

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Writes the golden sealed segments of segment_test.cc: 000001.seg in format
 1 (blocks stored as they are, which the reader still reads) and 000002.seg in
-format 2 (every block with the trailer of a block stored uncompressed).
+format 2 (compact stored records, every block with the trailer of a block
+stored uncompressed).
 
 Built from the byte layouts documented in engine/segment/segment_format.h,
-engine/mvcc/version_record.h and engine/mvcc/internal_key.h, independently of
+engine/segment/stored_record.h, engine/mvcc/version_record.h and
+engine/mvcc/internal_key.h, independently of
 the C++ writer, so that segment_test.cc's GoldenFilePinsTheSegmentFormat fails
 when the writer's output drifts from the documented format.
 
@@ -75,16 +77,27 @@ def version_record(key, hlc, origin, deleted, point, value):
     return out + u32(len(value)) + value
 
 
+def stored_record(revision, hlc, origin, deleted, point, value):
+    # Format 2 (engine/segment/stored_record.h): revision, flags, hlc,
+    # origin, coordinates, value_len, value.
+    out = u64(revision) + u8(1 if deleted else 0) + u64(hlc) + u32(origin)
+    for c in point:
+        out += u32(c)
+    return out + u32(len(value)) + value
+
+
 def mbr_bytes(mins, maxs):
     return b"".join(u32(lo) + u32(hi) for lo, hi in zip(mins, maxs))
 
 
 def write_segment(name, format_version):
-    entries = []  # (key, revision, point, record bytes, branch)
+    # (key, revision, point, record bytes, branch, stored record bytes)
+    entries = []
     for branch, point, revision, hlc, origin, deleted, value in VERSIONS:
         key = internal_key(branch, point, revision)
         record = version_record(key, hlc, origin, deleted, point, value)
-        entries.append((key, revision, point, record, branch))
+        stored = stored_record(revision, hlc, origin, deleted, point, value)
+        entries.append((key, revision, point, record, branch, stored))
     entries.sort()  # internal-key order (memcmp)
 
     # One block per branch (the versions are far below kTargetBlockBytes).
@@ -95,12 +108,17 @@ def write_segment(name, format_version):
     for branch in branches:
         mine = [e for e in entries if e[4] == branch]
         block = b""
-        offsets = []
-        for entry in mine:
-            offsets.append(len(block))
-            block += entry[3]
-        block += b"".join(u32(o) for o in offsets) + u32(len(mine))
-        if format_version >= 2:
+        if format_version == 1:
+            offsets = []
+            for entry in mine:
+                offsets.append(len(block))
+                block += entry[3]
+            block += b"".join(u32(o) for o in offsets) + u32(len(mine))
+        else:
+            block = u32(branch) + u32(SPACE_ID) + u8(DIMS)
+            for entry in mine:
+                block += entry[5]
+            block += u32(len(mine))
             block += u32(len(block)) + u8(0)  # raw_size, codec 0 (none)
         block += u32(crc32c(block))
         mins = [min(e[2][axis] for e in mine) for axis in range(DIMS)]

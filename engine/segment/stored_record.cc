@@ -1,0 +1,96 @@
+#include "engine/segment/stored_record.h"
+
+#include <vector>
+
+#include "engine/common/coding.h"
+#include "engine/hilbert/hilbert.h"
+#include "engine/mvcc/internal_key.h"
+#include "engine/mvcc/version_record.h"
+
+namespace infinitedb::segment {
+namespace {
+
+constexpr size_t kHeaderBytes = 4 + 4 + 1;
+// revision, flags, hlc, origin (before the coordinates).
+constexpr size_t kRecordFixedBytes = 8 + 1 + 8 + 4;
+
+}  // namespace
+
+void AppendStoredBlockHeader(uint32_t branch_id, uint32_t space_id, int dims,
+                             std::string* out) {
+  PutFixed32(out, branch_id);
+  PutFixed32(out, space_id);
+  out->push_back(static_cast<char>(dims));
+}
+
+void AppendStoredRecord(const RecordView& version, std::string* out) {
+  PutFixed64(out, version.stamp.revision);
+  out->push_back(version.deleted ? 1 : 0);
+  PutFixed64(out, version.stamp.hlc);
+  PutFixed32(out, version.stamp.origin);
+  out->append(version.coordinates);
+  PutFixed32(out, static_cast<uint32_t>(version.value.size()));
+  out->append(version.value);
+}
+
+bool ExpandStoredBlock(std::string_view contents, std::string* out) {
+  if (contents.size() < kHeaderBytes + 4) return false;
+  const char* p = contents.data();
+  const uint32_t branch_id = DecodeFixed32(p);
+  const uint32_t space_id = DecodeFixed32(p + 4);
+  const int dims = static_cast<uint8_t>(p[8]);
+  if (dims < 1 || dims > kMaxDims) return false;
+  const uint32_t record_count =
+      DecodeFixed32(contents.data() + contents.size() - 4);
+  const size_t coordinate_bytes = 4 * dims;
+  const size_t key_bytes = mvcc::InternalKeyBytes(dims);
+  // Every record holds at least its fixed part, so a count larger than
+  // that allows is malformed (and reserves nothing).
+  size_t records_end = contents.size() - 4;
+  if (record_count == 0 || (records_end - kHeaderBytes) /
+                                   (kRecordFixedBytes + coordinate_bytes + 4) <
+                               record_count) {
+    return false;
+  }
+  out->clear();
+  out->reserve(contents.size() +
+               size_t{record_count} * (4 + key_bytes + 4 + 4));
+  std::vector<uint32_t> offsets;
+  offsets.reserve(record_count);
+  char key[mvcc::kMaxInternalKeyBytes];
+  mvcc::EncodeKeyPrefix(branch_id, space_id, key);
+  uint32_t point[kMaxDims];
+  size_t at = kHeaderBytes;
+  for (uint32_t i = 0; i < record_count; ++i) {
+    if (records_end - at < kRecordFixedBytes + coordinate_bytes + 4) {
+      return false;
+    }
+    const char* r = contents.data() + at;
+    const char* coordinates = r + kRecordFixedBytes;
+    const uint32_t value_bytes = DecodeFixed32(coordinates + coordinate_bytes);
+    size_t stored_bytes =
+        kRecordFixedBytes + coordinate_bytes + 4 + size_t{value_bytes};
+    if (records_end - at < stored_bytes) return false;
+    if ((r[8] & ~1) != 0) return false;  // unknown flag bits
+    for (int a = 0; a < dims; ++a)
+      point[a] = DecodeFixed32(coordinates + 4 * a);
+    hilbert::Encode(point, dims,
+                    reinterpret_cast<uint8_t*>(key + mvcc::kKeyPrefixBytes));
+    EncodeBigEndian64(~DecodeFixed64(r),
+                      key + key_bytes - mvcc::kRevisionBytes);
+    offsets.push_back(static_cast<uint32_t>(out->size()));
+    // The version record: key_length, key, flags, hlc, origin (copied as
+    // stored), coordinates, value_len, value.
+    PutFixed32(out, static_cast<uint32_t>(key_bytes));
+    out->append(key, key_bytes);
+    out->append(r + 8, 1 + 8 + 4);
+    out->append(coordinates, coordinate_bytes + 4 + value_bytes);
+    at += stored_bytes;
+  }
+  if (at != records_end) return false;
+  for (uint32_t offset : offsets) PutFixed32(out, offset);
+  PutFixed32(out, record_count);
+  return true;
+}
+
+}  // namespace infinitedb::segment
