@@ -78,7 +78,11 @@ absl::Status SegmentWriter::Add(const RecordView& version) {
     AppendStoredBlockHeader(DecodeBigEndian32(version.key.data()),
                             properties_.space_id, dims_, &block_);
   }
-  AppendStoredRecord(version, &block_);
+  AppendStoredRecord(version,
+                     block_entry_.last_key.empty()
+                         ? std::string_view()
+                         : mvcc::KeyHilbert(block_entry_.last_key),
+                     &block_);
   block_entry_.last_key = std::string(version.key);
   block_entry_.mbr.Extend(version);
   block_entry_.record_count++;

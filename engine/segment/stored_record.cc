@@ -1,9 +1,9 @@
 #include "engine/segment/stored_record.h"
 
+#include <cstring>
 #include <vector>
 
 #include "engine/common/coding.h"
-#include "engine/hilbert/hilbert.h"
 #include "engine/mvcc/internal_key.h"
 #include "engine/mvcc/version_record.h"
 
@@ -23,7 +23,16 @@ void AppendStoredBlockHeader(uint32_t branch_id, uint32_t space_id, int dims,
   out->push_back(static_cast<char>(dims));
 }
 
-void AppendStoredRecord(const RecordView& version, std::string* out) {
+void AppendStoredRecord(const RecordView& version,
+                        std::string_view previous_hilbert, std::string* out) {
+  std::string_view hilbert_key = mvcc::KeyHilbert(version.key);
+  size_t shared = 0;
+  while (shared < previous_hilbert.size() && shared < hilbert_key.size() &&
+         previous_hilbert[shared] == hilbert_key[shared]) {
+    ++shared;
+  }
+  out->push_back(static_cast<char>(shared));
+  out->append(hilbert_key.substr(shared));
   PutFixed64(out, version.stamp.revision);
   out->push_back(version.deleted ? 1 : 0);
   PutFixed64(out, version.stamp.hlc);
@@ -42,45 +51,46 @@ bool ExpandStoredBlock(std::string_view contents, std::string* out) {
   if (dims < 1 || dims > kMaxDims) return false;
   const uint32_t record_count =
       DecodeFixed32(contents.data() + contents.size() - 4);
+  const size_t hilbert_bytes = 4 * dims;
   const size_t coordinate_bytes = 4 * dims;
   const size_t key_bytes = mvcc::InternalKeyBytes(dims);
-  // Every record holds at least its fixed part, so a count larger than
-  // that allows is malformed (and reserves nothing).
-  size_t records_end = contents.size() - 4;
-  if (record_count == 0 || (records_end - kHeaderBytes) /
-                                   (kRecordFixedBytes + coordinate_bytes + 4) <
-                               record_count) {
+  // shared, revision, flags, hlc, origin, coordinates, value_len: the
+  // least a record takes. A count larger than that allows is malformed
+  // (and reserves nothing).
+  const size_t least_record_bytes =
+      1 + kRecordFixedBytes + coordinate_bytes + 4;
+  const size_t records_end = contents.size() - 4;
+  if (record_count == 0 ||
+      (records_end - kHeaderBytes) / least_record_bytes < record_count) {
     return false;
   }
   out->clear();
-  out->reserve(contents.size() +
-               size_t{record_count} * (4 + key_bytes + 4 + 4));
+  out->reserve(contents.size() + size_t{record_count} * (4 + key_bytes + 4));
   std::vector<uint32_t> offsets;
   offsets.reserve(record_count);
   char key[mvcc::kMaxInternalKeyBytes];
   mvcc::EncodeKeyPrefix(branch_id, space_id, key);
-  uint32_t point[kMaxDims];
+  char* hilbert_key = key + mvcc::kKeyPrefixBytes;  // holds the previous one
   size_t at = kHeaderBytes;
   for (uint32_t i = 0; i < record_count; ++i) {
-    if (records_end - at < kRecordFixedBytes + coordinate_bytes + 4) {
-      return false;
-    }
-    const char* r = contents.data() + at;
+    if (records_end - at < least_record_bytes) return false;
+    const size_t shared = static_cast<uint8_t>(contents[at]);
+    if (shared > hilbert_bytes || (i == 0 && shared != 0)) return false;
+    const size_t suffix = hilbert_bytes - shared;
+    if (records_end - at < least_record_bytes + suffix) return false;
+    std::memcpy(hilbert_key + shared, contents.data() + at + 1, suffix);
+    const char* r = contents.data() + at + 1 + suffix;
     const char* coordinates = r + kRecordFixedBytes;
     const uint32_t value_bytes = DecodeFixed32(coordinates + coordinate_bytes);
-    size_t stored_bytes =
-        kRecordFixedBytes + coordinate_bytes + 4 + size_t{value_bytes};
+    const size_t stored_bytes = 1 + suffix + kRecordFixedBytes +
+                                coordinate_bytes + 4 + size_t{value_bytes};
     if (records_end - at < stored_bytes) return false;
     if ((r[8] & ~1) != 0) return false;  // unknown flag bits
-    for (int a = 0; a < dims; ++a)
-      point[a] = DecodeFixed32(coordinates + 4 * a);
-    hilbert::Encode(point, dims,
-                    reinterpret_cast<uint8_t*>(key + mvcc::kKeyPrefixBytes));
     EncodeBigEndian64(~DecodeFixed64(r),
                       key + key_bytes - mvcc::kRevisionBytes);
     offsets.push_back(static_cast<uint32_t>(out->size()));
-    // The version record: key_length, key, flags, hlc, origin (copied as
-    // stored), coordinates, value_len, value.
+    // The version record: key_length, key, then flags, hlc and origin,
+    // coordinates, value_len and value as stored.
     PutFixed32(out, static_cast<uint32_t>(key_bytes));
     out->append(key, key_bytes);
     out->append(r + 8, 1 + 8 + 4);

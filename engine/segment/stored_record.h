@@ -2,16 +2,19 @@
 // (segment_format.h), and its expansion back into version records
 // (mvcc/version_record.h), the layout the block cache and the read path use.
 //
-// Every record of a block shares its branch and space, and a record's
-// Hilbert key is a function of its point, so neither is stored per record;
-// neither are the record offsets (they follow from reading the records in
-// order). All integers little-endian.
+// Every record of a block shares its branch and space, and consecutive
+// records share the leading bytes of their Hilbert keys (they are in key
+// order), so neither is stored in full; neither are the record offsets (they
+// follow from reading the records in order). All integers little-endian.
 //
 // Block contents (format 2):
 //   branch_id     u32   the branch of every record of the block
 //   space_id      u32   the segment's space
 //   dims          u8    1..16
 //   records       record_count stored records, in internal-key order:
+//     shared        u8    leading bytes of the Hilbert key equal to the
+//                         previous record's (0 in the first record)
+//     key_suffix    4*dims - shared bytes: the rest of the Hilbert key
 //     revision      u64
 //     flags         u8    bit 0: tombstone; other bits 0
 //     hlc           u64
@@ -21,9 +24,10 @@
 //     value         value_len bytes
 //   record_count  u32
 //
-// Example: a put of "ab" at (1, 2) at revision 5 is 05 00.. (8 bytes), 00,
-// the HLC (8), the origin (4), 01 00 00 00 02 00 00 00, 02 00 00 00, 61 62:
-// 35 bytes.
+// Example: the first record of a block, a put of "ab" at (1, 2) (Hilbert
+// key 00 00 00 00 00 00 00 07) at revision 5: 00, the 8 key bytes, 05 00 00
+// 00 00 00 00 00, 00, the HLC (8), the origin (4), 01 00 00 00 02 00 00 00,
+// 02 00 00 00, 61 62: 44 bytes.
 #ifndef INFINITEDB_ENGINE_SEGMENT_STORED_RECORD_H_
 #define INFINITEDB_ENGINE_SEGMENT_STORED_RECORD_H_
 
@@ -38,8 +42,11 @@ namespace infinitedb::segment {
 // Starts the contents of a block.
 void AppendStoredBlockHeader(uint32_t branch_id, uint32_t space_id, int dims,
                              std::string* out);
-// Appends one record (of the header's branch, space and dims).
-void AppendStoredRecord(const RecordView& version, std::string* out);
+// Appends one record (of the header's branch, space and dims);
+// `previous_hilbert` is the Hilbert key of the block's previous record
+// (empty for the first).
+void AppendStoredRecord(const RecordView& version,
+                        std::string_view previous_hilbert, std::string* out);
 
 // Rebuilds the block's version records from `contents` (header, records,
 // record_count) into `out` as format-1 block contents: the version records,

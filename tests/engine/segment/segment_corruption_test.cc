@@ -165,10 +165,10 @@ TEST_F(SegmentCorruptionTest, MalformedBlockWithValidChecksumIsDataLoss) {
   const BlockEntry& bad = index_.blocks[2];
   std::string bytes = ReadFile();
   // The value length of the first record (stored_record.h: after the
-  // 9-byte block header, 21 fixed bytes and two coordinates) grows by one,
-  // so the records no longer end where the count starts; the checksum is
-  // recomputed.
-  size_t value_length_at = bad.offset + 9 + 21 + 8;
+  // 9-byte block header, the shared byte, the 8-byte Hilbert key, 21 fixed
+  // bytes and two coordinates) grows by one, so the records no longer end
+  // where the count starts; the checksum is recomputed.
+  size_t value_length_at = bad.offset + 9 + 1 + 8 + 21 + 8;
   OverwriteFixed32(&bytes, value_length_at,
                    DecodeFixed32(bytes.data() + value_length_at) + 1);
   OverwriteFixed32(

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -39,7 +40,11 @@ std::string StoredBlock(const std::vector<Version>& versions, uint32_t branch,
                         uint32_t space, int dims) {
   std::string contents;
   AppendStoredBlockHeader(branch, space, dims, &contents);
-  for (const Version& v : versions) AppendStoredRecord(v.view(), &contents);
+  std::string_view previous;
+  for (const Version& v : versions) {
+    AppendStoredRecord(v.view(), previous, &contents);
+    previous = mvcc::KeyHilbert(v.view().key);
+  }
   PutFixed32(&contents, static_cast<uint32_t>(versions.size()));
   return contents;
 }
@@ -54,6 +59,10 @@ TEST(StoredRecordTest, ExpandingGivesBackTheVersionRecords) {
       versions.push_back(MakeVersion(3, 9, point, revision, revision % 4 == 0,
                                      std::string(rng() % 40, 'x')));
     }
+    std::sort(versions.begin(), versions.end(),
+              [](const Version& a, const Version& b) {
+                return a.view().key < b.view().key;
+              });
     std::string expanded;
     ASSERT_TRUE(ExpandStoredBlock(StoredBlock(versions, 3, 9, dims), &expanded))
         << dims;
@@ -93,12 +102,18 @@ TEST(StoredRecordTest, MalformedContentsAreRefused) {
     EXPECT_FALSE(ExpandStoredBlock(bad, &out)) << dims;
   }
   std::string flags = good;
-  flags[9 + 8] = 2;  // the first record's flags
+  flags[9 + 1 + 8 + 8] = 2;  // the first record's flags
   EXPECT_FALSE(ExpandStoredBlock(flags, &out));
   std::string long_value = good;
-  size_t value_length_at = 9 + 21 + 8;
+  size_t value_length_at = 9 + 1 + 8 + 21 + 8;
   EncodeFixed32(1 << 20, long_value.data() + value_length_at);
   EXPECT_FALSE(ExpandStoredBlock(long_value, &out));
+  std::string shared_first = good;
+  shared_first[9] = 1;  // the first record cannot share with a previous one
+  EXPECT_FALSE(ExpandStoredBlock(shared_first, &out));
+  std::string second_at = good;  // the second record: 9 + 38 + 2 bytes on
+  second_at[9 + 1 + 8 + 21 + 8 + 4 + 2] = 9;  // shares more than a key
+  EXPECT_FALSE(ExpandStoredBlock(second_at, &out));
   EXPECT_FALSE(ExpandStoredBlock(good.substr(0, 12), &out));
   EXPECT_FALSE(ExpandStoredBlock("", &out));
 }

@@ -77,10 +77,16 @@ def version_record(key, hlc, origin, deleted, point, value):
     return out + u32(len(value)) + value
 
 
-def stored_record(revision, hlc, origin, deleted, point, value):
-    # Format 2 (engine/segment/stored_record.h): revision, flags, hlc,
-    # origin, coordinates, value_len, value.
-    out = u64(revision) + u8(1 if deleted else 0) + u64(hlc) + u32(origin)
+def stored_record(previous_hilbert, hilbert, revision, hlc, origin, deleted,
+                  point, value):
+    # Format 2 (engine/segment/stored_record.h): shared, key_suffix,
+    # revision, flags, hlc, origin, coordinates, value_len, value.
+    shared = 0
+    while (shared < len(previous_hilbert) and
+           previous_hilbert[shared] == hilbert[shared]):
+        shared += 1
+    out = u8(shared) + hilbert[shared:]
+    out += u64(revision) + u8(1 if deleted else 0) + u64(hlc) + u32(origin)
     for c in point:
         out += u32(c)
     return out + u32(len(value)) + value
@@ -91,13 +97,14 @@ def mbr_bytes(mins, maxs):
 
 
 def write_segment(name, format_version):
-    # (key, revision, point, record bytes, branch, stored record bytes)
+    # (key, revision, point, record bytes, branch, (hlc, origin, deleted,
+    # value))
     entries = []
     for branch, point, revision, hlc, origin, deleted, value in VERSIONS:
         key = internal_key(branch, point, revision)
         record = version_record(key, hlc, origin, deleted, point, value)
-        stored = stored_record(revision, hlc, origin, deleted, point, value)
-        entries.append((key, revision, point, record, branch, stored))
+        entries.append((key, revision, point, record, branch,
+                        (hlc, origin, deleted, value)))
     entries.sort()  # internal-key order (memcmp)
 
     # One block per branch (the versions are far below kTargetBlockBytes).
@@ -116,8 +123,13 @@ def write_segment(name, format_version):
             block += b"".join(u32(o) for o in offsets) + u32(len(mine))
         else:
             block = u32(branch) + u32(SPACE_ID) + u8(DIMS)
-            for entry in mine:
-                block += entry[5]
+            previous = b""
+            for key, revision, point, _, _, (hlc, origin, deleted,
+                                             value) in mine:
+                hilbert = HILBERT_KEYS[point]
+                block += stored_record(previous, hilbert, revision, hlc,
+                                       origin, deleted, point, value)
+                previous = hilbert
             block += u32(len(mine))
             block += u32(len(block)) + u8(0)  # raw_size, codec 0 (none)
         block += u32(crc32c(block))
