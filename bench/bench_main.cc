@@ -3,7 +3,7 @@
 //   infdb-bench ingest [--dir DIR] [--dims D] [--reps N] [--clients N]
 //                      [--seconds S] [--single N] [--batched N]
 //   infdb-bench points [--dir DIR] [--dims 2,3] [--records N]
-//                      [--systems infinitedb,infinitedb-zstd,
+//                      [--systems infinitedb,infinitedb-lz4,
 //                                 infinitedb-grpc,sqlite-rtree,
 //                                 rocksdb-hilbert]
 //   infdb-bench replication [--dir DIR] [--clients N] [--batch N]
@@ -26,7 +26,7 @@ int Usage() {
                "usage: infdb-bench ingest [--dir DIR] [--dims D] [--reps N] "
                "[--clients N] [--seconds S] [--single N] [--batched N]\n"
                "       infdb-bench points [--dir DIR] [--dims 2,3] "
-               "[--records N] [--systems infinitedb,infinitedb-zstd,"
+               "[--records N] [--systems infinitedb,infinitedb-lz4,"
                "infinitedb-grpc,sqlite-rtree,rocksdb-hilbert]\n"
                "       infdb-bench replication [--dir DIR] [--clients N] "
                "[--batch N] [--seconds S]\n");

@@ -12,7 +12,7 @@ class EngineStore : public SpatialStore {
     options_.segment_compression = codec;
   }
   std::string name() const override {
-    return options_.segment_compression == segment::BlockCodec::kLz4
+    return options_.segment_compression == segment::BlockCodec::kZstd
                ? "infinitedb"
                : "infinitedb-" +
                      std::string(BlockCodecName(options_.segment_compression));

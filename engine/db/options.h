@@ -48,9 +48,10 @@ struct EngineOptions {
   // files in the background; writes continue into a new one.
   size_t memtable_bytes_max = 64u << 20;  // 64 MiB
   // Compression of the blocks of segment files written from now on (files
-  // written before keep theirs). LZ4 is the fastest to read back; zstd
-  // makes smaller files.
-  segment::BlockCodec segment_compression = segment::BlockCodec::kLz4;
+  // written before keep theirs). zstd makes the smallest files; LZ4 is a
+  // little faster to read back from disk (blocks in the cache are
+  // decompressed either way).
+  segment::BlockCodec segment_compression = segment::BlockCodec::kZstd;
   // Memory for recently read segment blocks (LRU), decompressed.
   size_t block_cache_bytes = 256u << 20;  // 256 MiB
   // History retention: compaction keeps every version newer than the
