@@ -145,7 +145,8 @@ class EngineImpl : public Engine {
   mutable absl::Mutex state_mu_;
   std::shared_ptr<const ReadState> state_ ABSL_GUARDED_BY(state_mu_);
 
-  // Owned by the commit thread after Open.
+  // Owned by whichever thread writes a commit group after Open (the commit
+  // thread or a lone committer; one at a time: GroupCommitter::writing_).
   Revision last_revision_ = 0;
   // No stored version has a greater HLC: a replicated write above it wins
   // last-writer-wins without looking anything up.

@@ -1,6 +1,9 @@
-// RAII wrapper over one io_uring instance (liburing). The WAL's commit thread
-// owns one to write a group of frames and fdatasync them with a single
-// submission (write linked to fdatasync). Not thread-safe: one owner thread.
+// RAII wrapper over one io_uring instance (liburing). The WAL writer owns one
+// to write a group of frames and fdatasync them with a single submission
+// (write linked to fdatasync). Not thread-safe: one user at a time. The WAL's
+// ring is used by different threads in turn (the commit thread, or a lone
+// committer), which the ring's flags (none) allow; IORING_SETUP_SINGLE_ISSUER
+// or DEFER_TASKRUN would not.
 #ifndef INFINITEDB_ENGINE_IO_URING_H_
 #define INFINITEDB_ENGINE_IO_URING_H_
 

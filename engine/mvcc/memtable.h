@@ -1,5 +1,6 @@
-// The in-memory table of recent versions. One writer (the commit thread)
-// adds; any number of readers iterate at the same time.
+// The in-memory table of recent versions. One writer at a time (the thread
+// writing a commit group) adds; any number of readers iterate at the same
+// time.
 //
 // Each entry is one version record (version_record.h) in the arena. The
 // entries are indexed by a few sorted runs (run_set.h) rather than one search

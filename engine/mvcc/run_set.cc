@@ -31,6 +31,8 @@ void RunSet::Add(std::shared_ptr<const SortedRun> run) {
   }
   while (true) {
     std::shared_ptr<const SortedRun> older, newer;
+    std::thread finished;  // the previous merger, once done
+    bool in_background = false;
     {
       absl::MutexLock lock(&mu_);
       if (runs_.size() < 2) return;
@@ -44,13 +46,19 @@ void RunSet::Add(std::shared_ptr<const SortedRun> run) {
       if (older->size() + newer->size() > kInlineMergeEntries) {
         if (merging_newer_ != nullptr) return;  // one at a time
         // The previous merger has finished its work (it cleared
-        // merging_newer_); joining only waits for its thread to exit.
-        if (merger_.joinable()) merger_.join();
+        // merging_newer_); it is joined below, outside the lock.
+        finished = std::move(merger_);
         merging_newer_ = newer.get();
-        merger_ = std::thread(
-            [this, older, newer] { MergeInBackground(older, newer); });
-        return;
+        in_background = true;
+        merger_ = std::thread([this, older = std::move(older),
+                               newer = std::move(newer)]() mutable {
+          MergeInBackground(std::move(older), std::move(newer));
+        });
       }
+    }
+    if (in_background) {
+      if (finished.joinable()) finished.join();
+      return;
     }
     auto merged = std::make_shared<const SortedRun>(MergeRuns(*older, *newer));
     absl::MutexLock lock(&mu_);

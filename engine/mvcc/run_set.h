@@ -3,10 +3,10 @@
 // one before it while that one holds at most kMergeRatio times as many
 // entries, so a version is copied O(log n) times, sequentially, and there are
 // O(log n) runs. Merges of up to kInlineMergeEntries entries run on the
-// adding (commit) thread; larger ones run on a thread of their own, one at a
-// time, so a commit never waits for a merge of the whole memtable.
+// adding thread; larger ones run on a thread of their own, one at a time, so
+// a commit never waits for a merge of the whole memtable.
 //
-// One writer thread adds; any thread takes snapshots. A snapshot is an
+// One writer at a time adds; any thread takes snapshots. A snapshot is an
 // immutable list of immutable runs: it holds every run added before it was
 // taken (possibly merged).
 #ifndef INFINITEDB_ENGINE_MVCC_RUN_SET_H_

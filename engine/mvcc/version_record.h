@@ -14,7 +14,8 @@
 // 8 Hilbert + 8 revision), the key, 00, the HLC, the origin,
 // 01 00 00 00 02 00 00 00, 02 00 00 00, 61 62: 55 bytes in all.
 //
-// Frozen: sealed segments store records in this layout.
+// Frozen: format-1 segment blocks store records in this layout, and format-2
+// blocks (segment/stored_record.h) are expanded into it when read.
 #ifndef INFINITEDB_ENGINE_MVCC_VERSION_RECORD_H_
 #define INFINITEDB_ENGINE_MVCC_VERSION_RECORD_H_
 

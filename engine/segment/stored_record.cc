@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "engine/common/coding.h"
+#include "engine/common/key_compare.h"
 #include "engine/mvcc/internal_key.h"
 #include "engine/mvcc/version_record.h"
 
@@ -71,6 +72,7 @@ bool ExpandStoredBlock(std::string_view contents, std::string* out) {
   char key[mvcc::kMaxInternalKeyBytes];
   mvcc::EncodeKeyPrefix(branch_id, space_id, key);
   char* hilbert_key = key + mvcc::kKeyPrefixBytes;  // holds the previous one
+  char previous_key[mvcc::kMaxInternalKeyBytes];
   size_t at = kHeaderBytes;
   for (uint32_t i = 0; i < record_count; ++i) {
     if (records_end - at < least_record_bytes) return false;
@@ -88,6 +90,14 @@ bool ExpandStoredBlock(std::string_view contents, std::string* out) {
     if ((r[8] & ~1) != 0) return false;  // unknown flag bits
     EncodeBigEndian64(~DecodeFixed64(r),
                       key + key_bytes - mvcc::kRevisionBytes);
+    // Keys strictly increase: a block out of order would make searches
+    // miss records.
+    std::string_view this_key(key, key_bytes);
+    if (i > 0 &&
+        CompareKeys(std::string_view(previous_key, key_bytes), this_key) >= 0) {
+      return false;
+    }
+    std::memcpy(previous_key, key, key_bytes);
     offsets.push_back(static_cast<uint32_t>(out->size()));
     // The version record: key_length, key, then flags, hlc and origin,
     // coordinates, value_len and value as stored.

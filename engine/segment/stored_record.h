@@ -50,7 +50,8 @@ void AppendStoredRecord(const RecordView& version,
 
 // Rebuilds the block's version records from `contents` (header, records,
 // record_count) into `out` as format-1 block contents: the version records,
-// their u32 offsets, the record count. False when `contents` is malformed.
+// their u32 offsets, the record count. False when `contents` is malformed
+// (keys not strictly increasing included).
 bool ExpandStoredBlock(std::string_view contents, std::string* out);
 
 }  // namespace infinitedb::segment

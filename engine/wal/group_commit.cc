@@ -24,6 +24,8 @@ GroupCommitter::~GroupCommitter() {
     stopping_ = true;
   }
   thread_.join();
+  // A caller woken by the last group may still be returning from Commit().
+  while (callers_.load() != 0) std::this_thread::yield();
   absl::Status status = SyncNow();
   if (!status.ok())
     spdlog::error("WAL sync on close failed: {}", status.ToString());

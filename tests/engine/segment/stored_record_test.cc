@@ -114,6 +114,9 @@ TEST(StoredRecordTest, MalformedContentsAreRefused) {
   std::string second_at = good;  // the second record: 9 + 38 + 2 bytes on
   second_at[9 + 1 + 8 + 21 + 8 + 4 + 2] = 9;  // shares more than a key
   EXPECT_FALSE(ExpandStoredBlock(second_at, &out));
+  // The same records in the wrong order.
+  EXPECT_FALSE(ExpandStoredBlock(
+      StoredBlock({versions[1], versions[0]}, 1, 2, 2), &out));
   EXPECT_FALSE(ExpandStoredBlock(good.substr(0, 12), &out));
   EXPECT_FALSE(ExpandStoredBlock("", &out));
 }
