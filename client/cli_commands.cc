@@ -17,6 +17,7 @@ const char kUsage[] = R"(usage: infdb-cli [--server HOST:PORT] [--json] COMMAND
 commands:
   status | stats | flush | compact [SPACE]
   replication status
+  replication forget SUBSCRIBER_ID
   space create NAME --dims D | space list | space get NAME | space drop NAME
   branch create NAME [--from PARENT] | branch list
   put SPACE --point 1,2,3 (--value TEXT | --value-file FILE) [--branch B]
@@ -77,10 +78,6 @@ absl::StatusOr<v1::ReadOptions> ReadFlags(const Args& args) {
   if (!as_of.ok()) return as_of.status();
   read.set_as_of(*as_of);
   return read;
-}
-
-std::string StampText(const v1::CommitStamp& stamp) {
-  return absl::StrFormat("revision %d", stamp.revision());
 }
 
 void PrintRecords(const std::vector<v1::Record>& records, bool json,
@@ -302,10 +299,16 @@ std::string UnixMsText(int64_t unix_ms) {
 }
 
 // `replication status`: the servers this one pulls from, then the
-// subscribers pulling from it.
+// subscribers pulling from it. `replication forget ID`: drop a subscriber
+// that will not come back.
 absl::Status ReplicationCommand(client::Client& client, const Args& args) {
+  if (args.words.size() == 3 && args.words[1] == "forget") {
+    return client.ForgetSubscriber(args.words[2]);
+  }
   if (args.words.size() != 2 || args.words[1] != "status") {
-    return Usage("replication: expected 'replication status'");
+    return Usage(
+        "replication: expected 'replication status' or 'replication forget "
+        "ID'");
   }
   absl::StatusOr<v1::ReplicationStatusResponse> s = client.ReplicationStatus();
   if (!s.ok()) return s.status();

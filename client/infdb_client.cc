@@ -226,6 +226,14 @@ absl::StatusOr<v1::ReplicationStatusResponse> Client::ReplicationStatus() {
   return response;
 }
 
+absl::Status Client::ForgetSubscriber(const std::string& subscriber_id) {
+  v1::ForgetSubscriberRequest request;
+  request.set_subscriber_id(subscriber_id);
+  v1::ForgetSubscriberResponse response;
+  return FromGrpc(
+      replication_->ForgetSubscriber(NewContext().get(), request, &response));
+}
+
 absl::StatusOr<v1::StatsResponse> Client::Stats() {
   v1::StatsResponse response;
   absl::Status status = Retrying([&] {

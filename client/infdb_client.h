@@ -81,6 +81,7 @@ class Client {
 
   // Replication.
   absl::StatusOr<v1::ReplicationStatusResponse> ReplicationStatus();
+  absl::Status ForgetSubscriber(const std::string& subscriber_id);
   // The change stream as a raw stub, for subscribers (Subscribe is a
   // long-lived bidirectional stream: no deadline, no retries).
   v1::Replication::Stub& replication() { return *replication_; }

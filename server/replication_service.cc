@@ -238,4 +238,17 @@ grpc::Status ReplicationService::Status(
   return grpc::Status::OK;
 }
 
+grpc::Status ReplicationService::ForgetSubscriber(
+    grpc::ServerContext*, const v1::ForgetSubscriberRequest* request,
+    v1::ForgetSubscriberResponse* response) {
+  if (request->subscriber_id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "subscriber_id: required");
+  }
+  absl::Status status = context_->subscribers->Forget(request->subscriber_id());
+  if (!status.ok()) return ToGrpcStatus(status);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
 }  // namespace infinitedb::server

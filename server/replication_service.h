@@ -24,6 +24,9 @@ class ReplicationService final : public v1::Replication::Service {
   grpc::Status Status(grpc::ServerContext*,
                       const v1::ReplicationStatusRequest* request,
                       v1::ReplicationStatusResponse* response) override;
+  grpc::Status ForgetSubscriber(
+      grpc::ServerContext*, const v1::ForgetSubscriberRequest* request,
+      v1::ForgetSubscriberResponse* response) override;
 
   // Ends every open stream (UNAVAILABLE) so that shutdown need not wait.
   void Stop() { stopping_.store(true); }

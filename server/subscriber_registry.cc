@@ -135,6 +135,26 @@ void SubscriberRegistry::Disconnected(const std::string& id,
   Persist();
 }
 
+absl::Status SubscriberRegistry::Forget(const std::string& id) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = subscribers_.find(SafeId(id));
+    if (it == subscribers_.end()) {
+      return absl::NotFoundError(
+          absl::StrFormat("subscriber_id: no subscriber '%s'", id));
+    }
+    if (it->second.streams > 0) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "subscriber_id: '%s' is connected; stop it first", id));
+    }
+    subscribers_.erase(it);
+    dirty_ = true;
+  }
+  Persist();
+  spdlog::info("forgot replication subscriber '{}'", id);
+  return absl::OkStatus();
+}
+
 void SubscriberRegistry::Persist() {
   // One writer at a time; the registry's lock is held only to copy, so
   // streams are not held up by the fsyncs.

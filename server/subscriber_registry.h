@@ -55,6 +55,9 @@ class SubscriberRegistry {
   // Writes the acknowledgements if they changed (also done on Acked, at
   // most every second).
   void Persist();
+  // Drops subscriber `id` and persists at once. NotFound for an unknown id;
+  // FailedPrecondition while a stream under it is open.
+  absl::Status Forget(const std::string& id);
 
   std::vector<v1::SubscriberState> States() const;
   uint64_t retention_revisions() const { return retention_revisions_; }

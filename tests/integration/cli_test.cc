@@ -139,6 +139,23 @@ TEST_F(CliTest, ReplicationStatusShowsSourcesAndSubscribers) {
       << source.output;
   EXPECT_EQ(Run("replication").exit_code, 2);
   EXPECT_EQ(Run("replication frobnicate").exit_code, 2);
+
+  // The follower goes away for good: once disconnected, it can be
+  // forgotten.
+  EXPECT_NE(Run("replication forget node-2").exit_code, 0);  // connected
+  ASSERT_EQ(follower.Stop(), 0);
+  bool disconnected = false;
+  for (int attempt = 0; attempt < 200 && !disconnected; ++attempt) {
+    disconnected = Run("replication status").output.find("disconnected") !=
+                   std::string::npos;
+    if (!disconnected) usleep(50'000);
+  }
+  ASSERT_TRUE(disconnected);
+  EXPECT_EQ(Run("replication forget node-2").exit_code, 0);
+  EXPECT_EQ(Run("replication status").output.find("node-2"), std::string::npos);
+  CliResult again = Run("replication forget node-2");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find("NOT_FOUND"), std::string::npos) << again.output;
 }
 
 TEST_F(CliTest, FailuresPrintOneLineAndExitNonZero) {

@@ -897,6 +897,41 @@ TEST_F(ServerReplicationSubscribeTest, AckUpdatesTheSubscribersAckedRevision) {
   }
 }
 
+// A subscriber that will not come back can be forgotten, but only while it
+// is disconnected; the forgotten id no longer shows (nor holds the WAL).
+TEST_F(ServerReplicationSubscribeTest, ForgetSubscriberOnlyWhenDisconnected) {
+  client::Client& client = *nodes_[0].client;
+  // nullopt: unknown; else whether a stream under the id is open.
+  auto state = [&]() -> std::optional<bool> {
+    absl::StatusOr<v1::ReplicationStatusResponse> status =
+        client.ReplicationStatus();
+    if (!status.ok()) return std::nullopt;
+    for (const v1::SubscriberState& subscriber : status->subscribers()) {
+      if (subscriber.subscriber_id() == "cdc-2") return subscriber.connected();
+    }
+    return std::nullopt;
+  };
+  v1::SubscribeRequest start = After(0);
+  start.set_subscriber_id("cdc-2");
+  {
+    Subscription subscription(client, start);
+    ASSERT_TRUE(subscription.ReadThrough(last_revision()));
+    ASSERT_TRUE(subscription.Ack(commits_[3].revision));
+    ASSERT_TRUE(PollUntil([&] { return state() == true; }));
+    absl::Status connected = client.ForgetSubscriber("cdc-2");
+    EXPECT_TRUE(absl::IsFailedPrecondition(connected)) << connected;
+    EXPECT_NE(connected.message().find("subscriber_id"), std::string::npos);
+  }
+  ASSERT_TRUE(PollUntil([&] { return state() == false; }));
+  absl::Status forgotten = client.ForgetSubscriber("cdc-2");
+  EXPECT_TRUE(forgotten.ok()) << forgotten;
+  EXPECT_EQ(state(), std::nullopt);
+  absl::Status again = client.ForgetSubscriber("cdc-2");
+  EXPECT_TRUE(absl::IsNotFound(again)) << again;
+  absl::Status empty = client.ForgetSubscriber("");
+  EXPECT_TRUE(absl::IsInvalidArgument(empty)) << empty;
+}
+
 TEST_F(ServerReplicationSubscribeTest,
        FullCopyStreamsNewestVersionsThenChanges) {
   v1::SubscribeRequest start;

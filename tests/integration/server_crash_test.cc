@@ -37,7 +37,9 @@ TEST(ServerCrashTest, AcknowledgedWritesSurviveSigkill) {
     options.target = server.address();
     options.deadline = std::chrono::milliseconds(5000);
     client::Client client(options);
-    if (cycle == 0) ASSERT_TRUE(client.CreateSpace("s", 2).ok());
+    if (cycle == 0) {
+      ASSERT_TRUE(client.CreateSpace("s", 2).ok());
+    }
 
     // Everything acknowledged before is there exactly once.
     for (const Acked& a : acked) {
