@@ -43,6 +43,10 @@ ABSL_FLAG(uint64_t, replication_retention_revisions, 10'000'000,
           "The WAL kept for subscribers that have not acknowledged it spans "
           "at most this many revisions below the current one; a subscriber "
           "further behind must resynchronise from a full copy.");
+ABSL_FLAG(uint64_t, max_clock_skew_ms, 60'000,
+          "Refuse replicated changes stamped more than this many ms ahead "
+          "of this server's clock (the peer's status shows the error until "
+          "the clocks agree); 0 turns the check off.");
 ABSL_FLAG(uint64_t, slow_request_ms, 1000,
           "Log every rpc that takes longer than this, in ms (a stream until "
           "its final status), at warn level with its method, duration, "
@@ -80,6 +84,7 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
   }
   engine.max_value_bytes = absl::GetFlag(FLAGS_max_value_kb) << 10;
   engine.history_retention_revisions = absl::GetFlag(FLAGS_retention_revisions);
+  engine.max_clock_skew_ms = absl::GetFlag(FLAGS_max_clock_skew_ms);
   config.listen = absl::GetFlag(FLAGS_listen);
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;

@@ -203,6 +203,7 @@ absl::StatusOr<ReplicationApplyResult> EngineImpl::ApplyReplicated(
                         options_.max_batch_mutations));
   }
   // Check everything before creating any missing space or branch.
+  const uint64_t now_ms = HlcClock::SystemWallClockMs();
   size_t total_bytes = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     const ChangeOp& op = ops[i];
@@ -218,6 +219,14 @@ absl::StatusOr<ReplicationApplyResult> EngineImpl::ApplyReplicated(
     if (op.origin == 0) {
       return absl::InvalidArgumentError(
           absl::StrFormat("ops[%d].origin: must not be 0", i));
+    }
+    const uint64_t stamped_ms = HlcClock::PhysicalMs(op.hlc);
+    if (options_.max_clock_skew_ms != 0 &&
+        stamped_ms > now_ms + options_.max_clock_skew_ms) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "ops[%d].hlc: stamped %d ms ahead of this server's clock, more "
+          "than max_clock_skew_ms (%d); check the clock of node %d",
+          i, stamped_ms - now_ms, options_.max_clock_skew_ms, op.origin));
     }
     if (op.value.size() > options_.max_value_bytes) {
       return absl::InvalidArgumentError(absl::StrFormat(

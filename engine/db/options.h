@@ -61,6 +61,11 @@ struct EngineOptions {
   // A space is compacted in the background once it has this many segments
   // of about the same size (size-tiered).
   size_t compaction_trigger_segments = 4;
+  // ApplyReplicated refuses a change stamped (HLC) more than this far ahead
+  // of this server's wall clock: a peer whose clock runs far ahead would
+  // otherwise drag this server's clock, and every later stamp, with it.
+  // 0 turns the check off.
+  uint64_t max_clock_skew_ms = 60'000;
   // Lowest revision that someone besides sealing still needs from the WAL
   // (replication); WAL segments holding it or newer are kept. Null: none.
   std::function<Revision()> wal_hold_revision;

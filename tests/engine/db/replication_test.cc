@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/db/engine.h"
+#include "engine/db/hlc_clock.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {
@@ -671,6 +672,11 @@ TEST_F(ReplicationTest, BadApplyIsRejectedAndWritesNothing) {
       {0,
        {PutOp("s", {1, 1}, "new", 20, 5)},
        absl::StatusCode::kInvalidArgument},
+      // Stamped ten minutes ahead of this server's clock.
+      {5,
+       {PutOp("s", {1, 1}, "future",
+              (HlcClock::SystemWallClockMs() + 600'000) << 16, 5)},
+       absl::StatusCode::kFailedPrecondition},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     auto result = engine_->ApplyReplicated(cases[i].source, 99, cases[i].ops);
@@ -683,6 +689,28 @@ TEST_F(ReplicationTest, BadApplyIsRejectedAndWritesNothing) {
   }
   EXPECT_FALSE(engine_->GetSpace("__x").ok());
   EXPECT_TRUE(engine_->ReadChanges({revision}, kAllBytes)->changes.empty());
+}
+
+// Clocks a little apart are fine; max_clock_skew_ms = 0 accepts any stamp.
+TEST_F(ReplicationTest, ClockSkewWithinTheLimitOrUncheckedIsApplied) {
+  Open();
+  ASSERT_TRUE(engine_->CreateSpace("s", 1).ok());
+  const uint64_t now_ms = HlcClock::SystemWallClockMs();
+  EXPECT_EQ(
+      Apply(5, 1, {PutOp("s", {1}, "soon", (now_ms + 5'000) << 16, 5)}).applied,
+      1u);
+  auto far = engine_->ApplyReplicated(
+      5, 2,
+      std::vector<ChangeOp>{
+          PutOp("s", {2}, "far", (now_ms + 600'000) << 16, 5)});
+  EXPECT_TRUE(absl::IsFailedPrecondition(far.status())) << far.status();
+  EXPECT_NE(far.status().message().find("ops[0].hlc"), std::string::npos);
+  options_.max_clock_skew_ms = 0;
+  Open();
+  EXPECT_EQ(Apply(5, 2, {PutOp("s", {2}, "far", (now_ms + 600'000) << 16, 5)})
+                .applied,
+            1u);
+  EXPECT_EQ(ValueAt("s", {2}), "far");
 }
 
 TEST_F(ReplicationTest, FailedApplyCreatesNoSpaceOrBranch) {
@@ -738,9 +766,9 @@ TEST_F(ReplicationTest, CursorIsStoredWithTheApplyAndSurvivesReopenAndFlush) {
 TEST_F(ReplicationTest, LocalWritesAfterAnApplyGetALargerHlc) {
   Open();
   ASSERT_TRUE(engine_->CreateSpace("s", 1).ok());
-  // A stamp an hour ahead of this node's clock.
+  // A stamp 30 s ahead of this node's clock (within max_clock_skew_ms).
   const uint64_t future_ms =
-      static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) + 3'600'000;
+      static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) + 30'000;
   const uint64_t future_hlc = future_ms << 16;
   Apply(2, 1, {PutOp("s", {1}, "future", future_hlc, 2)});
   auto stamp = engine_->Put("main", "s", {2}, "local");
