@@ -145,8 +145,8 @@ absl::Status EngineImpl::Recover() {
   callbacks.prepare = [this](wal::PendingCommit& commit) {
     return PrepareReplicated(commit);
   };
-  callbacks.apply = [this](wal::PendingCommit& commit) {
-    Apply(static_cast<const PreparedCommit&>(commit));
+  callbacks.apply = [this](std::span<wal::PendingCommit* const> group) {
+    ApplyGroup(group);
   };
   callbacks.publish = [this](Revision revision) {
     visible_revision_.store(revision);
@@ -203,19 +203,24 @@ std::string EngineImpl::SegmentPath(uint64_t file_number) const {
   return segment_dir_ + "/" + segment::SegmentFileName(file_number);
 }
 
-void EngineImpl::Apply(const PreparedCommit& commit) {
-  // Replicated changes keep the stamp they were made with.
-  const bool own_stamps = commit.frame_type == wal::kReplicatedCommit;
+void EngineImpl::ApplyGroup(std::span<wal::PendingCommit* const> group) {
+  // One memtable run for the whole group: many small commits cost one run
+  // (and one merge step) instead of one each.
   mvcc::MemTable::BatchAdder adder(active_.get());
-  for (const PreparedCommit::Op& op : commit.ops) {
-    CommitStamp stamp = commit.stamp;
-    if (own_stamps) {
-      stamp.hlc = op.hlc;
-      stamp.origin = op.origin;
+  for (const wal::PendingCommit* pending : group) {
+    const auto& commit = static_cast<const PreparedCommit&>(*pending);
+    // Replicated changes keep the stamp they were made with.
+    const bool own_stamps = commit.frame_type == wal::kReplicatedCommit;
+    for (const PreparedCommit::Op& op : commit.ops) {
+      CommitStamp stamp = commit.stamp;
+      if (own_stamps) {
+        stamp.hlc = op.hlc;
+        stamp.origin = op.origin;
+      }
+      adder.Add(op.branch_id, op.space_id, *op.point, op.hilbert_key, stamp,
+                op.deleted, op.value);
+      if (!op.system) max_stored_hlc_ = std::max(max_stored_hlc_, stamp.hlc);
     }
-    adder.Add(op.branch_id, op.space_id, *op.point, op.hilbert_key, stamp,
-              op.deleted, op.value);
-    if (!op.system) max_stored_hlc_ = std::max(max_stored_hlc_, stamp.hlc);
   }
   adder.Finish();
 }

@@ -89,7 +89,7 @@ class EngineImpl : public Engine {
   absl::StatusOr<CommitStamp> Commit(std::string_view branch,
                                      std::span<const MutationView> mutations,
                                      std::string_view field_prefix);
-  void Apply(const PreparedCommit& commit);
+  void ApplyGroup(std::span<wal::PendingCommit* const> group);
   std::shared_ptr<const ReadState> PinState() const;
 
   // engine_replication.cc

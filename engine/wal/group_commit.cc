@@ -217,7 +217,7 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
       // Nothing applied is visible before publish() below, and a failed
       // write stops all further commits, so its commits never become
       // visible in this process.
-      for (PendingCommit* commit : group) callbacks_.apply(*commit);
+      callbacks_.apply(group);
       status = writer_->FinishAppend();
     }
   }

@@ -24,6 +24,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -68,8 +69,9 @@ class GroupCommitter {
     // Fills an exclusive commit's op_count and ops_bytes; an error fails
     // that commit alone (its revision is then never used).
     std::function<absl::Status(PendingCommit&)> prepare;
-    // Applies a written commit to memory; called in revision order.
-    std::function<void(PendingCommit&)> apply;
+    // Applies a group's commits to memory, in revision order, while their
+    // write may still be in flight (nothing is visible before `publish`).
+    std::function<void(std::span<PendingCommit* const>)> apply;
     // Called after a group is applied with its highest revision.
     std::function<void(Revision)> publish;
     // Called after a group is written, with the WAL segment it went to and
