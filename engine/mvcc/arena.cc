@@ -37,7 +37,7 @@ Arena::~Arena() {
   }
 }
 
-char* Arena::AllocateOversized(size_t bytes) {
+char* Arena::MallocBlock(size_t bytes) {
   char* data = static_cast<char*>(std::malloc(bytes));
   if (data == nullptr) throw std::bad_alloc();
   blocks_.push_back({data, bytes, /*mapped=*/false});
@@ -46,7 +46,7 @@ char* Arena::AllocateOversized(size_t bytes) {
 
 void Arena::StartBlock() {
   if (blocks_.empty()) {
-    cursor_ = AllocateOversized(kFirstBlockBytes);
+    cursor_ = MallocBlock(kFirstBlockBytes);
     remaining_bytes_ = kFirstBlockBytes;
     return;
   }

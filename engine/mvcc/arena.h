@@ -41,9 +41,10 @@ class Arena {
     bool mapped;  // by MapHugeBlock (else malloc)
   };
 
-  // A block of its own for a request larger than a quarter of the block
-  // size, so the tail of the current block is not wasted.
-  char* AllocateOversized(size_t bytes);
+  // A malloc'ed block of `bytes`, freed with the arena: the first block,
+  // and a block of its own for a request larger than a quarter of the next
+  // block's size (so the tail of the current block is not wasted).
+  char* MallocBlock(size_t bytes);
   // Starts a new current block.
   void StartBlock();
 
@@ -65,7 +66,7 @@ inline char* Arena::Allocate(size_t bytes) {
     return result;
   }
   size_t next_block = blocks_.empty() ? kFirstBlockBytes : kHugeBlockBytes;
-  if (bytes > next_block / 4) return AllocateOversized(bytes);
+  if (bytes > next_block / 4) return MallocBlock(bytes);
   StartBlock();
   char* result = cursor_;
   cursor_ += bytes;

@@ -6,7 +6,6 @@
 #include "engine/common/coding.h"
 #include "engine/common/key_compare.h"
 #include "engine/mvcc/internal_key.h"
-#include "engine/mvcc/version_record.h"
 
 namespace infinitedb::segment {
 namespace {
