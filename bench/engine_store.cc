@@ -1,21 +1,21 @@
 // InfiniteDB's engine as a SpatialStore: default options (sync durability,
 // 256 MiB block cache) but for the segment compression, one space "points".
 #include "bench/spatial_store.h"
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 
 namespace infinitedb::bench {
 namespace {
 
 class EngineStore : public SpatialStore {
  public:
-  explicit EngineStore(segment::BlockCodec codec) {
+  explicit EngineStore(SegmentCompression codec) {
     options_.segment_compression = codec;
   }
   std::string name() const override {
-    return options_.segment_compression == segment::BlockCodec::kZstd
+    return options_.segment_compression == SegmentCompression::kZstd
                ? "infinitedb"
-               : "infinitedb-" +
-                     std::string(BlockCodecName(options_.segment_compression));
+               : "infinitedb-" + std::string(SegmentCompressionName(
+                                     options_.segment_compression));
   }
 
   absl::Status Create(const std::string& dir, int dims) override {
@@ -75,7 +75,7 @@ class EngineStore : public SpatialStore {
 
 }  // namespace
 
-std::unique_ptr<SpatialStore> NewEngineStore(segment::BlockCodec codec) {
+std::unique_ptr<SpatialStore> NewEngineStore(SegmentCompression codec) {
   return std::make_unique<EngineStore>(codec);
 }
 

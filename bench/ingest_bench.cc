@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "bench/workload.h"
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 
 namespace infinitedb::bench {
 namespace {

@@ -49,9 +49,9 @@ std::vector<Box> MakeBoxes(int dims, const QueryClass& query_class,
 }
 
 std::unique_ptr<SpatialStore> NewStore(const std::string& name) {
-  if (name == "infinitedb") return NewEngineStore(segment::BlockCodec::kZstd);
+  if (name == "infinitedb") return NewEngineStore(SegmentCompression::kZstd);
   if (name == "infinitedb-lz4") {
-    return NewEngineStore(segment::BlockCodec::kLz4);
+    return NewEngineStore(SegmentCompression::kLz4);
   }
   if (name == "infinitedb-grpc") return NewGrpcStore();
   if (name == "sqlite-rtree") return NewSqliteRtreeStore();

@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_format.h"
 #include "bench/spatial_store.h"
-#include "engine/hilbert/hilbert.h"
+#include "engine/public/hilbert_keys.h"
 
 namespace infinitedb::bench {
 namespace {
@@ -31,7 +31,7 @@ class RocksDbStore : public SpatialStore {
                            std::span<const std::string> values) override {
     rocksdb::WriteBatch batch;
     for (size_t i = 0; i < points.size(); ++i) {
-      batch.Put(hilbert::EncodeToString(points[i]), values[i]);
+      batch.Put(HilbertKey(points[i]), values[i]);
     }
     rocksdb::WriteOptions options;
     options.sync = true;
@@ -53,17 +53,17 @@ class RocksDbStore : public SpatialStore {
 
   absl::StatusOr<uint64_t> QueryBox(const Box& box,
                                     std::vector<Point>* points) override {
-    std::vector<hilbert::KeyRange> ranges =
-        hilbert::CoveringRanges(box.min, box.max, kKeyRangesMax);
+    std::vector<HilbertKeyRange> ranges =
+        HilbertRangesCovering(box, kKeyRangesMax);
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions()));
     uint64_t count = 0;
     uint32_t point[16];
-    for (const hilbert::KeyRange& range : ranges) {
+    for (const HilbertKeyRange& range : ranges) {
       for (it->Seek(range.first);
            it->Valid() && it->key().compare(range.last) <= 0; it->Next()) {
-        hilbert::Decode(reinterpret_cast<const uint8_t*>(it->key().data()),
-                        dims_, point);
+        DecodeHilbertKey(std::string_view(it->key().data(), it->key().size()),
+                         std::span<uint32_t>(point, dims_));
         bool inside = true;
         for (int a = 0; a < dims_ && inside; ++a) {
           inside = point[a] >= box.min[a] && point[a] <= box.max[a];

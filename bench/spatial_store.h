@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/db/types.h"
-#include "engine/segment/block_codec.h"
+#include "engine/public/options.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::bench {
 
@@ -41,7 +41,7 @@ class SpatialStore {
 };
 
 // The engine with default options but segment blocks compressed with `codec`.
-std::unique_ptr<SpatialStore> NewEngineStore(segment::BlockCodec codec);
+std::unique_ptr<SpatialStore> NewEngineStore(SegmentCompression codec);
 // The engine behind infdb-server, over gRPC on loopback.
 std::unique_ptr<SpatialStore> NewGrpcStore();
 std::unique_ptr<SpatialStore> NewSqliteRtreeStore();

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::bench {
 

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "engine/db/hlc_clock.h"
 #include "infinitedb/v1/admin.grpc.pb.h"
 #include "server/proto_convert.h"
 #include "spdlog/spdlog.h"
@@ -245,7 +244,7 @@ absl::Status PeerReplicator::HandleMessage(uint32_t source,
           ? message.current_revision() - message.through_revision()
           : 0);
   if (max_hlc != 0 && !copying) {
-    int64_t made = static_cast<int64_t>(HlcClock::PhysicalMs(max_hlc));
+    int64_t made = static_cast<int64_t>(HlcPhysicalMs(max_hlc));
     state_.set_lag_ms(std::max<int64_t>(0, now - made));
   } else if (state_.lag_revisions() == 0) {
     state_.set_lag_ms(0);

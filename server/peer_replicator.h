@@ -18,7 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "infinitedb/v1/replication.grpc.pb.h"
 
 namespace infinitedb::server {

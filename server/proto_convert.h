@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "infinitedb/v1/common.pb.h"
 #include "infinitedb/v1/records.pb.h"
 #include "infinitedb/v1/replication.pb.h"

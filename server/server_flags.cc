@@ -74,7 +74,7 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
   engine.async_sync_interval_ms = absl::GetFlag(FLAGS_async_sync_interval_ms);
   engine.block_cache_bytes = absl::GetFlag(FLAGS_block_cache_mb) << 20;
   std::string compression = absl::GetFlag(FLAGS_segment_compression);
-  if (!segment::ParseBlockCodec(compression, &engine.segment_compression)) {
+  if (!ParseSegmentCompression(compression, &engine.segment_compression)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "--segment_compression: '%s' is not zstd, lz4 or none", compression));
   }
@@ -97,9 +97,9 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
     }
     config.peers.push_back(peer);
   }
-  config.replication_retention_revisions =
+  config.engine.replication_retention_revisions =
       absl::GetFlag(FLAGS_replication_retention_revisions);
-  if (config.replication_retention_revisions == 0) {
+  if (config.engine.replication_retention_revisions == 0) {
     return absl::InvalidArgumentError(
         "--replication_retention_revisions: must be at least 1");
   }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/db/options.h"
+#include "engine/public/options.h"
 
 namespace infinitedb::server {
 
@@ -19,7 +19,6 @@ struct ServerConfig {
   size_t max_message_bytes = 0;    // largest gRPC message accepted
   uint64_t slow_request_ms = 0;    // rpcs slower than this are logged; 0 = off
   std::vector<std::string> peers;  // servers to replicate from, host:port
-  uint64_t replication_retention_revisions = 0;
 };
 
 // Reads the parsed flags; InvalidArgument naming the flag when a value is

@@ -40,19 +40,7 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 
 int Serve(const ServerConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  SubscriberRegistry subscribers(config.engine.data_dir,
-                                 config.replication_retention_revisions);
-  EngineOptions engine_options = config.engine;
-  // The registry's file lives in the data directory, which the engine
-  // creates; a missing directory simply has no subscribers yet.
-  if (absl::Status loaded = subscribers.Load(); !loaded.ok()) {
-    spdlog::error("cannot read replication subscribers: {}", loaded.ToString());
-    return 1;
-  }
-  engine_options.wal_hold_revision = [&subscribers] {
-    return subscribers.HoldRevision();
-  };
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(engine_options);
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(config.engine);
   if (!engine.ok()) {
     spdlog::error("cannot open {}: {}", config.engine.data_dir,
                   engine.status().ToString());
@@ -65,7 +53,8 @@ int Serve(const ServerConfig& config) {
   context.durability =
       config.engine.durability == Durability::kSync ? "sync" : "async";
   context.started = std::chrono::steady_clock::now();
-  subscribers.SetEngine(engine->get());
+  SubscriberRegistry subscribers(engine->get(),
+                                 config.engine.replication_retention_revisions);
   context.subscribers = &subscribers;
   std::vector<std::unique_ptr<PeerReplicator>> peers;
   for (const std::string& address : config.peers) {

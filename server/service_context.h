@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "infinitedb/v1/common.pb.h"
 #include "server/peer_replicator.h"
 #include "server/subscriber_registry.h"

@@ -3,10 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
-#include "engine/io/file.h"
 #include "spdlog/spdlog.h"
 
 namespace infinitedb::server {
@@ -23,49 +20,13 @@ std::string SafeId(const std::string& id) {
 
 }  // namespace
 
-SubscriberRegistry::SubscriberRegistry(std::string data_dir,
+SubscriberRegistry::SubscriberRegistry(Engine* engine,
                                        uint64_t retention_revisions)
-    : path_(data_dir + "/replication_subscribers"),
-      retention_revisions_(retention_revisions) {}
-
-absl::Status SubscriberRegistry::Load() {
-  absl::StatusOr<io::File> file = io::File::Open(path_, /*writable=*/false);
-  if (absl::IsNotFound(file.status())) return absl::OkStatus();
-  if (!file.ok()) return file.status();
-  absl::StatusOr<std::string> contents = file->ReadAll();
-  if (!contents.ok()) return contents.status();
+    : engine_(engine), retention_revisions_(retention_revisions) {
   absl::MutexLock lock(&mu_);
-  std::vector<std::string> lines =
-      absl::StrSplit(*contents, '\n', absl::SkipEmpty());
-  for (const std::string& line : lines) {
-    size_t space = line.find(' ');
-    Revision acked = 0;
-    if (space == std::string::npos ||
-        !absl::SimpleAtoi(line.substr(0, space), &acked)) {
-      return absl::DataLossError(
-          absl::StrFormat("%s: malformed line '%s'", path_, line));
-    }
-    subscribers_[line.substr(space + 1)].acked = acked;
+  for (const auto& [id, acked] : engine_->SubscriberAcks()) {
+    subscribers_[id].acked = acked;
   }
-  return absl::OkStatus();
-}
-
-Revision SubscriberRegistry::HoldRevision() const {
-  Revision hold = std::numeric_limits<Revision>::max();
-  {
-    absl::MutexLock lock(&mu_);
-    for (const auto& [id, subscriber] : subscribers_) {
-      hold = std::min(hold, subscriber.acked + 1);
-    }
-  }
-  Engine* engine = engine_.load();
-  if (engine != nullptr && hold != std::numeric_limits<Revision>::max()) {
-    Revision current = engine->CurrentRevision();
-    if (current > retention_revisions_) {
-      hold = std::max(hold, current - retention_revisions_ + 1);
-    }
-  }
-  return hold;
 }
 
 void SubscriberRegistry::Connected(const std::string& id,
@@ -77,8 +38,8 @@ void SubscriberRegistry::Connected(const std::string& id,
   subscriber.unacked.clear();
   subscriber.unacked_change_sets = 0;
   subscriber.through = after;
-  if (subscriber.acked != after) dirty_ = true;
   subscriber.acked = after;
+  engine_->SetSubscriberAck(SafeId(id), after);
 }
 
 void SubscriberRegistry::Sent(const std::string& id, uint64_t change_sets,
@@ -107,7 +68,7 @@ void SubscriberRegistry::Acked(const std::string& id, Revision revision) {
     Subscriber& subscriber = subscribers_[SafeId(id)];
     if (revision > subscriber.acked) {
       subscriber.acked = revision;
-      dirty_ = true;
+      engine_->SetSubscriberAck(SafeId(id), revision);
     }
     while (!subscriber.unacked.empty() &&
            subscriber.unacked.front().first <= revision) {
@@ -115,7 +76,7 @@ void SubscriberRegistry::Acked(const std::string& id, Revision revision) {
       subscriber.unacked.pop_front();
     }
     subscriber.last_ack = absl::Now();
-    persist = dirty_ && absl::Now() - last_persist_ >= absl::Seconds(1);
+    persist = absl::Now() - last_persist_ >= absl::Seconds(1);
   }
   if (persist) Persist();
 }
@@ -147,50 +108,24 @@ absl::Status SubscriberRegistry::Forget(const std::string& id) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "subscriber_id: '%s' is connected; stop it first", id));
     }
+    absl::Status forgotten = engine_->ForgetSubscriberAck(it->first);
+    if (!forgotten.ok() && !absl::IsNotFound(forgotten)) return forgotten;
     subscribers_.erase(it);
-    dirty_ = true;
   }
-  Persist();
   spdlog::info("forgot replication subscriber '{}'", id);
   return absl::OkStatus();
 }
 
 void SubscriberRegistry::Persist() {
-  // One writer at a time; the registry's lock is held only to copy, so
-  // streams are not held up by the fsyncs.
-  absl::MutexLock persist_lock(&persist_mu_);
-  std::string contents;
   {
     absl::MutexLock lock(&mu_);
-    if (!dirty_) return;
-    for (const auto& [id, subscriber] : subscribers_) {
-      absl::StrAppendFormat(&contents, "%d %s\n", subscriber.acked, id);
-    }
-    dirty_ = false;
     last_persist_ = absl::Now();
   }
-  absl::Status status = WriteFile(contents);
+  absl::Status status = engine_->PersistSubscriberAcks();
   if (!status.ok()) {
     spdlog::warn("cannot persist replication subscribers: {}",
                  status.ToString());
-    absl::MutexLock lock(&mu_);
-    dirty_ = true;  // try again next time
   }
-}
-
-absl::Status SubscriberRegistry::WriteFile(const std::string& contents) {
-  std::string tmp = path_ + ".tmp";
-  (void)io::RemoveFile(tmp);  // left by a crash, if any
-  absl::StatusOr<io::File> file = io::File::Create(tmp);
-  if (!file.ok()) return file.status();
-  absl::Status status = file->WriteAt(0, contents);
-  if (status.ok()) status = file->Sync();
-  if (status.ok()) status = file->Close();
-  if (status.ok()) status = io::RenameFile(tmp, path_);
-  if (status.ok()) {
-    status = io::SyncDirectory(path_.substr(0, path_.rfind('/')));
-  }
-  return status;
 }
 
 std::vector<v1::SubscriberState> SubscriberRegistry::States() const {

@@ -1,16 +1,11 @@
 // The source side of replication: every named subscriber of the change
-// stream, its acknowledged revision, what it still has pending, when it last
-// acknowledged and why its last stream failed. It decides how much WAL the
-// engine keeps (the oldest acknowledged revision, within the retention
-// limit) and persists the acknowledged revisions in
-// <data_dir>/replication_subscribers so that the WAL stays held for peers
-// across restarts. File format: one line per subscriber,
-// "<acked_revision> <subscriber_id>\n", rewritten whole (tmp + rename).
-// Thread-safe.
+// stream, its open streams, what it still has pending, when it last
+// acknowledged and why its last stream failed. Acknowledged revisions go to
+// the engine (Engine::SetSubscriberAck), which keeps them durable and holds
+// the WAL for them. Thread-safe.
 #ifndef INFINITEDB_SERVER_SUBSCRIBER_REGISTRY_H_
 #define INFINITEDB_SERVER_SUBSCRIBER_REGISTRY_H_
 
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -21,25 +16,16 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "infinitedb/v1/replication.pb.h"
 
 namespace infinitedb::server {
 
 class SubscriberRegistry {
  public:
-  // `retention_revisions`: the WAL held for subscribers spans at most this
-  // many revisions below the current one.
-  SubscriberRegistry(std::string data_dir, uint64_t retention_revisions);
-
-  // Reads the persisted acknowledgements (a missing file is no subscriber).
-  absl::Status Load();
-  // The engine whose revision bounds retention; set once it is open.
-  void SetEngine(Engine* engine) { engine_.store(engine); }
-
-  // For EngineOptions::wal_hold_revision: the oldest revision a subscriber
-  // still needs, or UINT64_MAX when none.
-  Revision HoldRevision() const;
+  // Starts with the subscribers whose acknowledgements `engine` stored;
+  // `retention_revisions` is the engine's replication retention.
+  SubscriberRegistry(Engine* engine, uint64_t retention_revisions);
 
   // A stream for `id` starts after revision `after` (it has everything up
   // to there).
@@ -52,8 +38,8 @@ class SubscriberRegistry {
   void Acked(const std::string& id, Revision revision);
   // The stream ended; `error` is empty for a normal end.
   void Disconnected(const std::string& id, const std::string& error);
-  // Writes the acknowledgements if they changed (also done on Acked, at
-  // most every second).
+  // Makes the acknowledgements durable if they changed (also done on Acked,
+  // at most every second).
   void Persist();
   // Drops subscriber `id` and persists at once. NotFound for an unknown id;
   // FailedPrecondition while a stream under it is open.
@@ -77,16 +63,10 @@ class SubscriberRegistry {
     std::string last_error;
   };
 
-  absl::Status WriteFile(const std::string& contents)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(persist_mu_);
-
-  const std::string path_;
+  Engine* const engine_;
   const uint64_t retention_revisions_;
-  std::atomic<Engine*> engine_{nullptr};
-  absl::Mutex persist_mu_;  // serialises writes of the file
   mutable absl::Mutex mu_;
   std::map<std::string, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
-  bool dirty_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_persist_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
-#include "engine/db/changes.h"
+#include "engine/public/changes.h"
 
 namespace infinitedb {
 

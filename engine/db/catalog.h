@@ -12,9 +12,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/db/types.h"
 #include "engine/manifest/manifest.h"
 #include "engine/mvcc/snapshot_reader.h"
+#include "engine/public/types.h"
 
 namespace infinitedb {
 

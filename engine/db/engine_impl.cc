@@ -14,12 +14,15 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
   return std::unique_ptr<Engine>(std::move(*engine));
 }
 
-EngineImpl::EngineImpl(const EngineOptions& options, io::File lock,
-                       std::unique_ptr<Catalog> catalog)
+EngineImpl::EngineImpl(
+    const EngineOptions& options, io::File lock,
+    std::unique_ptr<Catalog> catalog,
+    std::unique_ptr<replication::SubscriberAcks> subscriber_acks)
     : options_(options),
       segment_dir_(options.data_dir + "/segments"),
       lock_(std::move(lock)),
       catalog_(std::move(catalog)),
+      subscriber_acks_(std::move(subscriber_acks)),
       block_cache_(options.block_cache_bytes),
       wal_segments_(options.data_dir + "/wal"),
       active_(std::make_shared<mvcc::MemTable>()) {
@@ -40,6 +43,17 @@ EngineImpl::~EngineImpl() {
   // Drains queued commits and syncs the log before the memtables go away;
   // unsealed memtables are rebuilt from the WAL on the next open.
   committer_.reset();
+  absl::Status persisted = subscriber_acks_->Persist();
+  if (!persisted.ok()) {
+    spdlog::error("cannot persist subscriber acknowledgements on close: {}",
+                  persisted.ToString());
+  }
+}
+
+absl::Status EngineImpl::ForgetSubscriberAck(std::string_view id) {
+  absl::Status status = subscriber_acks_->Forget(id);
+  if (!status.ok()) return status;
+  return ReleaseWal();
 }
 
 std::shared_ptr<const ReadState> EngineImpl::PinState() const {
@@ -61,8 +75,12 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
   if (!manifest.ok()) return manifest.status();
   auto catalog =
       std::make_unique<Catalog>(std::move(*manifest), options.max_name_bytes);
-  std::unique_ptr<EngineImpl> engine(
-      new EngineImpl(options, std::move(*lock), std::move(catalog)));
+  absl::StatusOr<std::unique_ptr<replication::SubscriberAcks>> acks =
+      replication::SubscriberAcks::Open(
+          options.data_dir, options.replication_retention_revisions);
+  if (!acks.ok()) return acks.status();
+  std::unique_ptr<EngineImpl> engine(new EngineImpl(
+      options, std::move(*lock), std::move(catalog), std::move(*acks)));
   status = engine->OpenSegments();
   if (status.ok()) status = engine->Recover();
   if (status.ok()) status = engine->ReleaseWal();

@@ -11,11 +11,12 @@
 #include <thread>
 
 #include "engine/db/catalog.h"
-#include "engine/db/engine.h"
 #include "engine/db/hlc_clock.h"
 #include "engine/db/read_state.h"
 #include "engine/db/write_path.h"
 #include "engine/io/file.h"
+#include "engine/public/engine.h"
+#include "engine/replication/subscriber_acks.h"
 #include "engine/segment/block_cache.h"
 #include "engine/segment/retention.h"
 #include "engine/wal/group_commit.h"
@@ -77,11 +78,22 @@ class EngineImpl : public Engine {
       uint32_t source_node, Revision source_revision,
       std::span<const ChangeOp> ops) override;
   absl::StatusOr<Revision> ReplicationCursor(uint32_t source_node) override;
+  void SetSubscriberAck(std::string_view id, Revision acked) override {
+    subscriber_acks_->Set(id, acked);
+  }
+  absl::Status PersistSubscriberAcks() override {
+    return subscriber_acks_->Persist();
+  }
+  absl::Status ForgetSubscriberAck(std::string_view id) override;
+  std::map<std::string, Revision> SubscriberAcks() override {
+    return subscriber_acks_->All();
+  }
   EngineStats Stats() override;
 
  private:
   EngineImpl(const EngineOptions& options, io::File lock,
-             std::unique_ptr<Catalog> catalog);
+             std::unique_ptr<Catalog> catalog,
+             std::unique_ptr<replication::SubscriberAcks> subscriber_acks);
 
   // engine_impl.cc
   absl::Status Recover();
@@ -138,6 +150,7 @@ class EngineImpl : public Engine {
   const std::string segment_dir_;
   io::File lock_;
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<replication::SubscriberAcks> subscriber_acks_;
   HlcClock hlc_;
   segment::BlockCache block_cache_;
   wal::WalSegmentSet wal_segments_;

@@ -228,6 +228,8 @@ absl::Status EngineImpl::ReleaseWal() {
     if (hold == 0) return absl::OkStatus();
     upto = std::min(upto, hold - 1);
   }
+  Revision subscribers_hold = subscriber_acks_->HoldRevision(CurrentRevision());
+  if (subscribers_hold != 0) upto = std::min(upto, subscribers_hold - 1);
   absl::StatusOr<std::vector<uint64_t>> released =
       wal_segments_.ReleaseUpTo(upto);
   if (!released.ok()) return released.status();

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/db/engine.h"
 #include "engine/hilbert/hilbert.h"
+#include "engine/public/engine.h"
 
 namespace infinitedb {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
-#include "engine/db/changes.h"
 #include "engine/hilbert/hilbert.h"
+#include "engine/public/changes.h"
 #include "engine/wal/wal_format.h"
 
 namespace infinitedb {

@@ -15,8 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "engine/db/catalog.h"
-#include "engine/db/options.h"
-#include "engine/db/types.h"
+#include "engine/public/options.h"
+#include "engine/public/types.h"
 #include "engine/wal/group_commit.h"
 
 namespace infinitedb {

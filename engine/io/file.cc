@@ -128,6 +128,26 @@ absl::Status SyncDirectory(const std::string& dir) {
   return absl::OkStatus();
 }
 
+absl::Status WriteFileAtomically(const std::string& dir,
+                                 const std::string& name,
+                                 std::string_view contents) {
+  const std::string path = dir + "/" + name;
+  const std::string temp_path = path + ".tmp";
+  absl::Status status = RemoveFile(temp_path);  // left by a crash, if any
+  if (!status.ok()) return status;
+  absl::StatusOr<File> file = File::Create(temp_path);
+  if (!file.ok()) return file.status();
+  status = file->WriteAt(0, contents);
+  if (status.ok()) status = file->Sync();
+  if (status.ok()) status = file->Close();
+  if (status.ok()) status = RenameFile(temp_path, path);
+  if (!status.ok()) {
+    (void)RemoveFile(temp_path);
+    return status;
+  }
+  return SyncDirectory(dir);
+}
+
 absl::Status CreateDirectories(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

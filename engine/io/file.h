@@ -51,6 +51,13 @@ class File {
   std::string path_;
 };
 
+// Replaces `dir`/`name` with `contents` so that a crash at any moment leaves
+// the old file or the new one whole: writes `name`.tmp, fsyncs it, renames it
+// over `name` and fsyncs `dir`. On failure the temporary file is removed and
+// the old file is untouched.
+absl::Status WriteFileAtomically(const std::string& dir,
+                                 const std::string& name,
+                                 std::string_view contents);
 // Makes a rename or file creation inside `dir` durable.
 absl::Status SyncDirectory(const std::string& dir);
 // Creates `dir` (and parents) if missing.

@@ -1,46 +1,41 @@
 #include "engine/manifest/manifest.h"
 
 #include "absl/strings/str_format.h"
-#include "engine/common/framing.h"
+#include "engine/common/frame_log.h"
 #include "spdlog/spdlog.h"
 
 namespace infinitedb::manifest {
 
-absl::StatusOr<CatalogState> Manifest::Recover(const std::string& path) {
+namespace {
+
+constexpr char kLabel[] = "manifest";
+
+// Every edit of `contents` (the file at `path`) applied in order; a torn
+// last edit is dropped (its fdatasync never returned, so it never took
+// effect).
+absl::StatusOr<CatalogState> ReplayEdits(std::string_view contents,
+                                         const std::string& path,
+                                         framing::LogReplay* replay) {
   CatalogState state;
-  if (!io::FileExists(path)) return state;
-  absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/false);
-  if (!file.ok()) return file.status();
-  absl::StatusOr<std::string> data = file->ReadAll();
-  if (!data.ok()) return data.status();
-  size_t offset = 0;
-  while (true) {
-    framing::ParsedFrame frame;
-    framing::ParseResult parsed = framing::ParseFrame(*data, offset, &frame);
-    if (parsed == framing::ParseResult::kEndOfData) break;
-    if (parsed != framing::ParseResult::kOk) {
-      if (framing::AnyValidFrameAfter(*data, offset)) {
-        return absl::DataLossError(absl::StrFormat(
-            "manifest corrupted in %s at offset %d", path, offset));
-      }
-      // An edit whose fdatasync never returned: it never took effect.
-      spdlog::warn("manifest {}: dropping a torn last edit at offset {}", path,
-                   offset);
-      break;
-    }
-    absl::Status status = ApplyEdit(frame.type, frame.payload, &state);
-    if (!status.ok()) {
-      return absl::DataLossError(
-          absl::StrFormat("manifest corrupted in %s at offset %d: %s", path,
-                          offset, status.message()));
-    }
-    offset += frame.frame_bytes;
+  absl::StatusOr<framing::LogReplay> replayed = framing::ReplayLog(
+      contents, kLabel, path, /*tail_may_be_torn=*/true,
+      [&](const framing::ParsedFrame& frame, size_t offset) -> absl::Status {
+        absl::Status status = ApplyEdit(frame.type, frame.payload, &state);
+        if (status.ok()) return status;
+        return framing::LogCorruption(kLabel, path, offset,
+                                      std::string(status.message()));
+      });
+  if (!replayed.ok()) return replayed.status();
+  if (replayed->torn_bytes > 0) {
+    spdlog::warn("manifest {}: dropping a torn last edit at offset {}", path,
+                 replayed->valid_bytes);
   }
+  *replay = std::move(*replayed);
   return state;
 }
 
-absl::StatusOr<io::File> Manifest::Rewrite(const std::string& data_dir,
-                                           const CatalogState& state) {
+// The whole state as a fresh, compact sequence of edits.
+std::string CompactContents(const CatalogState& state) {
   std::string contents;
   auto append = [&contents](const Edit& edit) {
     framing::AppendFrame(&contents, edit.type, edit.payload);
@@ -56,36 +51,51 @@ absl::StatusOr<io::File> Manifest::Rewrite(const std::string& data_dir,
   append(SealedEdit(state.sealed_revision, state.next_file_number));
   append(HistoryHorizonEdit(state.history_horizon));
   append(HlcFloorEdit(state.hlc_floor));
-
-  std::string temp_path = data_dir + "/" + kManifestTempFileName;
-  std::string path = data_dir + "/" + kManifestFileName;
-  absl::Status status = io::RemoveFile(temp_path);
-  if (!status.ok()) return status;
-  absl::StatusOr<io::File> file = io::File::Create(temp_path);
-  if (!file.ok()) return file.status();
-  status = file->WriteAt(0, contents);
-  if (status.ok()) status = file->Sync();
-  if (status.ok()) status = io::RenameFile(temp_path, path);
-  if (status.ok()) status = io::SyncDirectory(data_dir);
-  if (!status.ok()) return status;
-  return io::File::Open(path, /*writable=*/true);
+  return contents;
 }
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
     const std::string& data_dir) {
-  absl::StatusOr<CatalogState> state =
-      Recover(data_dir + "/" + kManifestFileName);
+  const std::string path = data_dir + "/" + kManifestFileName;
+  std::string contents;
+  bool exists = io::FileExists(path);
+  if (exists) {
+    absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/false);
+    if (!file.ok()) return file.status();
+    absl::StatusOr<std::string> data = file->ReadAll();
+    if (!data.ok()) return data.status();
+    contents = std::move(*data);
+  }
+  framing::LogReplay replay;
+  absl::StatusOr<CatalogState> state = ReplayEdits(contents, path, &replay);
   if (!state.ok()) return state.status();
   if (!state->branches.contains(kMainBranchId)) {
     state->branches[kMainBranchId] =
         BranchEntry{kMainBranchId, 0, 0, kMainBranch};
   }
-  absl::StatusOr<io::File> file = Rewrite(data_dir, *state);
+  // Rewrite the file compactly. That needs free space; on a full disk the
+  // existing file (its torn tail cut off) serves as it is, so that a full
+  // disk never stops the database from opening.
+  absl::Status rewritten = io::WriteFileAtomically(data_dir, kManifestFileName,
+                                                   CompactContents(*state));
+  if (!rewritten.ok()) {
+    if (!exists || !absl::IsResourceExhausted(rewritten)) return rewritten;
+    spdlog::warn("manifest {}: not rewritten ({}); appending to it as it is",
+                 path, rewritten.ToString());
+  }
+  absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/true);
   if (!file.ok()) return file.status();
+  if (!rewritten.ok() && replay.torn_bytes > 0) {
+    absl::Status status = file->Truncate(replay.valid_bytes);
+    if (status.ok()) status = file->DataSync();
+    if (!status.ok()) return status;
+  }
+  absl::StatusOr<uint64_t> size = file->Size();
+  if (!size.ok()) return size.status();
   std::unique_ptr<Manifest> manifest(
       new Manifest(data_dir, std::move(*state), std::move(*file)));
-  absl::StatusOr<uint64_t> size = manifest->file_.Size();
-  if (!size.ok()) return size.status();
   manifest->end_offset_ = *size;
   return manifest;
 }

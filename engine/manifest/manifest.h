@@ -16,9 +16,10 @@ namespace infinitedb::manifest {
 
 class Manifest {
  public:
-  // Opens (or creates) the manifest of `data_dir`. A torn last edit is
-  // dropped; any other damage is DataLoss naming file and offset. The main
-  // branch always exists in the returned state.
+  // Opens (or creates) the manifest of `data_dir` and rewrites it compactly
+  // (when the disk is full, it keeps the file as it is instead). A torn last
+  // edit is dropped; any other damage is DataLoss naming file and offset.
+  // The main branch always exists in the returned state.
   static absl::StatusOr<std::unique_ptr<Manifest>> Open(
       const std::string& data_dir);
 
@@ -33,10 +34,6 @@ class Manifest {
       : data_dir_(std::move(data_dir)),
         state_(std::move(state)),
         file_(std::move(file)) {}
-  static absl::StatusOr<CatalogState> Recover(const std::string& path);
-  // Writes `state` as a fresh, compact manifest and returns it open.
-  static absl::StatusOr<io::File> Rewrite(const std::string& data_dir,
-                                          const CatalogState& state);
 
   const std::string data_dir_;
   CatalogState state_;

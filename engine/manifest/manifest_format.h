@@ -40,7 +40,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 #include "engine/segment/segment_format.h"
 
 namespace infinitedb::manifest {
@@ -58,7 +58,6 @@ enum EditType : uint8_t {
 };
 
 inline constexpr char kManifestFileName[] = "MANIFEST";
-inline constexpr char kManifestTempFileName[] = "MANIFEST.tmp";
 inline constexpr uint32_t kMainBranchId = 1;
 
 struct SpaceEntry {

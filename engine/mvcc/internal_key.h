@@ -20,7 +20,7 @@
 #include <string_view>
 
 #include "engine/common/coding.h"
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::mvcc {
 

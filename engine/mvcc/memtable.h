@@ -21,11 +21,11 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/db/types.h"
 #include "engine/mvcc/arena.h"
 #include "engine/mvcc/run_set.h"
 #include "engine/mvcc/sorted_run.h"
 #include "engine/mvcc/version_iterator.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::mvcc {
 

@@ -11,9 +11,9 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
-#include "engine/db/types.h"
 #include "engine/hilbert/hilbert.h"
 #include "engine/mvcc/version_iterator.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::mvcc {
 

@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "engine/common/coding.h"
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::mvcc {
 

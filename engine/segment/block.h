@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::segment {
 

@@ -26,29 +26,6 @@ ZstdContexts& ThreadZstd() {
 
 }  // namespace
 
-std::string_view BlockCodecName(BlockCodec codec) {
-  switch (codec) {
-    case BlockCodec::kNone:
-      return "none";
-    case BlockCodec::kLz4:
-      return "lz4";
-    case BlockCodec::kZstd:
-      return "zstd";
-  }
-  return "unknown";
-}
-
-bool ParseBlockCodec(std::string_view name, BlockCodec* codec) {
-  for (BlockCodec c :
-       {BlockCodec::kNone, BlockCodec::kLz4, BlockCodec::kZstd}) {
-    if (name == BlockCodecName(c)) {
-      *codec = c;
-      return true;
-    }
-  }
-  return false;
-}
-
 bool IsBlockCodec(uint8_t byte) {
   return byte <= static_cast<uint8_t>(BlockCodec::kZstd);
 }

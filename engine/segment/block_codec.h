@@ -13,14 +13,22 @@
 #include <string>
 #include <string_view>
 
+#include "engine/public/options.h"
+
 namespace infinitedb::segment {
 
-enum class BlockCodec : uint8_t { kNone = 0, kLz4 = 1, kZstd = 2 };
+// The option's values are the stored codec bytes.
+using BlockCodec = SegmentCompression;
+static_assert(static_cast<uint8_t>(BlockCodec::kNone) == 0);
+static_assert(static_cast<uint8_t>(BlockCodec::kLz4) == 1);
+static_assert(static_cast<uint8_t>(BlockCodec::kZstd) == 2);
 
-// "none", "lz4", "zstd".
-std::string_view BlockCodecName(BlockCodec codec);
-// False for any other name.
-bool ParseBlockCodec(std::string_view name, BlockCodec* codec);
+inline std::string_view BlockCodecName(BlockCodec codec) {
+  return SegmentCompressionName(codec);
+}
+inline bool ParseBlockCodec(std::string_view name, BlockCodec* codec) {
+  return ParseSegmentCompression(name, codec);
+}
 // Whether `byte` names a codec.
 bool IsBlockCodec(uint8_t byte);
 

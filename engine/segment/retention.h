@@ -15,7 +15,7 @@
 #include <set>
 #include <vector>
 
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::segment {
 

@@ -35,7 +35,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::segment {
 

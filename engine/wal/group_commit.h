@@ -32,8 +32,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "engine/db/options.h"
-#include "engine/db/types.h"
+#include "engine/public/options.h"
+#include "engine/public/types.h"
 #include "engine/wal/wal_format.h"
 #include "engine/wal/wal_writer.h"
 

@@ -3,18 +3,14 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "engine/common/framing.h"
+#include "engine/common/frame_log.h"
 #include "engine/io/file.h"
 #include "spdlog/spdlog.h"
 
 namespace infinitedb::wal {
 namespace {
 
-absl::Status Corruption(const std::string& path, uint64_t offset,
-                        std::string_view what) {
-  return absl::DataLossError(absl::StrFormat(
-      "WAL corrupted in %s at offset %d: %s", path, offset, what));
-}
+constexpr char kLabel[] = "WAL";
 
 // Replays one segment; returns the offset where its valid frames end.
 absl::StatusOr<uint64_t> ReplaySegment(
@@ -24,43 +20,36 @@ absl::StatusOr<uint64_t> ReplaySegment(
   if (!file.ok()) return file.status();
   absl::StatusOr<std::string> data = file->ReadAll();
   if (!data.ok()) return data.status();
-  size_t offset = 0;
-  while (true) {
-    framing::ParsedFrame frame;
-    framing::ParseResult parsed = framing::ParseFrame(*data, offset, &frame);
-    if (parsed == framing::ParseResult::kEndOfData) return offset;
-    if (parsed != framing::ParseResult::kOk) {
-      const char* what = parsed == framing::ParseResult::kTruncated
-                             ? "truncated frame"
-                             : "checksum mismatch or bad frame header";
-      if (!is_last || framing::AnyValidFrameAfter(*data, offset)) {
-        return Corruption(path, offset, what);
-      }
-      result->truncated_bytes = data->size() - offset;
-      spdlog::warn(
-          "WAL {}: {} at offset {}; dropping the torn tail of {} bytes", path,
-          what, offset, result->truncated_bytes);
-      absl::Status status = file->Truncate(offset);
-      if (status.ok()) status = file->DataSync();
-      if (!status.ok()) return status;
-      return offset;
-    }
-    absl::StatusOr<WalCommit> commit =
-        DecodeCommit(static_cast<FrameType>(frame.type), frame.payload);
-    if (!commit.ok())
-      return Corruption(path, offset, std::string(commit.status().message()));
-    if (commit->stamp.revision <= result->max_revision) {
-      return Corruption(
-          path, offset,
-          absl::StrFormat("revision %d does not follow %d",
-                          commit->stamp.revision, result->max_revision));
-    }
-    result->max_revision = commit->stamp.revision;
-    ++result->commits_replayed;
-    absl::Status status = apply(std::move(*commit));
+  absl::StatusOr<framing::LogReplay> replay = framing::ReplayLog(
+      *data, kLabel, path, /*tail_may_be_torn=*/is_last,
+      [&](const framing::ParsedFrame& frame, size_t offset) -> absl::Status {
+        absl::StatusOr<WalCommit> commit =
+            DecodeCommit(static_cast<FrameType>(frame.type), frame.payload);
+        if (!commit.ok()) {
+          return framing::LogCorruption(kLabel, path, offset,
+                                        std::string(commit.status().message()));
+        }
+        if (commit->stamp.revision <= result->max_revision) {
+          return framing::LogCorruption(
+              kLabel, path, offset,
+              absl::StrFormat("revision %d does not follow %d",
+                              commit->stamp.revision, result->max_revision));
+        }
+        result->max_revision = commit->stamp.revision;
+        ++result->commits_replayed;
+        return apply(std::move(*commit));
+      });
+  if (!replay.ok()) return replay.status();
+  if (replay->torn_bytes > 0) {
+    result->truncated_bytes = replay->torn_bytes;
+    spdlog::warn("WAL {}: {} at offset {}; dropping the torn tail of {} bytes",
+                 path, replay->torn_reason, replay->valid_bytes,
+                 replay->torn_bytes);
+    absl::Status status = file->Truncate(replay->valid_bytes);
+    if (status.ok()) status = file->DataSync();
     if (!status.ok()) return status;
-    offset += frame.frame_bytes;
   }
+  return replay->valid_bytes;
 }
 
 }  // namespace

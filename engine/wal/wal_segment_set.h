@@ -15,8 +15,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/db/types.h"
 #include "engine/io/file.h"
+#include "engine/public/types.h"
 
 namespace infinitedb::wal {
 

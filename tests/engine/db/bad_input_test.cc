@@ -2,7 +2,7 @@
 // changes nothing: no revision is used, no data or catalogue entry appears.
 #include <gtest/gtest.h>
 
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "absl/strings/str_format.h"
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {

@@ -1,6 +1,6 @@
 // Behaviour of the engine facade: spaces, branches, writes, exact reads, and
 // durability across reopen.
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {

@@ -17,7 +17,7 @@
 #include <vector>
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {

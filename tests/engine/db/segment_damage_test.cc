@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/db/engine.h"
+#include "engine/public/engine.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {

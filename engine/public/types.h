@@ -1,15 +1,17 @@
 // Value types of the engine's public API: points, records, mutations, boxes,
-// and the descriptions of spaces and branches.
-#ifndef INFINITEDB_ENGINE_DB_TYPES_H_
-#define INFINITEDB_ENGINE_DB_TYPES_H_
+// durability, and the descriptions of spaces and branches. The vocabulary
+// every engine layer shares: this folder (engine/public/) is below all of
+// them and includes nothing else of the engine.
+#ifndef INFINITEDB_ENGINE_PUBLIC_TYPES_H_
+#define INFINITEDB_ENGINE_PUBLIC_TYPES_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
-#include "engine/common/coding.h"
 
 namespace infinitedb {
 
@@ -32,6 +34,21 @@ struct CommitStamp {
   uint32_t origin = 0;
 };
 
+// The physical part of an HLC stamp: milliseconds since the Unix epoch.
+inline constexpr int kHlcLogicalBits = 16;
+inline constexpr uint64_t HlcPhysicalMs(uint64_t hlc) {
+  return hlc >> kHlcLogicalBits;
+}
+
+enum class Durability {
+  // Acknowledge a commit only after its WAL frame is fdatasync'ed.
+  kSync,
+  // Acknowledge after the write reaches the OS; fdatasync on a timer
+  // (`async_sync_interval_ms`). A power loss may lose the last interval of
+  // acknowledged commits; a process crash loses nothing.
+  kAsync,
+};
+
 // One version of one address.
 struct Record {
   Point point;
@@ -51,7 +68,11 @@ struct RecordView {
 
   int dims() const { return static_cast<int>(coordinates.size() / 4); }
   uint32_t coordinate(int axis) const {
-    return DecodeFixed32(coordinates.data() + 4 * axis);
+    // Little-endian on disk and in memory (the engine builds for x86-64 and
+    // other little-endian targets only; see common/coding.h).
+    uint32_t value;
+    std::memcpy(&value, coordinates.data() + 4 * axis, sizeof(value));
+    return value;
   }
   Point point() const {
     Point p(dims());
@@ -109,4 +130,4 @@ struct BranchInfo {
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_TYPES_H_
+#endif  // INFINITEDB_ENGINE_PUBLIC_TYPES_H_

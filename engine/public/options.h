@@ -1,25 +1,48 @@
 // Every tunable bound of the engine, in one place, with its default.
-#ifndef INFINITEDB_ENGINE_DB_OPTIONS_H_
-#define INFINITEDB_ENGINE_DB_OPTIONS_H_
+#ifndef INFINITEDB_ENGINE_PUBLIC_OPTIONS_H_
+#define INFINITEDB_ENGINE_PUBLIC_OPTIONS_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
 
-#include "engine/db/types.h"
-#include "engine/segment/block_codec.h"
+#include <string_view>
+
+#include "engine/public/types.h"
 
 namespace infinitedb {
 
-enum class Durability {
-  // Acknowledge a commit only after its WAL frame is fdatasync'ed.
-  kSync,
-  // Acknowledge after the write reaches the OS; fdatasync on a timer
-  // (`async_sync_interval_ms`). A power loss may lose the last interval of
-  // acknowledged commits; a process crash loses nothing.
-  kAsync,
-};
+// Compression of segment blocks. The numbers are the codec byte stored with
+// every block on disk (segment/block_codec.h): frozen.
+enum class SegmentCompression : uint8_t { kNone = 0, kLz4 = 1, kZstd = 2 };
+
+// "none", "lz4", "zstd".
+inline std::string_view SegmentCompressionName(SegmentCompression codec) {
+  switch (codec) {
+    case SegmentCompression::kNone:
+      return "none";
+    case SegmentCompression::kLz4:
+      return "lz4";
+    case SegmentCompression::kZstd:
+      return "zstd";
+  }
+  return "unknown";
+}
+
+// False for any other name.
+inline bool ParseSegmentCompression(std::string_view name,
+                                    SegmentCompression* codec) {
+  for (SegmentCompression candidate :
+       {SegmentCompression::kNone, SegmentCompression::kLz4,
+        SegmentCompression::kZstd}) {
+    if (name == SegmentCompressionName(candidate)) {
+      *codec = candidate;
+      return true;
+    }
+  }
+  return false;
+}
 
 struct EngineOptions {
   // Directory holding MANIFEST and wal/. Created if missing.
@@ -51,7 +74,7 @@ struct EngineOptions {
   // written before keep theirs). zstd makes the smallest files; LZ4 is a
   // little faster to read back from disk (blocks in the cache are
   // decompressed either way).
-  segment::BlockCodec segment_compression = segment::BlockCodec::kZstd;
+  SegmentCompression segment_compression = SegmentCompression::kZstd;
   // Memory for recently read segment blocks (LRU), decompressed.
   size_t block_cache_bytes = 256u << 20;  // 256 MiB
   // History retention: compaction keeps every version newer than the
@@ -66,11 +89,17 @@ struct EngineOptions {
   // otherwise drag this server's clock, and every later stamp, with it.
   // 0 turns the check off.
   uint64_t max_clock_skew_ms = 60'000;
-  // Lowest revision that someone besides sealing still needs from the WAL
-  // (replication); WAL segments holding it or newer are kept. Null: none.
+  // The WAL is kept for change-stream subscribers from their oldest
+  // acknowledgement (Engine::SetSubscriberAck), but at most this many
+  // revisions back; a subscriber further behind must start over with a
+  // full copy.
+  uint64_t replication_retention_revisions = 10'000'000;
+  // Lowest revision that someone besides sealing and the subscribers still
+  // needs from the WAL; WAL segments holding it or newer are kept. Null:
+  // none.
   std::function<Revision()> wal_hold_revision;
 };
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_OPTIONS_H_
+#endif  // INFINITEDB_ENGINE_PUBLIC_OPTIONS_H_

@@ -6,9 +6,10 @@
 // Thread-safety: every method may be called from any number of threads at
 // once. A read runs against one snapshot: it sees exactly the commits up to
 // one revision. Errors name the offending field ("point: ...").
-#ifndef INFINITEDB_ENGINE_DB_ENGINE_H_
-#define INFINITEDB_ENGINE_DB_ENGINE_H_
+#ifndef INFINITEDB_ENGINE_PUBLIC_ENGINE_H_
+#define INFINITEDB_ENGINE_PUBLIC_ENGINE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -17,9 +18,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/db/changes.h"
-#include "engine/db/options.h"
-#include "engine/db/types.h"
+#include "engine/public/changes.h"
+#include "engine/public/options.h"
+#include "engine/public/types.h"
 
 namespace infinitedb {
 
@@ -185,6 +186,19 @@ class Engine {
   // The cursor stored for `source_node`: 0 when none.
   virtual absl::StatusOr<Revision> ReplicationCursor(uint32_t source_node) = 0;
 
+  // Acknowledgements of change-stream subscribers (peers, change-data
+  // capture), by subscriber id (at most 200 bytes; longer ids are cut).
+  // The WAL is kept from the oldest one on (within
+  // EngineOptions::replication_retention_revisions), also across restarts.
+  // Set records that `id` has applied every change up to `acked` (it may go
+  // back when a subscriber starts over); it is made durable by the next
+  // PersistSubscriberAcks() or on close.
+  virtual void SetSubscriberAck(std::string_view id, Revision acked) = 0;
+  virtual absl::Status PersistSubscriberAcks() = 0;
+  // Drops `id` durably, releasing the WAL it held; NotFound if unknown.
+  virtual absl::Status ForgetSubscriberAck(std::string_view id) = 0;
+  virtual std::map<std::string, Revision> SubscriberAcks() = 0;
+
   virtual EngineStats Stats() = 0;
 };
 
@@ -199,4 +213,4 @@ absl::StatusOr<std::vector<Record>> QueryAll(Engine& engine,
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_ENGINE_H_
+#endif  // INFINITEDB_ENGINE_PUBLIC_ENGINE_H_

@@ -1,14 +1,14 @@
 // Types of the change stream (committed changes read back from the WAL) and
 // of replication (changes applied from another server with
 // last-writer-wins). Part of the engine's public API, beside types.h.
-#ifndef INFINITEDB_ENGINE_DB_CHANGES_H_
-#define INFINITEDB_ENGINE_DB_CHANGES_H_
+#ifndef INFINITEDB_ENGINE_PUBLIC_CHANGES_H_
+#define INFINITEDB_ENGINE_PUBLIC_CHANGES_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "engine/db/types.h"
+#include "engine/public/types.h"
 
 namespace infinitedb {
 
@@ -57,4 +57,4 @@ inline constexpr char kReplicationCursorSpace[] = "__replication";
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_CHANGES_H_
+#endif  // INFINITEDB_ENGINE_PUBLIC_CHANGES_H_
