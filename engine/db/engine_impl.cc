@@ -8,8 +8,13 @@ namespace infinitedb {
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
     const EngineOptions& options) {
+  EngineOptions resolved = options;
+  if (resolved.env.file_system == nullptr) {
+    resolved.env.file_system = DefaultFileSystem();
+  }
+  if (resolved.env.clock == nullptr) resolved.env.clock = SystemClock();
   absl::StatusOr<std::unique_ptr<EngineImpl>> engine =
-      EngineImpl::Open(options);
+      EngineImpl::Open(resolved);
   if (!engine.ok()) return engine.status();
   return std::unique_ptr<Engine>(std::move(*engine));
 }
@@ -19,12 +24,16 @@ EngineImpl::EngineImpl(
     std::unique_ptr<Catalog> catalog,
     std::unique_ptr<replication::SubscriberAcks> subscriber_acks)
     : options_(options),
+      fs_(options.env.file_system),
       segment_dir_(options.data_dir + "/segments"),
       lock_(std::move(lock)),
       catalog_(std::move(catalog)),
       subscriber_acks_(std::move(subscriber_acks)),
       block_cache_(options.block_cache_bytes),
-      wal_segments_(options.data_dir + "/wal"),
+      hlc_([clock = options.env.clock] {
+        return static_cast<uint64_t>(absl::ToUnixMillis(clock->Now()));
+      }),
+      wal_segments_(options.env.file_system, options.data_dir + "/wal"),
       active_(std::make_shared<mvcc::MemTable>()) {
   auto state = std::make_shared<ReadState>();
   state->active = active_;
@@ -66,18 +75,19 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
   if (options.node_id == 0) {
     return absl::InvalidArgumentError("node_id: must not be 0");
   }
-  absl::Status status = io::CreateDirectories(options.data_dir);
+  FileSystem* fs = options.env.file_system;
+  absl::Status status = fs->CreateDirectories(options.data_dir);
   if (!status.ok()) return status;
-  absl::StatusOr<io::File> lock = io::LockDirectory(options.data_dir);
+  absl::StatusOr<io::File> lock = fs->LockDirectory(options.data_dir);
   if (!lock.ok()) return lock.status();
   absl::StatusOr<std::unique_ptr<manifest::Manifest>> manifest =
-      manifest::Manifest::Open(options.data_dir);
+      manifest::Manifest::Open(fs, options.data_dir);
   if (!manifest.ok()) return manifest.status();
   auto catalog =
       std::make_unique<Catalog>(std::move(*manifest), options.max_name_bytes);
   absl::StatusOr<std::unique_ptr<replication::SubscriberAcks>> acks =
       replication::SubscriberAcks::Open(
-          options.data_dir, options.replication_retention_revisions);
+          fs, options.data_dir, options.replication_retention_revisions);
   if (!acks.ok()) return acks.status();
   std::unique_ptr<EngineImpl> engine(new EngineImpl(
       options, std::move(*lock), std::move(catalog), std::move(*acks)));
@@ -97,7 +107,7 @@ absl::Status EngineImpl::Recover() {
   Revision first_revision = 0;
   hlc_.Observe(catalog_->hlc_floor());
   absl::StatusOr<wal::RecoveryResult> recovered =
-      wal::RecoverLog(wal_dir, [&](wal::WalCommit commit) -> absl::Status {
+      wal::RecoverLog(fs_, wal_dir, [&](wal::WalCommit commit) -> absl::Status {
         if (first_revision == 0) first_revision = commit.stamp.revision;
         hlc_.Observe(commit.stamp.hlc);
         for (const wal::WalOp& op : commit.ops) hlc_.Observe(op.hlc);
@@ -153,7 +163,7 @@ absl::Status EngineImpl::Recover() {
       last_revision_, skipped_ops, recovered->truncated_bytes);
 
   absl::StatusOr<std::unique_ptr<wal::WalWriter>> writer =
-      wal::WalWriter::Open(wal_dir, recovered->last_segment,
+      wal::WalWriter::Open(fs_, wal_dir, recovered->last_segment,
                            recovered->end_offset, options_.wal_segment_bytes);
   if (!writer.ok()) return writer.status();
   wal::GroupCommitter::Callbacks callbacks;
@@ -186,13 +196,13 @@ absl::Status EngineImpl::Recover() {
 }
 
 absl::Status EngineImpl::OpenSegments() {
-  absl::Status status = io::CreateDirectories(segment_dir_);
+  absl::Status status = fs_->CreateDirectories(segment_dir_);
   if (!status.ok()) return status;
   manifest::CatalogState catalog = catalog_->State();
   // Files of a seal or compaction that crashed before the manifest named
   // them are garbage.
   absl::StatusOr<std::vector<std::string>> names =
-      io::ListDirectory(segment_dir_);
+      fs_->ListDirectory(segment_dir_);
   if (!names.ok()) return names.status();
   for (const std::string& name : *names) {
     uint64_t number = 0;
@@ -201,13 +211,13 @@ absl::Status EngineImpl::OpenSegments() {
       continue;
     }
     spdlog::info("removing {}/{}: not in the manifest", segment_dir_, name);
-    status = io::RemoveFile(segment_dir_ + "/" + name);
+    status = fs_->Remove(segment_dir_ + "/" + name);
     if (!status.ok()) return status;
   }
   auto state = std::make_shared<ReadState>(*PinState());
   for (const auto& [number, entry] : catalog.segments) {
     absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
-        segment::SegmentReader::Open(SegmentPath(number), number,
+        segment::SegmentReader::Open(fs_, SegmentPath(number), number,
                                      entry.size_bytes, &block_cache_);
     if (!reader.ok()) return reader.status();
     state->segments[entry.space_id].push_back(std::move(*reader));

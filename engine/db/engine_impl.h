@@ -147,6 +147,7 @@ class EngineImpl : public Engine {
 
   // Constant after construction.
   const EngineOptions options_;
+  FileSystem* const fs_;  // options_.env.file_system
   const std::string segment_dir_;
   io::File lock_;
   std::unique_ptr<Catalog> catalog_;

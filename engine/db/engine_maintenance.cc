@@ -82,8 +82,8 @@ absl::Status EngineImpl::SealOldestFrozen() {
     if (writer == nullptr) {
       uint64_t number = catalog_->AllocateFileNumber();
       absl::StatusOr<std::unique_ptr<segment::SegmentWriter>> created =
-          segment::SegmentWriter::Create(SegmentPath(number), number, space_id,
-                                         space->second.dims,
+          segment::SegmentWriter::Create(fs_, SegmentPath(number), number,
+                                         space_id, space->second.dims,
                                          options_.segment_compression);
       if (!created.ok()) return created.status();
       writer = std::move(*created);
@@ -97,14 +97,14 @@ absl::Status EngineImpl::SealOldestFrozen() {
     if (!properties.ok()) return properties.status();
     added.push_back(*properties);
   }
-  absl::Status status = io::SyncDirectory(segment_dir_);
+  absl::Status status = fs_->SyncDirectory(segment_dir_);
   if (!status.ok()) return status;
   // Open the readers before the manifest names the files, so a failure here
   // leaves only orphans that the next open removes.
   std::map<uint64_t, std::shared_ptr<segment::SegmentReader>> readers;
   for (const manifest::SegmentEntry& entry : added) {
     absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
-        segment::SegmentReader::Open(SegmentPath(entry.file_number),
+        segment::SegmentReader::Open(fs_, SegmentPath(entry.file_number),
                                      entry.file_number, entry.size_bytes,
                                      &block_cache_);
     if (!reader.ok()) return reader.status();
@@ -159,16 +159,16 @@ absl::Status EngineImpl::CompactSegments(
   segment::RetentionPolicy policy = RetentionFor(all_segments);
   uint64_t number = catalog_->AllocateFileNumber();
   absl::StatusOr<std::optional<segment::SegmentProperties>> merged =
-      segment::MergeSegments(inputs, policy, SegmentPath(number), number,
+      segment::MergeSegments(inputs, policy, fs_, SegmentPath(number), number,
                              space_id, dims, options_.segment_compression);
   if (!merged.ok()) return merged.status();
   std::vector<manifest::SegmentEntry> added;
   std::shared_ptr<segment::SegmentReader> output;
   if (merged->has_value()) {
-    absl::Status status = io::SyncDirectory(segment_dir_);
+    absl::Status status = fs_->SyncDirectory(segment_dir_);
     if (!status.ok()) return status;
     absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
-        segment::SegmentReader::Open(SegmentPath(number), number,
+        segment::SegmentReader::Open(fs_, SegmentPath(number), number,
                                      (*merged)->size_bytes, &block_cache_);
     if (!reader.ok()) return reader.status();
     output = std::move(*reader);
@@ -239,7 +239,7 @@ absl::Status EngineImpl::ReleaseWal() {
 void EngineImpl::DeleteSegmentFiles(const std::vector<uint64_t>& file_numbers) {
   for (uint64_t number : file_numbers) {
     block_cache_.EraseFile(number);
-    absl::Status status = io::RemoveFile(SegmentPath(number));
+    absl::Status status = fs_->Remove(SegmentPath(number));
     if (!status.ok()) spdlog::warn("{}", status.ToString());
   }
 }

@@ -203,7 +203,8 @@ absl::StatusOr<ReplicationApplyResult> EngineImpl::ApplyReplicated(
                         options_.max_batch_mutations));
   }
   // Check everything before creating any missing space or branch.
-  const uint64_t now_ms = HlcClock::SystemWallClockMs();
+  const uint64_t now_ms =
+      static_cast<uint64_t>(absl::ToUnixMillis(options_.env.clock->Now()));
   size_t total_bytes = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     const ChangeOp& op = ops[i];
@@ -220,7 +221,7 @@ absl::StatusOr<ReplicationApplyResult> EngineImpl::ApplyReplicated(
       return absl::InvalidArgumentError(
           absl::StrFormat("ops[%d].origin: must not be 0", i));
     }
-    const uint64_t stamped_ms = HlcClock::PhysicalMs(op.hlc);
+    const uint64_t stamped_ms = HlcPhysicalMs(op.hlc);
     if (options_.max_clock_skew_ms != 0 &&
         stamped_ms > now_ms + options_.max_clock_skew_ms) {
       return absl::FailedPreconditionError(absl::StrFormat(

@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
+#include "engine/public/types.h"
 
 namespace infinitedb {
 
@@ -16,11 +16,7 @@ class HlcClock {
  public:
   using WallClockMs = std::function<uint64_t()>;
 
-  static uint64_t SystemWallClockMs() {
-    return static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
-  }
-
-  explicit HlcClock(WallClockMs wall_clock_ms = SystemWallClockMs)
+  explicit HlcClock(WallClockMs wall_clock_ms)
       : wall_clock_ms_(std::move(wall_clock_ms)) {}
 
   // A stamp greater than every stamp returned or observed before.
@@ -43,10 +39,8 @@ class HlcClock {
     return last_;
   }
 
-  static uint64_t PhysicalMs(uint64_t stamp) { return stamp >> kLogicalBits; }
-
  private:
-  static constexpr int kLogicalBits = 16;
+  static constexpr int kLogicalBits = kHlcLogicalBits;
   static constexpr uint64_t kPhysicalMask = (uint64_t{1} << 48) - 1;
 
   const WallClockMs wall_clock_ms_;

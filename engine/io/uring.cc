@@ -84,16 +84,15 @@ void Uring::SubmitPendingWrite() {
   if (rc < 0) w.submit_error = ErrnoStatus(-rc, "io_uring_submit", w.path);
 }
 
-absl::Status Uring::StartWrite(int fd, std::span<const iovec> buffers,
-                               uint64_t offset, bool data_sync,
-                               const std::string& path) {
+absl::Status Uring::StartWrite(const File& file, std::span<const iovec> buffers,
+                               uint64_t offset, bool data_sync) {
   pending_ = PendingWrite();
-  pending_.fd = fd;
+  pending_.fd = file.fd();
   pending_.remaining.assign(buffers.begin(), buffers.end());
   for (const iovec& v : pending_.remaining) pending_.total += v.iov_len;
   pending_.offset = offset;
   pending_.data_sync = data_sync;
-  pending_.path = path;
+  pending_.path = file.path();
   pending_.active = true;
   SubmitPendingWrite();
   return pending_.submit_error;
@@ -140,20 +139,12 @@ absl::Status Uring::FinishWrite() {
   }
 }
 
-absl::Status Uring::WriteAt(int fd, std::span<const iovec> buffers,
-                            uint64_t offset, bool data_sync,
-                            const std::string& path) {
-  absl::Status status = StartWrite(fd, buffers, offset, data_sync, path);
-  if (!status.ok()) return status;
-  return FinishWrite();
-}
-
-absl::Status Uring::DataSync(int fd, const std::string& path) {
+absl::Status Uring::DataSync(const File& file) {
   struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-  io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
+  io_uring_prep_fsync(sqe, file.fd(), IORING_FSYNC_DATASYNC);
   io_uring_sqe_set_data64(sqe, kSyncTag);
   uint64_t unused = 0;
-  return SubmitAndReap(1, &unused, path);
+  return SubmitAndReap(1, &unused, file.path());
 }
 
 absl::Status Uring::ReadBatch(int fd, std::span<const ReadRequest> requests,

@@ -1,6 +1,7 @@
-// RAII wrapper over one io_uring instance (liburing). The WAL writer owns one
-// to write a group of frames and fdatasync them with a single submission
-// (write linked to fdatasync). Not thread-safe: one user at a time. The WAL's
+// RAII wrapper over one io_uring instance (liburing): the local file
+// system's IoRing (engine/public/env.h). The WAL writer owns one to write a
+// group of frames and fdatasync them with a single submission (write linked
+// to fdatasync). Not thread-safe: one user at a time. The WAL's
 // ring is used by different threads in turn (the commit thread, or a lone
 // committer), which the ring's flags (none) allow; IORING_SETUP_SINGLE_ISSUER
 // or DEFER_TASKRUN would not.
@@ -18,41 +19,25 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/public/env.h"
 
 namespace infinitedb::io {
 
-class Uring {
+class Uring : public IoRing {
  public:
   // `queue_depth` bounds the submissions in flight at once.
   static absl::StatusOr<std::unique_ptr<Uring>> Create(unsigned queue_depth);
-  ~Uring();
+  ~Uring() override;
   Uring(const Uring&) = delete;
   Uring& operator=(const Uring&) = delete;
 
-  // Writes the buffers back to back at `offset` of `fd` and, when
-  // `data_sync`, links an fdatasync behind the write in the same submission,
-  // so the call returns only once the bytes are durable. `path` names the file
-  // in errors.
-  absl::Status WriteAt(int fd, std::span<const iovec> buffers, uint64_t offset,
-                       bool data_sync, const std::string& path);
+  // IoRing: the write is submitted with an fdatasync linked behind it in
+  // the same submission, so it completes only once the bytes are durable.
+  absl::Status StartWrite(const File& file, std::span<const iovec> buffers,
+                          uint64_t offset, bool data_sync) override;
+  absl::Status FinishWrite() override;
+  absl::Status DataSync(const File& file) override;
 
-  // WriteAt in two halves, so the caller can work while the write and its
-  // fdatasync are in flight: StartWrite submits, FinishWrite waits (and
-  // completes a short write). The buffers must stay alive until
-  // FinishWrite returns; one write at a time.
-  absl::Status StartWrite(int fd, std::span<const iovec> buffers,
-                          uint64_t offset, bool data_sync,
-                          const std::string& path);
-  absl::Status FinishWrite();
-
-  // fdatasync through the ring.
-  absl::Status DataSync(int fd, const std::string& path);
-
-  struct ReadRequest {
-    uint64_t offset = 0;
-    size_t size = 0;
-    char* out = nullptr;  // room for `size` bytes
-  };
   // Reads every request from `fd`, keeping up to the queue depth in flight
   // at once. A read that ends early (end of file) is DataLoss naming `path`.
   absl::Status ReadBatch(int fd, std::span<const ReadRequest> requests,

@@ -57,12 +57,12 @@ std::string CompactContents(const CatalogState& state) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
-    const std::string& data_dir) {
+    FileSystem* file_system, const std::string& data_dir) {
   const std::string path = data_dir + "/" + kManifestFileName;
   std::string contents;
-  bool exists = io::FileExists(path);
+  bool exists = file_system->Exists(path);
   if (exists) {
-    absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/false);
+    absl::StatusOr<io::File> file = file_system->Open(path, /*writable=*/false);
     if (!file.ok()) return file.status();
     absl::StatusOr<std::string> data = file->ReadAll();
     if (!data.ok()) return data.status();
@@ -78,14 +78,14 @@ absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
   // Rewrite the file compactly. That needs free space; on a full disk the
   // existing file (its torn tail cut off) serves as it is, so that a full
   // disk never stops the database from opening.
-  absl::Status rewritten = io::WriteFileAtomically(data_dir, kManifestFileName,
-                                                   CompactContents(*state));
+  absl::Status rewritten = io::WriteFileAtomically(
+      file_system, data_dir, kManifestFileName, CompactContents(*state));
   if (!rewritten.ok()) {
     if (!exists || !absl::IsResourceExhausted(rewritten)) return rewritten;
     spdlog::warn("manifest {}: not rewritten ({}); appending to it as it is",
                  path, rewritten.ToString());
   }
-  absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/true);
+  absl::StatusOr<io::File> file = file_system->Open(path, /*writable=*/true);
   if (!file.ok()) return file.status();
   if (!rewritten.ok() && replay.torn_bytes > 0) {
     absl::Status status = file->Truncate(replay.valid_bytes);

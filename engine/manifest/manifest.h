@@ -21,7 +21,7 @@ class Manifest {
   // edit is dropped; any other damage is DataLoss naming file and offset.
   // The main branch always exists in the returned state.
   static absl::StatusOr<std::unique_ptr<Manifest>> Open(
-      const std::string& data_dir);
+      FileSystem* file_system, const std::string& data_dir);
 
   const CatalogState& state() const { return state_; }
 

@@ -9,6 +9,7 @@
 
 #include <string_view>
 
+#include "engine/public/env.h"
 #include "engine/public/types.h"
 
 namespace infinitedb {
@@ -47,6 +48,8 @@ inline bool ParseSegmentCompression(std::string_view name,
 struct EngineOptions {
   // Directory holding MANIFEST and wal/. Created if missing.
   std::string data_dir = "./data";
+  // File system, clock and logger (defaults: the local ones).
+  Env env;
   Durability durability = Durability::kSync;
   // In kAsync mode, the longest time a written commit waits for fdatasync.
   uint32_t async_sync_interval_ms = 20;

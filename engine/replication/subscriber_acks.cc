@@ -37,8 +37,8 @@ absl::StatusOr<std::map<std::string, Revision>> DecodeLegacy(
 
 // The contents of `path`, or nullopt when it does not exist.
 absl::StatusOr<std::optional<std::string>> ReadIfExists(
-    const std::string& path) {
-  absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/false);
+    FileSystem* file_system, const std::string& path) {
+  absl::StatusOr<io::File> file = file_system->Open(path, /*writable=*/false);
   if (absl::IsNotFound(file.status())) return std::nullopt;
   if (!file.ok()) return file.status();
   absl::StatusOr<std::string> contents = file->ReadAll();
@@ -92,19 +92,22 @@ absl::StatusOr<std::map<std::string, Revision>> DecodeSubscriberAcks(
   }
 }
 
-SubscriberAcks::SubscriberAcks(std::string data_dir,
+SubscriberAcks::SubscriberAcks(FileSystem* file_system, std::string data_dir,
                                uint64_t retention_revisions,
                                std::map<std::string, Revision> acks,
                                bool legacy_file)
-    : data_dir_(std::move(data_dir)),
+    : file_system_(file_system),
+      data_dir_(std::move(data_dir)),
       retention_revisions_(retention_revisions),
       legacy_file_(legacy_file),
       acks_(std::move(acks)) {}
 
 absl::StatusOr<std::unique_ptr<SubscriberAcks>> SubscriberAcks::Open(
-    std::string data_dir, uint64_t retention_revisions) {
+    FileSystem* file_system, std::string data_dir,
+    uint64_t retention_revisions) {
   const std::string path = data_dir + "/" + kSubscriberAcksFileName;
-  absl::StatusOr<std::optional<std::string>> contents = ReadIfExists(path);
+  absl::StatusOr<std::optional<std::string>> contents =
+      ReadIfExists(file_system, path);
   if (!contents.ok()) return contents.status();
   std::map<std::string, Revision> acks;
   bool legacy = false;
@@ -115,7 +118,7 @@ absl::StatusOr<std::unique_ptr<SubscriberAcks>> SubscriberAcks::Open(
     acks = std::move(*decoded);
   } else {
     const std::string legacy_path = data_dir + "/" + kLegacySubscriberFileName;
-    contents = ReadIfExists(legacy_path);
+    contents = ReadIfExists(file_system, legacy_path);
     if (!contents.ok()) return contents.status();
     if (contents->has_value()) {
       absl::StatusOr<std::map<std::string, Revision>> decoded =
@@ -125,8 +128,9 @@ absl::StatusOr<std::unique_ptr<SubscriberAcks>> SubscriberAcks::Open(
       legacy = true;
     }
   }
-  return std::unique_ptr<SubscriberAcks>(new SubscriberAcks(
-      std::move(data_dir), retention_revisions, std::move(acks), legacy));
+  return std::unique_ptr<SubscriberAcks>(
+      new SubscriberAcks(file_system, std::move(data_dir), retention_revisions,
+                         std::move(acks), legacy));
 }
 
 void SubscriberAcks::Set(std::string_view id, Revision acked) {
@@ -182,10 +186,10 @@ absl::Status SubscriberAcks::Persist() {
     contents = EncodeSubscriberAcks(acks_);
     dirty_ = false;
   }
-  absl::Status status =
-      io::WriteFileAtomically(data_dir_, kSubscriberAcksFileName, contents);
+  absl::Status status = io::WriteFileAtomically(
+      file_system_, data_dir_, kSubscriberAcksFileName, contents);
   if (status.ok() && legacy_file_) {
-    status = io::RemoveFile(data_dir_ + "/" + kLegacySubscriberFileName);
+    status = file_system_->Remove(data_dir_ + "/" + kLegacySubscriberFileName);
     if (status.ok()) legacy_file_ = false;
   }
   if (!status.ok()) {

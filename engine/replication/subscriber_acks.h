@@ -36,6 +36,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/public/env.h"
 #include "engine/public/types.h"
 
 namespace infinitedb::replication {
@@ -54,7 +55,8 @@ class SubscriberAcks {
  public:
   // Reads the acknowledgements of `data_dir` (none when there is no file).
   static absl::StatusOr<std::unique_ptr<SubscriberAcks>> Open(
-      std::string data_dir, uint64_t retention_revisions);
+      FileSystem* file_system, std::string data_dir,
+      uint64_t retention_revisions);
 
   // Subscriber `id` has applied everything up to `acked` (which may go back
   // when a subscriber starts over). In memory until Persist().
@@ -71,10 +73,12 @@ class SubscriberAcks {
   uint64_t retention_revisions() const { return retention_revisions_; }
 
  private:
-  SubscriberAcks(std::string data_dir, uint64_t retention_revisions,
+  SubscriberAcks(FileSystem* file_system, std::string data_dir,
+                 uint64_t retention_revisions,
                  std::map<std::string, Revision> acks, bool legacy_file);
 
   // Constant after construction.
+  FileSystem* const file_system_;
   const std::string data_dir_;
   const uint64_t retention_revisions_;
 

@@ -52,8 +52,9 @@ class AddressGroup {
 
 absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
     const std::vector<std::shared_ptr<SegmentReader>>& inputs,
-    const RetentionPolicy& policy, const std::string& path,
-    uint64_t file_number, uint32_t space_id, int dims, BlockCodec codec) {
+    const RetentionPolicy& policy, FileSystem* file_system,
+    const std::string& path, uint64_t file_number, uint32_t space_id, int dims,
+    BlockCodec codec) {
   std::vector<std::unique_ptr<mvcc::VersionIterator>> children;
   for (const auto& input : inputs) {
     std::vector<uint32_t> all(input->index().blocks.size());
@@ -61,8 +62,8 @@ absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
     children.push_back(input->NewIterator(std::move(all)));
   }
   mvcc::MergingIterator merged(std::move(children));
-  absl::StatusOr<std::unique_ptr<SegmentWriter>> writer =
-      SegmentWriter::Create(path, file_number, space_id, dims, codec);
+  absl::StatusOr<std::unique_ptr<SegmentWriter>> writer = SegmentWriter::Create(
+      file_system, path, file_number, space_id, dims, codec);
   if (!writer.ok()) return writer.status();
   RetentionFilter filter(policy);
   AddressGroup group;

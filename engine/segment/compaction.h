@@ -21,8 +21,9 @@ namespace infinitedb::segment {
 // no file) when no version is retained.
 absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
     const std::vector<std::shared_ptr<SegmentReader>>& inputs,
-    const RetentionPolicy& policy, const std::string& path,
-    uint64_t file_number, uint32_t space_id, int dims, BlockCodec codec);
+    const RetentionPolicy& policy, FileSystem* file_system,
+    const std::string& path, uint64_t file_number, uint32_t space_id, int dims,
+    BlockCodec codec);
 
 }  // namespace infinitedb::segment
 

@@ -11,9 +11,9 @@
 namespace infinitedb::segment {
 
 absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(
-    const std::string& path, uint64_t file_number, uint64_t expected_size,
-    BlockCache* cache) {
-  absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/false);
+    FileSystem* file_system, const std::string& path, uint64_t file_number,
+    uint64_t expected_size, BlockCache* cache) {
+  absl::StatusOr<io::File> file = file_system->Open(path, /*writable=*/false);
   if (!file.ok()) return file.status();
   absl::StatusOr<uint64_t> size = file->Size();
   if (!size.ok()) return size.status();
@@ -126,17 +126,22 @@ SegmentReader::ReadBlocks(std::span<const uint32_t> indices) const {
     if (blocks[i] == nullptr) missing.push_back(i);
   }
   if (missing.empty()) return blocks;
-  absl::StatusOr<io::Uring*> ring = io::Uring::ForThisThread();
-  if (!ring.ok()) return ring.status();
   std::vector<std::string> buffers(missing.size());
-  std::vector<io::Uring::ReadRequest> requests(missing.size());
+  std::vector<ReadRequest> requests(missing.size());
   for (size_t i = 0; i < missing.size(); ++i) {
     const BlockEntry& entry = index_.blocks[indices[missing[i]]];
     buffers[i].resize(entry.size);
     requests[i] = {entry.offset, entry.size, buffers[i].data()};
   }
-  absl::Status status = (*ring)->ReadBatch(file_.fd(), requests, path());
-  if (!status.ok()) return status;
+  absl::Status status = file_.file_system()->ReadBatch(file_, requests);
+  if (!status.ok()) {
+    // The data is out of reach: DataLoss naming the file and the block.
+    if (absl::IsDataLoss(status)) return status;
+    return absl::DataLossError(absl::StrFormat(
+        "segment %s: cannot read block %d%s: %s", path(),
+        indices[missing.front()], missing.size() > 1 ? " (and others)" : "",
+        status.message()));
+  }
   for (size_t i = 0; i < missing.size(); ++i) {
     uint32_t index = indices[missing[i]];
     absl::StatusOr<std::shared_ptr<const Block>> block =

@@ -23,8 +23,8 @@ class SegmentReader : public std::enable_shared_from_this<SegmentReader> {
   // Opens and verifies footer and index. `expected_size` (from the
   // manifest) catches a truncated file; DataLoss names the file.
   static absl::StatusOr<std::shared_ptr<SegmentReader>> Open(
-      const std::string& path, uint64_t file_number, uint64_t expected_size,
-      BlockCache* cache);
+      FileSystem* file_system, const std::string& path, uint64_t file_number,
+      uint64_t expected_size, BlockCache* cache);
 
   // Blocks that may hold versions whose key starts with `key_prefix`
   // (branch + space) and, if `box` is given, whose point lies in it, found

@@ -16,7 +16,7 @@ constexpr size_t kWriteChunkBytes = 1 << 20;
 
 }  // namespace
 
-SegmentWriter::SegmentWriter(io::File file, std::unique_ptr<io::Uring> uring,
+SegmentWriter::SegmentWriter(io::File file, std::unique_ptr<IoRing> uring,
                              uint64_t file_number, uint32_t space_id, int dims,
                              BlockCodec codec)
     : file_(std::move(file)),
@@ -30,13 +30,13 @@ SegmentWriter::SegmentWriter(io::File file, std::unique_ptr<io::Uring> uring,
 }
 
 absl::StatusOr<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(
-    const std::string& path, uint64_t file_number, uint32_t space_id, int dims,
-    BlockCodec codec) {
-  absl::StatusOr<io::File> file = io::File::Create(path);
+    FileSystem* file_system, const std::string& path, uint64_t file_number,
+    uint32_t space_id, int dims, BlockCodec codec) {
+  absl::StatusOr<io::File> file = file_system->Create(path);
   if (!file.ok()) return file.status();
-  absl::StatusOr<std::unique_ptr<io::Uring>> uring = io::Uring::Create(4);
+  absl::StatusOr<std::unique_ptr<IoRing>> uring = file_system->NewRing(4);
   if (!uring.ok()) {
-    (void)io::RemoveFile(path);
+    (void)file_system->Remove(path);
     return uring.status();
   }
   return std::unique_ptr<SegmentWriter>(new SegmentWriter(
@@ -44,7 +44,7 @@ absl::StatusOr<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(
 }
 
 SegmentWriter::~SegmentWriter() {
-  if (!finished_) (void)io::RemoveFile(file_.path());
+  if (!finished_) (void)file_.file_system()->Remove(file_.path());
 }
 
 absl::Status SegmentWriter::Add(const RecordView& version) {
@@ -123,8 +123,8 @@ void SegmentWriter::FinishBlock() {
 
 absl::Status SegmentWriter::WriteOut(bool final) {
   iovec buffer{pending_.data(), pending_.size()};
-  absl::Status status = uring_->WriteAt(file_.fd(), {&buffer, 1}, file_bytes_,
-                                        /*data_sync=*/false, file_.path());
+  absl::Status status =
+      uring_->WriteAt(file_, {&buffer, 1}, file_bytes_, /*data_sync=*/false);
   if (!status.ok()) return status;
   file_bytes_ += pending_.size();
   pending_.clear();

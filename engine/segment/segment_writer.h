@@ -12,7 +12,6 @@
 
 #include "absl/status/statusor.h"
 #include "engine/io/file.h"
-#include "engine/io/uring.h"
 #include "engine/segment/block_codec.h"
 #include "engine/segment/segment_format.h"
 
@@ -22,8 +21,8 @@ class SegmentWriter {
  public:
   // Blocks are compressed with `codec`.
   static absl::StatusOr<std::unique_ptr<SegmentWriter>> Create(
-      const std::string& path, uint64_t file_number, uint32_t space_id,
-      int dims, BlockCodec codec);
+      FileSystem* file_system, const std::string& path, uint64_t file_number,
+      uint32_t space_id, int dims, BlockCodec codec);
   // Removes the file unless Finish() succeeded.
   ~SegmentWriter();
 
@@ -37,14 +36,14 @@ class SegmentWriter {
   uint64_t record_count() const { return properties_.record_count; }
 
  private:
-  SegmentWriter(io::File file, std::unique_ptr<io::Uring> uring,
+  SegmentWriter(io::File file, std::unique_ptr<IoRing> uring,
                 uint64_t file_number, uint32_t space_id, int dims,
                 BlockCodec codec);
   void FinishBlock();
   absl::Status WriteOut(bool final);
 
   io::File file_;
-  std::unique_ptr<io::Uring> uring_;
+  std::unique_ptr<IoRing> uring_;
   const int dims_;
   const BlockCodec codec_;
   SegmentProperties properties_;

@@ -14,9 +14,10 @@ constexpr char kLabel[] = "WAL";
 
 // Replays one segment; returns the offset where its valid frames end.
 absl::StatusOr<uint64_t> ReplaySegment(
-    const std::string& path, bool is_last, RecoveryResult* result,
+    FileSystem* file_system, const std::string& path, bool is_last,
+    RecoveryResult* result,
     const std::function<absl::Status(WalCommit)>& apply) {
-  absl::StatusOr<io::File> file = io::File::Open(path, /*writable=*/is_last);
+  absl::StatusOr<io::File> file = file_system->Open(path, /*writable=*/is_last);
   if (!file.ok()) return file.status();
   absl::StatusOr<std::string> data = file->ReadAll();
   if (!data.ok()) return data.status();
@@ -55,11 +56,12 @@ absl::StatusOr<uint64_t> ReplaySegment(
 }  // namespace
 
 absl::StatusOr<RecoveryResult> RecoverLog(
-    const std::string& wal_dir,
+    FileSystem* file_system, const std::string& wal_dir,
     const std::function<absl::Status(WalCommit)>& apply) {
-  absl::Status status = io::CreateDirectories(wal_dir);
+  absl::Status status = file_system->CreateDirectories(wal_dir);
   if (!status.ok()) return status;
-  absl::StatusOr<std::vector<std::string>> names = io::ListDirectory(wal_dir);
+  absl::StatusOr<std::vector<std::string>> names =
+      file_system->ListDirectory(wal_dir);
   if (!names.ok()) return names.status();
   std::vector<uint64_t> numbers;
   for (const std::string& name : *names) {
@@ -76,7 +78,8 @@ absl::StatusOr<RecoveryResult> RecoverLog(
     }
     bool is_last = i + 1 == numbers.size();
     std::string path = wal_dir + "/" + SegmentFileName(numbers[i]);
-    absl::StatusOr<uint64_t> end = ReplaySegment(path, is_last, &result, apply);
+    absl::StatusOr<uint64_t> end =
+        ReplaySegment(file_system, path, is_last, &result, apply);
     if (!end.ok()) return end.status();
     result.last_segment = numbers[i];
     result.end_offset = *end;

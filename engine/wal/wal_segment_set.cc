@@ -23,14 +23,14 @@ absl::StatusOr<std::vector<uint64_t>> WalSegmentSet::ReleaseUpTo(
     auto oldest = max_revision_.begin();
     if (oldest->second > revision) break;
     absl::Status status =
-        io::RemoveFile(wal_dir_ + "/" + SegmentFileName(oldest->first));
+        file_system_->Remove(wal_dir_ + "/" + SegmentFileName(oldest->first));
     if (!status.ok()) return status;
     released.push_back(oldest->first);
     floor_ = std::max(floor_, oldest->second);
     max_revision_.erase(oldest);
   }
   if (!released.empty()) {
-    absl::Status status = io::SyncDirectory(wal_dir_);
+    absl::Status status = file_system_->SyncDirectory(wal_dir_);
     if (!status.ok()) return status;
   }
   return released;
@@ -64,8 +64,8 @@ absl::StatusOr<io::File> WalSegmentSet::OpenForRead(uint64_t segment) const {
     return absl::NotFoundError(absl::StrFormat("WAL segment %s was released",
                                                SegmentFileName(segment)));
   }
-  return io::File::Open(wal_dir_ + "/" + SegmentFileName(segment),
-                        /*writable=*/false);
+  return file_system_->Open(wal_dir_ + "/" + SegmentFileName(segment),
+                            /*writable=*/false);
 }
 
 bool WalSegmentSet::IsNewest(uint64_t segment) const {

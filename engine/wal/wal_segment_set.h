@@ -22,7 +22,8 @@ namespace infinitedb::wal {
 
 class WalSegmentSet {
  public:
-  explicit WalSegmentSet(std::string wal_dir) : wal_dir_(std::move(wal_dir)) {}
+  WalSegmentSet(FileSystem* file_system, std::string wal_dir)
+      : file_system_(file_system), wal_dir_(std::move(wal_dir)) {}
 
   // Notes that `segment` holds revisions up to `revision` (and exists).
   void Record(uint64_t segment, Revision revision);
@@ -51,6 +52,7 @@ class WalSegmentSet {
   uint64_t oldest_segment() const;
 
  private:
+  FileSystem* const file_system_;
   const std::string wal_dir_;
   mutable absl::Mutex mu_;
   std::map<uint64_t, Revision> max_revision_ ABSL_GUARDED_BY(mu_);

@@ -4,19 +4,20 @@
 
 namespace infinitedb::wal {
 
-WalWriter::WalWriter(std::string wal_dir, uint64_t segment_bytes_max,
-                     std::unique_ptr<io::Uring> uring)
-    : wal_dir_(std::move(wal_dir)),
+WalWriter::WalWriter(FileSystem* file_system, std::string wal_dir,
+                     uint64_t segment_bytes_max, std::unique_ptr<IoRing> uring)
+    : file_system_(file_system),
+      wal_dir_(std::move(wal_dir)),
       segment_bytes_max_(segment_bytes_max),
       uring_(std::move(uring)) {}
 
 absl::StatusOr<std::unique_ptr<WalWriter>> WalWriter::Open(
-    const std::string& wal_dir, uint64_t segment_number, uint64_t offset,
-    uint64_t segment_bytes_max) {
-  absl::StatusOr<std::unique_ptr<io::Uring>> uring = io::Uring::Create(8);
+    FileSystem* file_system, const std::string& wal_dir,
+    uint64_t segment_number, uint64_t offset, uint64_t segment_bytes_max) {
+  absl::StatusOr<std::unique_ptr<IoRing>> uring = file_system->NewRing(8);
   if (!uring.ok()) return uring.status();
-  std::unique_ptr<WalWriter> writer(
-      new WalWriter(wal_dir, segment_bytes_max, std::move(*uring)));
+  std::unique_ptr<WalWriter> writer(new WalWriter(
+      file_system, wal_dir, segment_bytes_max, std::move(*uring)));
   absl::Status status = writer->OpenSegment(segment_number, offset);
   if (!status.ok()) return status;
   return writer;
@@ -24,13 +25,13 @@ absl::StatusOr<std::unique_ptr<WalWriter>> WalWriter::Open(
 
 absl::Status WalWriter::OpenSegment(uint64_t number, uint64_t offset) {
   std::string path = wal_dir_ + "/" + SegmentFileName(number);
-  absl::StatusOr<io::File> file = io::FileExists(path)
-                                      ? io::File::Open(path, /*writable=*/true)
-                                      : io::File::Create(path);
+  absl::StatusOr<io::File> file =
+      file_system_->Exists(path) ? file_system_->Open(path, /*writable=*/true)
+                                 : file_system_->Create(path);
   if (!file.ok()) return file.status();
   if (offset == 0) {
     // A new file: its directory entry must survive a crash.
-    absl::Status status = io::SyncDirectory(wal_dir_);
+    absl::Status status = file_system_->SyncDirectory(wal_dir_);
     if (!status.ok()) return status;
   }
   file_ = std::move(*file);
@@ -62,8 +63,7 @@ absl::Status WalWriter::StartAppend(std::span<const iovec> buffers,
   appending_bytes_ = 0;
   for (const iovec& buffer : buffers) appending_bytes_ += buffer.iov_len;
   appending_sync_ = data_sync;
-  return uring_->StartWrite(file_.fd(), buffers, offset_, data_sync,
-                            file_.path());
+  return uring_->StartWrite(file_, buffers, offset_, data_sync);
 }
 
 absl::Status WalWriter::FinishAppend() {
@@ -77,7 +77,7 @@ absl::Status WalWriter::FinishAppend() {
 
 absl::Status WalWriter::Sync() {
   if (!unsynced_) return absl::OkStatus();
-  absl::Status status = uring_->DataSync(file_.fd(), file_.path());
+  absl::Status status = uring_->DataSync(file_);
   if (status.ok()) unsynced_ = false;
   return status;
 }

@@ -13,7 +13,6 @@
 
 #include "absl/status/statusor.h"
 #include "engine/io/file.h"
-#include "engine/io/uring.h"
 
 namespace infinitedb::wal {
 
@@ -22,8 +21,8 @@ class WalWriter {
   // Appends to segment `segment_number` of `wal_dir` from `offset` (the end
   // of the recovered log), creating the file if it does not exist.
   static absl::StatusOr<std::unique_ptr<WalWriter>> Open(
-      const std::string& wal_dir, uint64_t segment_number, uint64_t offset,
-      uint64_t segment_bytes_max);
+      FileSystem* file_system, const std::string& wal_dir,
+      uint64_t segment_number, uint64_t offset, uint64_t segment_bytes_max);
 
   // Writes `buffers` back to back at the end of the log; with `data_sync`
   // the call returns after they are durable (one linked write + fdatasync).
@@ -42,13 +41,14 @@ class WalWriter {
   uint64_t segment_offset() const { return offset_; }
 
  private:
-  WalWriter(std::string wal_dir, uint64_t segment_bytes_max,
-            std::unique_ptr<io::Uring> uring);
+  WalWriter(FileSystem* file_system, std::string wal_dir,
+            uint64_t segment_bytes_max, std::unique_ptr<IoRing> uring);
   absl::Status OpenSegment(uint64_t number, uint64_t offset);
 
+  FileSystem* const file_system_;
   const std::string wal_dir_;
   const uint64_t segment_bytes_max_;
-  std::unique_ptr<io::Uring> uring_;
+  std::unique_ptr<IoRing> uring_;
   io::File file_;
   uint64_t segment_number_ = 0;
   uint64_t offset_ = 0;

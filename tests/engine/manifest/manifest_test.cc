@@ -27,7 +27,7 @@ void AddSpace(Manifest& manifest, uint32_t id, std::string name) {
 
 TEST(ManifestTest, NewManifestHasOnlyMain) {
   testing::TempDir dir;
-  auto manifest = Manifest::Open(dir.path());
+  auto manifest = Manifest::Open(DefaultFileSystem(), dir.path());
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   ASSERT_EQ((*manifest)->state().branches.size(), 1u);
   EXPECT_EQ((*manifest)->state().branches.at(kMainBranchId).name, "main");
@@ -37,7 +37,7 @@ TEST(ManifestTest, NewManifestHasOnlyMain) {
 TEST(ManifestTest, EditsSurviveReopenAndDroppedIdsAreNotReused) {
   testing::TempDir dir;
   {
-    auto manifest = *Manifest::Open(dir.path());
+    auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
     AddSpace(*manifest, 1, "a");
     AddSpace(*manifest, 2, "b");
     ASSERT_TRUE(manifest->Append({SpaceDroppedEdit(2)}).ok());
@@ -45,7 +45,7 @@ TEST(ManifestTest, EditsSurviveReopenAndDroppedIdsAreNotReused) {
         manifest->Append({BranchCreatedEdit({2, kMainBranchId, 17, "alt"})})
             .ok());
   }
-  auto manifest = *Manifest::Open(dir.path());
+  auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
   const CatalogState& state = manifest->state();
   ASSERT_EQ(state.spaces.size(), 1u);
   EXPECT_EQ(state.spaces.at(1).name, "a");
@@ -57,13 +57,13 @@ TEST(ManifestTest, EditsSurviveReopenAndDroppedIdsAreNotReused) {
 TEST(ManifestTest, TornLastEditIsDropped) {
   testing::TempDir dir;
   {
-    auto manifest = *Manifest::Open(dir.path());
+    auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
     AddSpace(*manifest, 1, "a");
     AddSpace(*manifest, 2, "b");
   }
   uint64_t size = std::filesystem::file_size(ManifestPath(dir));
   std::filesystem::resize_file(ManifestPath(dir), size - 3);
-  auto manifest = Manifest::Open(dir.path());
+  auto manifest = Manifest::Open(DefaultFileSystem(), dir.path());
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   EXPECT_EQ((*manifest)->state().spaces.size(), 2u);  // counters edit was torn
 }
@@ -71,7 +71,7 @@ TEST(ManifestTest, TornLastEditIsDropped) {
 TEST(ManifestTest, DamageInTheMiddleIsDataLoss) {
   testing::TempDir dir;
   {
-    auto manifest = *Manifest::Open(dir.path());
+    auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
     AddSpace(*manifest, 1, "a");
     AddSpace(*manifest, 2, "b");
   }
@@ -81,7 +81,7 @@ TEST(ManifestTest, DamageInTheMiddleIsDataLoss) {
     file.seekp(12);
     file.put('\x7f');
   }
-  auto manifest = Manifest::Open(dir.path());
+  auto manifest = Manifest::Open(DefaultFileSystem(), dir.path());
   EXPECT_EQ(manifest.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(manifest.status().message().find("MANIFEST"), std::string::npos);
 }

@@ -39,24 +39,24 @@ TEST(SubscriberAcksTest, GoldenFilePinsTheFormat) {
 TEST(SubscriberAcksTest, AcknowledgementsSurviveReopen) {
   testing::TempDir dir;
   {
-    auto acks = SubscriberAcks::Open(dir.path(), 1000);
+    auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1000);
     ASSERT_TRUE(acks.ok()) << acks.status();
     (*acks)->Set("a", 5);
     (*acks)->Set("b", 9);
     (*acks)->Set("a", 3);  // started over
     ASSERT_TRUE((*acks)->Persist().ok());
   }
-  auto acks = SubscriberAcks::Open(dir.path(), 1000);
+  auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1000);
   ASSERT_TRUE(acks.ok()) << acks.status();
   EXPECT_EQ((*acks)->All(),
             (std::map<std::string, Revision>{{"a", 3}, {"b", 9}}));
-  EXPECT_FALSE(io::FileExists(dir.path() + "/SUBSCRIBERS.tmp"));
+  EXPECT_FALSE(DefaultFileSystem()->Exists(dir.path() + "/SUBSCRIBERS.tmp"));
 }
 
 TEST(SubscriberAcksTest, ForgetIsDurableAndUnknownIsNotFound) {
   testing::TempDir dir;
   {
-    auto acks = SubscriberAcks::Open(dir.path(), 1000);
+    auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1000);
     ASSERT_TRUE(acks.ok());
     (*acks)->Set("a", 5);
     (*acks)->Set("b", 6);
@@ -64,7 +64,7 @@ TEST(SubscriberAcksTest, ForgetIsDurableAndUnknownIsNotFound) {
     ASSERT_TRUE((*acks)->Forget("a").ok());
     EXPECT_TRUE(absl::IsNotFound((*acks)->Forget("a")));
   }
-  auto acks = SubscriberAcks::Open(dir.path(), 1000);
+  auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1000);
   ASSERT_TRUE(acks.ok());
   EXPECT_EQ((*acks)->All(), (std::map<std::string, Revision>{{"b", 6}}));
 }
@@ -74,27 +74,29 @@ TEST(SubscriberAcksTest, DamagedFileIsDataLoss) {
   std::string contents = EncodeSubscriberAcks(kGoldenAcks);
   contents[contents.size() - 1] ^= 0x40;  // the last id's byte
   WriteFile(dir.path() + "/SUBSCRIBERS", contents);
-  auto acks = SubscriberAcks::Open(dir.path(), 1000);
+  auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1000);
   ASSERT_TRUE(absl::IsDataLoss(acks.status())) << acks.status();
   EXPECT_NE(acks.status().message().find("SUBSCRIBERS"), std::string::npos);
 
   WriteFile(dir.path() + "/SUBSCRIBERS", contents.substr(0, 5));  // torn
-  EXPECT_TRUE(absl::IsDataLoss(SubscriberAcks::Open(dir.path(), 1).status()));
+  EXPECT_TRUE(absl::IsDataLoss(
+      SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1).status()));
 }
 
 TEST(SubscriberAcksTest, LegacyTextFileIsMigrated) {
   testing::TempDir dir;
   WriteFile(dir.path() + "/replication_subscribers", "12 peer-1\n7 cdc\n");
   {
-    auto acks = SubscriberAcks::Open(dir.path(), 1000);
+    auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1000);
     ASSERT_TRUE(acks.ok()) << acks.status();
     EXPECT_EQ((*acks)->All(),
               (std::map<std::string, Revision>{{"cdc", 7}, {"peer-1", 12}}));
     (*acks)->Set("cdc", 8);
     ASSERT_TRUE((*acks)->Persist().ok());
   }
-  EXPECT_FALSE(io::FileExists(dir.path() + "/replication_subscribers"));
-  auto acks = SubscriberAcks::Open(dir.path(), 1000);
+  EXPECT_FALSE(
+      DefaultFileSystem()->Exists(dir.path() + "/replication_subscribers"));
+  auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1000);
   ASSERT_TRUE(acks.ok());
   EXPECT_EQ((*acks)->All(),
             (std::map<std::string, Revision>{{"cdc", 8}, {"peer-1", 12}}));
@@ -102,12 +104,13 @@ TEST(SubscriberAcksTest, LegacyTextFileIsMigrated) {
   WriteFile(dir.path() + "/SUBSCRIBERS", "");
   std::filesystem::remove(dir.path() + "/SUBSCRIBERS");
   WriteFile(dir.path() + "/replication_subscribers", "x peer\n");
-  EXPECT_TRUE(absl::IsDataLoss(SubscriberAcks::Open(dir.path(), 1).status()));
+  EXPECT_TRUE(absl::IsDataLoss(
+      SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 1).status()));
 }
 
 TEST(SubscriberAcksTest, HoldFollowsTheOldestAcknowledgementWithinRetention) {
   testing::TempDir dir;
-  auto acks = SubscriberAcks::Open(dir.path(), 100);
+  auto acks = SubscriberAcks::Open(DefaultFileSystem(), dir.path(), 100);
   ASSERT_TRUE(acks.ok());
   EXPECT_EQ((*acks)->HoldRevision(50), 0u);  // no subscriber: no hold
   (*acks)->Set("slow", 10);

@@ -32,8 +32,8 @@ class BlockCacheTest : public ::testing::Test {
     auto properties =
         testing::WriteSegment(path, kFileNumber, kSpaceId, 2, versions);
     ASSERT_TRUE(properties.ok()) << properties.status();
-    auto reader = SegmentReader::Open(path, kFileNumber, properties->size_bytes,
-                                      &reader_cache_);
+    auto reader = SegmentReader::Open(DefaultFileSystem(), path, kFileNumber,
+                                      properties->size_bytes, &reader_cache_);
     ASSERT_TRUE(reader.ok()) << reader.status();
     reader_ = *reader;
     ASSERT_GE(reader_->index().blocks.size(), 3u);

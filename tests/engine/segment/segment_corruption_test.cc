@@ -60,10 +60,13 @@ class SegmentCorruptionTest : public ::testing::Test {
   }
 
   absl::StatusOr<std::shared_ptr<SegmentReader>> Open(BlockCache* cache) {
-    return SegmentReader::Open(path_, kFileNumber, size_, cache);
+    return SegmentReader::Open(DefaultFileSystem(), path_, kFileNumber, size_,
+                               cache);
   }
 
-  std::string ReadFile() { return *io::File::Open(path_, false)->ReadAll(); }
+  std::string ReadFile() {
+    return *DefaultFileSystem()->Open(path_, false)->ReadAll();
+  }
   void WriteFile(const std::string& bytes) {
     std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
   }
@@ -191,11 +194,11 @@ TEST_F(SegmentCorruptionTest, CompressedBlockThatDoesNotDecompressIsDataLoss) {
                                           versions_, BlockCodec::kLz4);
   ASSERT_TRUE(properties.ok()) << properties.status();
   BlockCache cache(64 << 20);
-  auto reader = SegmentReader::Open(path, kFileNumber + 1,
+  auto reader = SegmentReader::Open(DefaultFileSystem(), path, kFileNumber + 1,
                                     properties->size_bytes, &cache);
   ASSERT_TRUE(reader.ok()) << reader.status();
   const BlockEntry block = (*reader)->index().blocks[1];
-  std::string bytes = *io::File::Open(path, false)->ReadAll();
+  std::string bytes = *DefaultFileSystem()->Open(path, false)->ReadAll();
   size_t codec_at = block.offset + block.size - 5;
   ASSERT_EQ(bytes[codec_at], static_cast<char>(BlockCodec::kLz4));
   // The recorded size grows by one; the checksum is recomputed.
@@ -207,8 +210,8 @@ TEST_F(SegmentCorruptionTest, CompressedBlockThatDoesNotDecompressIsDataLoss) {
                                                   block.size - 4)));
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   BlockCache fresh_cache(64 << 20);
-  reader =
-      SegmentReader::Open(path, kFileNumber + 1, bytes.size(), &fresh_cache);
+  reader = SegmentReader::Open(DefaultFileSystem(), path, kFileNumber + 1,
+                               bytes.size(), &fresh_cache);
   ASSERT_TRUE(reader.ok()) << reader.status();
   absl::Status status = (*reader)->ReadBlock(1).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
@@ -221,18 +224,21 @@ TEST_F(SegmentCorruptionTest, TruncatedSegmentIsDetectedAtOpen) {
   BlockCache cache(64 << 20);
   // The manifest's size disagrees with an intact file.
   for (uint64_t expected : {size_ - 1, size_ + 1, uint64_t{0}}) {
-    ExpectDataLossNamingFile(
-        SegmentReader::Open(path_, kFileNumber, expected, &cache).status());
+    ExpectDataLossNamingFile(SegmentReader::Open(DefaultFileSystem(), path_,
+                                                 kFileNumber, expected, &cache)
+                                 .status());
   }
   // The file lost its last bytes: caught against the manifest's size, and
   // by the footer when the size given matches the short file.
   std::filesystem::resize_file(path_, size_ - 3);
   ExpectDataLossNamingFile(Open(&cache).status());
-  ExpectDataLossNamingFile(
-      SegmentReader::Open(path_, kFileNumber, size_ - 3, &cache).status());
+  ExpectDataLossNamingFile(SegmentReader::Open(DefaultFileSystem(), path_,
+                                               kFileNumber, size_ - 3, &cache)
+                               .status());
   std::filesystem::resize_file(path_, 10);  // shorter than a footer
   ExpectDataLossNamingFile(
-      SegmentReader::Open(path_, kFileNumber, 10, &cache).status());
+      SegmentReader::Open(DefaultFileSystem(), path_, kFileNumber, 10, &cache)
+          .status());
 }
 
 TEST_F(SegmentCorruptionTest, CorruptIndexOrFooterIsDataLossAtOpen) {

@@ -180,7 +180,7 @@ TEST(SegmentRtreeTest, CandidateBlocksNeverMissAMatch) {
           testing::WriteSegment(path, file_number, kSpaceId, dims, versions);
       ASSERT_TRUE(properties.ok()) << properties.status();
       BlockCache cache(1 << 20);
-      auto reader = SegmentReader::Open(path, file_number,
+      auto reader = SegmentReader::Open(DefaultFileSystem(), path, file_number,
                                         properties->size_bytes, &cache);
       ASSERT_TRUE(reader.ok()) << reader.status();
       EXPECT_GT((*reader)->index().blocks.size(), 16u);

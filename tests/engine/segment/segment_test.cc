@@ -130,8 +130,8 @@ TEST(SegmentTest, WrittenVersionsReadBackInOrder) {
   EXPECT_GT(properties->block_count, 1u);
 
   BlockCache cache(kCacheBytes);
-  auto reader =
-      SegmentReader::Open(path, kFileNumber, properties->size_bytes, &cache);
+  auto reader = SegmentReader::Open(DefaultFileSystem(), path, kFileNumber,
+                                    properties->size_bytes, &cache);
   ASSERT_TRUE(reader.ok()) << reader.status();
   const SegmentIndex& index = (*reader)->index();
   EXPECT_EQ((*reader)->space_id(), kSpaceId);
@@ -170,7 +170,8 @@ TEST(SegmentTest, EmptySegmentOpensWithNoBlocks) {
   EXPECT_EQ(properties->record_count, 0u);
   EXPECT_EQ(properties->block_count, 0u);
   BlockCache cache(kCacheBytes);
-  auto reader = SegmentReader::Open(path, 1, properties->size_bytes, &cache);
+  auto reader = SegmentReader::Open(DefaultFileSystem(), path, 1,
+                                    properties->size_bytes, &cache);
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_TRUE(
       (*reader)->CandidateBlocks(KeyPrefix(1, kSpaceId), nullptr).empty());
@@ -181,7 +182,8 @@ TEST(SegmentTest, WriterRejectsOutOfOrderVersionsAndRemovesUnfinishedFile) {
   testing::TempDir dir;
   std::string path = SegmentPath(dir, 2);
   {
-    auto writer = SegmentWriter::Create(path, 2, kSpaceId, 2, BlockCodec::kLz4);
+    auto writer = SegmentWriter::Create(DefaultFileSystem(), path, 2, kSpaceId,
+                                        2, BlockCodec::kLz4);
     ASSERT_TRUE(writer.ok()) << writer.status();
     std::string older =
         testing::EncodeRecord(MakeVersion(1, kSpaceId, {5, 5}, 10, false, "a"));
@@ -197,8 +199,9 @@ TEST(SegmentTest, WriterRejectsOutOfOrderVersionsAndRemovesUnfinishedFile) {
         (*writer)->Add(mvcc::DecodeVersionRecord(three_d.data())).ok());
     EXPECT_EQ((*writer)->record_count(), 1u);
     // An existing file is never overwritten.
-    EXPECT_FALSE(
-        SegmentWriter::Create(path, 2, kSpaceId, 2, BlockCodec::kLz4).ok());
+    EXPECT_FALSE(SegmentWriter::Create(DefaultFileSystem(), path, 2, kSpaceId,
+                                       2, BlockCodec::kLz4)
+                     .ok());
   }
   EXPECT_FALSE(std::filesystem::exists(path));
 }
@@ -258,8 +261,8 @@ TEST(SegmentTest, SeekFindsFirstKeyAtOrAfterTarget) {
   ASSERT_TRUE(properties.ok()) << properties.status();
   testing::SortByKey(&versions);
   BlockCache cache(kCacheBytes);
-  auto reader =
-      SegmentReader::Open(path, kFileNumber, properties->size_bytes, &cache);
+  auto reader = SegmentReader::Open(DefaultFileSystem(), path, kFileNumber,
+                                    properties->size_bytes, &cache);
   ASSERT_TRUE(reader.ok()) << reader.status();
 
   std::mt19937 rng(7);
@@ -304,7 +307,8 @@ std::vector<TestVersion> GoldenVersions() {
 
 void ExpectGoldenVersions(const std::string& golden_path, size_t size) {
   BlockCache cache(kCacheBytes);
-  auto reader = SegmentReader::Open(golden_path, 1, size, &cache);
+  auto reader =
+      SegmentReader::Open(DefaultFileSystem(), golden_path, 1, size, &cache);
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_EQ((*reader)->space_id(), 7u);
   ASSERT_EQ((*reader)->index().blocks.size(), 2u);
@@ -326,7 +330,8 @@ std::string GoldenPath(uint64_t file_number) {
 }
 
 TEST(SegmentTest, GoldenFilePinsTheSegmentFormat) {
-  auto golden_file = io::File::Open(GoldenPath(2), /*writable=*/false);
+  auto golden_file =
+      DefaultFileSystem()->Open(GoldenPath(2), /*writable=*/false);
   ASSERT_TRUE(golden_file.ok()) << golden_file.status();
   std::string golden = *golden_file->ReadAll();
   testing::TempDir dir;
@@ -334,7 +339,7 @@ TEST(SegmentTest, GoldenFilePinsTheSegmentFormat) {
   auto properties =
       WriteSegment(path, 1, 7, 2, GoldenVersions(), BlockCodec::kNone);
   ASSERT_TRUE(properties.ok()) << properties.status();
-  std::string written = *io::File::Open(path, false)->ReadAll();
+  std::string written = *DefaultFileSystem()->Open(path, false)->ReadAll();
   EXPECT_EQ(absl::BytesToHexString(written), absl::BytesToHexString(golden));
   EXPECT_EQ(properties->block_count, 2u);
   EXPECT_EQ(properties->min_revision, 5u);
@@ -343,7 +348,8 @@ TEST(SegmentTest, GoldenFilePinsTheSegmentFormat) {
 }
 
 TEST(SegmentTest, FormatOneSegmentsStillRead) {
-  auto golden_file = io::File::Open(GoldenPath(1), /*writable=*/false);
+  auto golden_file =
+      DefaultFileSystem()->Open(GoldenPath(1), /*writable=*/false);
   ASSERT_TRUE(golden_file.ok()) << golden_file.status();
   ExpectGoldenVersions(GoldenPath(1), golden_file->ReadAll()->size());
 }
@@ -373,8 +379,8 @@ TEST(SegmentTest, CompressedBlocksReadBackExactly) {
     ASSERT_TRUE(properties.ok()) << properties.status();
     sizes[codec] = properties->size_bytes;
     BlockCache cache(kCacheBytes);
-    auto reader =
-        SegmentReader::Open(path, number, properties->size_bytes, &cache);
+    auto reader = SegmentReader::Open(DefaultFileSystem(), path, number,
+                                      properties->size_bytes, &cache);
     ASSERT_TRUE(reader.ok()) << reader.status();
     auto it = (*reader)->NewIterator(AllBlocks(**reader));
     EXPECT_TRUE(Drain(it.get()) == sorted) << BlockCodecName(codec);
@@ -405,7 +411,8 @@ TEST(SegmentTest, IncompressibleBlocksAreStoredAsTheyAre) {
   ASSERT_TRUE(plain_properties.ok() && lz4_properties.ok());
   EXPECT_EQ(lz4_properties->size_bytes, plain_properties->size_bytes);
   BlockCache cache(kCacheBytes);
-  auto reader = SegmentReader::Open(lz4, 2, lz4_properties->size_bytes, &cache);
+  auto reader = SegmentReader::Open(DefaultFileSystem(), lz4, 2,
+                                    lz4_properties->size_bytes, &cache);
   ASSERT_TRUE(reader.ok()) << reader.status();
   testing::SortByKey(&versions);
   auto it = (*reader)->NewIterator(AllBlocks(**reader));

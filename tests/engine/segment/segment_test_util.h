@@ -95,8 +95,8 @@ inline absl::StatusOr<segment::SegmentProperties> WriteSegment(
     memtable.Add(v.branch_id(), space_id, v.point, mvcc::KeyHilbert(v.key),
                  v.stamp, v.deleted, v.value);
   }
-  auto writer =
-      segment::SegmentWriter::Create(path, file_number, space_id, dims, codec);
+  auto writer = segment::SegmentWriter::Create(
+      DefaultFileSystem(), path, file_number, space_id, dims, codec);
   if (!writer.ok()) return writer.status();
   std::unique_ptr<mvcc::VersionIterator> it = memtable.NewIterator();
   for (it->Seek(""); it->Valid(); it->Next()) {

@@ -27,7 +27,7 @@ absl::StatusOr<std::vector<WalCommit>> ReadBack(const std::string& dir,
                                                 RecoveryResult* result) {
   std::vector<WalCommit> commits;
   absl::StatusOr<RecoveryResult> recovered =
-      RecoverLog(dir, [&commits](WalCommit commit) {
+      RecoverLog(DefaultFileSystem(), dir, [&commits](WalCommit commit) {
         commits.push_back(std::move(commit));
         return absl::OkStatus();
       });
@@ -40,8 +40,8 @@ void WriteCommits(const std::string& dir, Revision first, int count,
                   uint64_t segment_bytes_max = 1 << 20) {
   RecoveryResult at;
   ASSERT_TRUE(ReadBack(dir, &at).ok());
-  auto writer =
-      WalWriter::Open(dir, at.last_segment, at.end_offset, segment_bytes_max);
+  auto writer = WalWriter::Open(DefaultFileSystem(), dir, at.last_segment,
+                                at.end_offset, segment_bytes_max);
   ASSERT_TRUE(writer.ok()) << writer.status();
   for (int i = 0; i < count; ++i) {
     std::string frame = CommitFrame(first + i, "value-" + std::to_string(i));
@@ -154,7 +154,7 @@ TEST(WalTest, DamageAtTheEndOfAnOlderSegmentIsDataLoss) {
 TEST(WalTest, MissingMiddleSegmentIsDataLoss) {
   testing::TempDir dir;
   WriteCommits(dir.path(), 1, 20, /*segment_bytes_max=*/200);
-  ASSERT_TRUE(io::RemoveFile(SegmentPath(dir.path(), 2)).ok());
+  ASSERT_TRUE(DefaultFileSystem()->Remove(SegmentPath(dir.path(), 2)).ok());
   EXPECT_EQ(ReadBack(dir.path(), nullptr).status().code(),
             absl::StatusCode::kDataLoss);
 }
@@ -165,7 +165,7 @@ TEST(WalTest, MissingMiddleSegmentIsDataLoss) {
 TEST(WalTest, GoldenFilePinsTheFrameFormat) {
   std::string golden_dir = std::string(INFDB_TESTDATA_DIR) + "/wal";
   std::string golden =
-      *io::File::Open(SegmentPath(golden_dir, 1), false)->ReadAll();
+      *DefaultFileSystem()->Open(SegmentPath(golden_dir, 1), false)->ReadAll();
   std::string expected;
   {
     std::string ops;
