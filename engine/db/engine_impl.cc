@@ -177,6 +177,10 @@ absl::Status EngineImpl::Recover() {
     ApplyGroup(group);
   };
   callbacks.publish = [this](Revision revision) {
+    if (staged_.has_value()) {
+      staged_->Finish();
+      staged_.reset();
+    }
     visible_revision_.store(revision);
     if (publish_waiters_.load() > 0) {
       absl::MutexLock lock(&publish_mu_);  // the unlock re-checks waiters
@@ -184,6 +188,10 @@ absl::Status EngineImpl::Recover() {
     if (active_->MemoryUsageBytes() >= options_.memtable_bytes_max) {
       FreezeActive();
     }
+  };
+  callbacks.abandon = [this](Revision before) {
+    staged_.reset();  // its versions stay unreferenced in the arena
+    last_revision_ = before;
   };
   callbacks.written = [this](uint64_t segment, Revision revision) {
     wal_segments_.Record(segment, revision);
@@ -233,8 +241,9 @@ std::string EngineImpl::SegmentPath(uint64_t file_number) const {
 
 void EngineImpl::ApplyGroup(std::span<wal::PendingCommit* const> group) {
   // One memtable run for the whole group: many small commits cost one run
-  // (and one merge step) instead of one each.
-  mvcc::MemTable::BatchAdder adder(active_.get());
+  // (and one merge step) instead of one each. It is added to the memtable
+  // only once the group is written (publish), never when it fails.
+  mvcc::MemTable::BatchAdder& adder = staged_.emplace(active_.get());
   for (const wal::PendingCommit* pending : group) {
     const auto& commit = static_cast<const PreparedCommit&>(*pending);
     // Replicated changes keep the stamp they were made with.
@@ -250,7 +259,6 @@ void EngineImpl::ApplyGroup(std::span<wal::PendingCommit* const> group) {
       if (!op.system) max_stored_hlc_ = std::max(max_stored_hlc_, stamp.hlc);
     }
   }
-  adder.Finish();
 }
 
 absl::StatusOr<CommitStamp> EngineImpl::Commit(

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "engine/db/catalog.h"
@@ -166,6 +167,8 @@ class EngineImpl : public Engine {
   // last-writer-wins without looking anything up.
   uint64_t max_stored_hlc_ = 0;
   std::shared_ptr<mvcc::MemTable> active_;
+  // The group being written: staged in active_, visible once published.
+  std::optional<mvcc::MemTable::BatchAdder> staged_;
   std::atomic<Revision> visible_revision_{0};
   // WaitForRevision() sleeps on this; publishing wakes it when anyone waits.
   absl::Mutex publish_mu_;

@@ -101,6 +101,16 @@ int FaultInjectionFileSystem::fired() const {
   return fired_;
 }
 
+void FaultInjectionFileSystem::CutPowerAfter(int operations) {
+  absl::MutexLock lock(&mu_);
+  operations_before_cut_ = operations;
+}
+
+bool FaultInjectionFileSystem::power_cut() const {
+  absl::MutexLock lock(&mu_);
+  return power_cut_;
+}
+
 void FaultInjectionFileSystem::CutPower() {
   absl::MutexLock lock(&mu_);
   power_cut_ = true;
@@ -110,6 +120,10 @@ absl::Status FaultInjectionFileSystem::Check(Op op, const std::string& path,
                                              bool* short_write) {
   absl::MutexLock lock(&mu_);
   *short_write = false;
+  if (op != Op::kRead && operations_before_cut_ > 0 &&
+      --operations_before_cut_ == 0) {
+    power_cut_ = true;
+  }
   if (power_cut_) {
     return ErrnoStatus(EIO, "(power cut)", path);
   }

@@ -57,6 +57,11 @@ class FaultInjectionFileSystem : public FileSystem {
   // Faults fired so far.
   int fired() const;
 
+  // Cuts the power just before the `operations`-th write, fsync, create,
+  // rename, removal or directory fsync from now on (1 = the next one).
+  void CutPowerAfter(int operations);
+  // Whether the power is cut.
+  bool power_cut() const;
   // From now on every operation fails with EIO, as if the machine had
   // stopped. Destroy what uses the file system, then call
   // RestoreAfterPowerCut.
@@ -111,6 +116,7 @@ class FaultInjectionFileSystem : public FileSystem {
   std::vector<Fault> faults_ ABSL_GUARDED_BY(mu_);
   int fired_ ABSL_GUARDED_BY(mu_) = 0;
   bool power_cut_ ABSL_GUARDED_BY(mu_) = false;
+  int operations_before_cut_ ABSL_GUARDED_BY(mu_) = 0;  // 0: no cut planned
   // Durable size of every file seen, by path.
   std::map<std::string, uint64_t> synced_size_ ABSL_GUARDED_BY(mu_);
   // Created, or renamed into place, since their directory's last fsync.

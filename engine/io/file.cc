@@ -1,5 +1,7 @@
 #include "engine/io/file.h"
 
+#include <cerrno>
+
 #include "absl/strings/str_format.h"
 
 namespace infinitedb {
@@ -72,8 +74,13 @@ namespace io {
 
 absl::Status ErrnoStatus(int error_number, std::string_view what,
                          std::string_view path) {
-  return absl::ErrnoToStatus(error_number,
-                             absl::StrFormat("%s %s", what, path));
+  std::string message = absl::StrFormat("%s %s", what, path);
+  // absl calls EIO "unknown"; a failing device is worth retrying later.
+  if (error_number == EIO) {
+    return absl::UnavailableError(
+        absl::StrFormat("%s: input/output error", message));
+  }
+  return absl::ErrnoToStatus(error_number, message);
 }
 
 absl::Status WriteFileAtomically(FileSystem* file_system,

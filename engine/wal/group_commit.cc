@@ -1,5 +1,6 @@
 #include "engine/wal/group_commit.h"
 
+#include "absl/strings/str_cat.h"
 #include "engine/wal/wal_format.h"
 #include "spdlog/spdlog.h"
 
@@ -81,6 +82,14 @@ GroupCommitter::Stats GroupCommitter::stats() const {
 absl::StatusOr<uint64_t> GroupCommitter::RollSegment() {
   absl::StatusOr<uint64_t> result;
   RunBetweenGroups([this, &result] {
+    {
+      absl::MutexLock lock(&mu_);
+      // The current segment's tail is unknown: it must stay the newest.
+      if (!sticky_error_.ok()) {
+        result = sticky_error_;
+        return;
+      }
+    }
     absl::MutexLock lock(&sync_mu_);
     absl::Status status = writer_->RollSegment();
     if (status.ok()) {
@@ -173,16 +182,59 @@ void GroupCommitter::Run() {
         absl::Now() >= oldest_unsynced_ + async_sync_interval_) {
       absl::Status status = SyncNow();
       if (!status.ok()) {
+        // Acknowledged commits may not be durable: nothing can be trusted
+        // until the log is recovered on the next open.
         absl::MutexLock lock(&mu_);
-        sticky_error_ = status;
+        sticky_error_ = absl::Status(
+            status.code(),
+            absl::StrCat(status.message(),
+                         "; acknowledged async commits may not be durable, "
+                         "so every write is refused until the database is "
+                         "reopened"));
+        spdlog::error("WAL sync failed: {}", sticky_error_.ToString());
       }
       oldest_unsynced_ = absl::InfiniteFuture();
     }
   }
 }
 
+void GroupCommitter::FailWrite(const std::vector<PendingCommit*>& group,
+                               const absl::Status& status) {
+  absl::Status restored;
+  {
+    absl::MutexLock lock(&sync_mu_);
+    restored = writer_->AbandonAppend();
+  }
+  if (restored.ok()) {
+    spdlog::error(
+        "WAL write failed; {} commit(s) refused, nothing of them was kept: {}",
+        group.size(), status.ToString());
+    return FailGroup(
+        group,
+        absl::Status(status.code(),
+                     absl::StrCat(status.message(), " (nothing was written)")));
+  }
+  absl::Status sticky(
+      status.code(),
+      absl::StrCat(status.message(),
+                   "; the WAL could not be cut back to its last complete "
+                   "commit (",
+                   restored.message(),
+                   "), so every write is refused until the database is "
+                   "reopened"));
+  spdlog::error("{}", sticky.ToString());
+  {
+    absl::MutexLock lock(&mu_);
+    sticky_error_ = sticky;
+  }
+  FailGroup(group, sticky);
+}
+
 void GroupCommitter::FailGroup(const std::vector<PendingCommit*>& group,
                                const absl::Status& status) {
+  if (!group.empty() && group.front()->stamp.revision != 0) {
+    callbacks_.abandon(group.front()->stamp.revision - 1);
+  }
   for (PendingCommit* commit : group) {
     commit->status = status;
     commit->done.Notify();
@@ -195,6 +247,7 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
     if (!sticky_error_.ok()) return FailGroup(group, sticky_error_);
   }
   group_buffer_.clear();
+  for (PendingCommit* commit : group) commit->stamp = CommitStamp();
   for (PendingCommit* commit : group) {
     commit->stamp = callbacks_.next_stamp();
     if (commit->exclusive) {  // alone in its group
@@ -213,23 +266,14 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
     status = writer_->StartAppend({&buffer, 1}, sync);
     writer_segment = writer_->segment_number();
     if (status.ok()) {
-      // Apply to the memtable while the write and fdatasync are in flight.
-      // Nothing applied is visible before publish() below, and a failed
-      // write stops all further commits, so its commits never become
-      // visible in this process.
+      // Stage in the memtable while the write and fdatasync are in flight.
+      // Nothing staged is visible before publish() below; a failed write
+      // drops it (abandon).
       callbacks_.apply(group);
       status = writer_->FinishAppend();
     }
   }
-  if (!status.ok()) {
-    spdlog::error("WAL write failed; the engine refuses writes from now on: {}",
-                  status.ToString());
-    {
-      absl::MutexLock lock(&mu_);
-      sticky_error_ = status;
-    }
-    return FailGroup(group, status);
-  }
+  if (!status.ok()) return FailWrite(group, status);
   {
     absl::MutexLock lock(&stats_mu_);
     stats_.groups++;

@@ -14,8 +14,13 @@
 // In async durability the write is not synced; the thread fdatasyncs once the
 // oldest unsynced write is `async_sync_interval_ms` old.
 //
-// A failed write or fdatasync is sticky: the page cache state of the log is
-// unknown after it, so every later commit fails with the same error.
+// A failed write or fdatasync (a full disk, an I/O error) fails its group and
+// nothing of it becomes visible: the group was only staged in memory
+// (`apply`), and whatever part of it reached the log is cut off again
+// (WalWriter::AbandonAppend), so later commits go on once space is free. If
+// the log cannot be cut back, or an fdatasync of acknowledged async commits
+// fails, the log's state is unknown: that error is sticky, every later
+// commit fails with it, and the engine must be reopened.
 #ifndef INFINITEDB_ENGINE_WAL_GROUP_COMMIT_H_
 #define INFINITEDB_ENGINE_WAL_GROUP_COMMIT_H_
 
@@ -69,11 +74,17 @@ class GroupCommitter {
     // Fills an exclusive commit's op_count and ops_bytes; an error fails
     // that commit alone (its revision is then never used).
     std::function<absl::Status(PendingCommit&)> prepare;
-    // Applies a group's commits to memory, in revision order, while their
-    // write may still be in flight (nothing is visible before `publish`).
+    // Stages a group's commits in memory, in revision order, while their
+    // write may still be in flight; nothing staged is visible before
+    // `publish`.
     std::function<void(std::span<PendingCommit* const>)> apply;
-    // Called after a group is applied with its highest revision.
+    // Called after a group is written, with its highest revision: makes
+    // what was staged visible.
     std::function<void(Revision)> publish;
+    // Called when a group fails (its write, or an exclusive commit's
+    // `prepare`), with the revision before its first: drops what was staged
+    // and reuses the group's revisions.
+    std::function<void(Revision)> abandon;
     // Called after a group is written, with the WAL segment it went to and
     // its highest revision.
     std::function<void(uint64_t segment, Revision)> written;
@@ -119,6 +130,9 @@ class GroupCommitter {
   std::vector<PendingCommit*> TakeGroup(std::vector<Task*>* tasks);
   void WriteGroup(const std::vector<PendingCommit*>& group);
   void FailGroup(const std::vector<PendingCommit*>& group,
+                 const absl::Status& status);
+  // Fails the group whose write failed with `status`, cutting the log back.
+  void FailWrite(const std::vector<PendingCommit*>& group,
                  const absl::Status& status);
 
   // Constant after construction.

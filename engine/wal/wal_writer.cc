@@ -75,6 +75,13 @@ absl::Status WalWriter::FinishAppend() {
   return absl::OkStatus();
 }
 
+absl::Status WalWriter::AbandonAppend() {
+  appending_bytes_ = 0;
+  absl::Status status = file_.Truncate(offset_);
+  if (status.ok()) status = file_.DataSync();
+  return status;
+}
+
 absl::Status WalWriter::Sync() {
   if (!unsynced_) return absl::OkStatus();
   absl::Status status = uring_->DataSync(file_);

@@ -31,6 +31,10 @@ class WalWriter {
   // FinishAppend waits for it. The buffers must live until then.
   absl::Status StartAppend(std::span<const iovec> buffers, bool data_sync);
   absl::Status FinishAppend();
+  // After a failed append: cuts off whatever part of it reached the file
+  // and makes the file durable again, so that the log ends with the last
+  // complete append. An error here means the log's tail is unknown.
+  absl::Status AbandonAppend();
   // Makes everything appended so far durable.
   absl::Status Sync();
   // Syncs the current segment and starts the next one (a no-op when the
