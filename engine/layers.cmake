@@ -12,11 +12,14 @@ set(INFDB_LAYER_mvcc "public;common;hilbert")
 set(INFDB_LAYER_segment "public;common;io;hilbert;mvcc")
 set(INFDB_LAYER_manifest "public;common;io;segment")
 set(INFDB_LAYER_wal "public;common;io")
-set(INFDB_LAYER_replication "public;common;io")
-set(INFDB_LAYER_db
-    "public;common;io;hilbert;mvcc;segment;manifest;wal;replication")
-set(INFDB_LAYER_FOLDERS
-    public common io hilbert mvcc segment manifest wal replication db)
+set(INFDB_LAYER_version "public;common;io;hilbert;mvcc;segment;manifest")
+set(INFDB_LAYER_commit
+    "public;common;io;hilbert;mvcc;segment;manifest;wal;version")
+set(INFDB_LAYER_replication
+    "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit")
+set(INFDB_LAYER_db "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit;replication")
+set(INFDB_LAYER_FOLDERS public common io hilbert mvcc segment manifest wal
+    version commit replication db)
 
 if(CMAKE_SCRIPT_MODE_FILE)
   # cmake -DROOT=<repo> -DSTAMP=<file> -P layers.cmake

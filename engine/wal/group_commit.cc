@@ -251,7 +251,7 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
   for (PendingCommit* commit : group) {
     commit->stamp = callbacks_.next_stamp();
     if (commit->exclusive) {  // alone in its group
-      absl::Status status = callbacks_.prepare(*commit);
+      absl::Status status = commit->Prepare();
       if (!status.ok()) return FailGroup(group, status);
     }
     AppendCommitFrame(&group_buffer_, commit->frame_type, commit->stamp,

@@ -53,8 +53,8 @@ struct PendingCommit {
   uint32_t op_count = 0;
   std::string ops_bytes;  // op_count operations encoded by wal::AppendOp
   // An exclusive commit is written in a group of its own, after every
-  // earlier commit is applied, and `prepare` fills its operations on the
-  // commit thread once it is stamped (a decision that must see all
+  // earlier commit is applied, and Prepare() fills its operations on the
+  // writing thread once it is stamped (a decision that must see all
   // earlier commits and no later one, such as last-writer-wins).
   bool exclusive = false;
 
@@ -63,6 +63,9 @@ struct PendingCommit {
   absl::Notification done;
 
   virtual ~PendingCommit() = default;
+  // Exclusive commits: fills op_count and ops_bytes; an error fails this
+  // commit alone (its revision is then reused).
+  virtual absl::Status Prepare() { return absl::OkStatus(); }
 };
 
 class GroupCommitter {
@@ -71,9 +74,6 @@ class GroupCommitter {
     // Next revision and HLC; called in queue order, by the thread writing
     // the group (the commit thread, or a lone caller; never two at once).
     std::function<CommitStamp()> next_stamp;
-    // Fills an exclusive commit's op_count and ops_bytes; an error fails
-    // that commit alone (its revision is then never used).
-    std::function<absl::Status(PendingCommit&)> prepare;
     // Stages a group's commits in memory, in revision order, while their
     // write may still be in flight; nothing staged is visible before
     // `publish`.

@@ -18,7 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "engine/db/hlc_clock.h"
+#include "engine/commit/hlc_clock.h"
 #include "engine/public/engine.h"
 #include "tests/engine/testutil/temp_dir.h"
 

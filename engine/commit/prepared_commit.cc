@@ -1,4 +1,4 @@
-#include "engine/db/write_path.h"
+#include "engine/commit/prepared_commit.h"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 // Hybrid logical clock: stamps commits with (physical ms << 16 | logical) so
 // that stamps never go backwards on one node, even if the wall clock does,
 // and stay close to real time. Thread-safe.
-#ifndef INFINITEDB_ENGINE_DB_HLC_CLOCK_H_
-#define INFINITEDB_ENGINE_DB_HLC_CLOCK_H_
+#ifndef INFINITEDB_ENGINE_COMMIT_HLC_CLOCK_H_
+#define INFINITEDB_ENGINE_COMMIT_HLC_CLOCK_H_
 
 #include <cstdint>
 #include <functional>
@@ -50,4 +50,4 @@ class HlcClock {
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_HLC_CLOCK_H_
+#endif  // INFINITEDB_ENGINE_COMMIT_HLC_CLOCK_H_

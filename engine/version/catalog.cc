@@ -1,4 +1,4 @@
-#include "engine/db/catalog.h"
+#include "engine/version/catalog.h"
 
 #include <algorithm>
 

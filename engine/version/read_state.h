@@ -2,8 +2,8 @@
 // memtables waiting to be sealed, and each space's sealed segments. Replaced
 // as a whole (copy on write) whenever a memtable is frozen or sealed or
 // segments are compacted, so a reader that holds one sees a fixed set.
-#ifndef INFINITEDB_ENGINE_DB_READ_STATE_H_
-#define INFINITEDB_ENGINE_DB_READ_STATE_H_
+#ifndef INFINITEDB_ENGINE_VERSION_READ_STATE_H_
+#define INFINITEDB_ENGINE_VERSION_READ_STATE_H_
 
 #include <map>
 #include <memory>
@@ -34,4 +34,4 @@ mvcc::SnapshotReader::SourceFactory SourcesFor(
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_READ_STATE_H_
+#endif  // INFINITEDB_ENGINE_VERSION_READ_STATE_H_

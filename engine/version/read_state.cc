@@ -1,4 +1,4 @@
-#include "engine/db/read_state.h"
+#include "engine/version/read_state.h"
 
 #include "engine/mvcc/internal_key.h"
 #include "engine/mvcc/merging_iterator.h"

@@ -4,8 +4,8 @@
 // operations by address and collapses repeated addresses (last wins), and
 // encodes the WAL operations. Nothing is
 // written when validation fails.
-#ifndef INFINITEDB_ENGINE_DB_WRITE_PATH_H_
-#define INFINITEDB_ENGINE_DB_WRITE_PATH_H_
+#ifndef INFINITEDB_ENGINE_COMMIT_PREPARED_COMMIT_H_
+#define INFINITEDB_ENGINE_COMMIT_PREPARED_COMMIT_H_
 
 #include <memory>
 #include <span>
@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/db/catalog.h"
 #include "engine/public/options.h"
 #include "engine/public/types.h"
+#include "engine/version/catalog.h"
 #include "engine/wal/group_commit.h"
 
 namespace infinitedb {
@@ -51,4 +51,4 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_WRITE_PATH_H_
+#endif  // INFINITEDB_ENGINE_COMMIT_PREPARED_COMMIT_H_

@@ -1,8 +1,8 @@
 // The thread-safe catalogue of spaces and branches: validates names, hands
 // out internal ids, resolves a branch to its chain of ancestors for reads,
 // and persists every change through the manifest before it takes effect.
-#ifndef INFINITEDB_ENGINE_DB_CATALOG_H_
-#define INFINITEDB_ENGINE_DB_CATALOG_H_
+#ifndef INFINITEDB_ENGINE_VERSION_CATALOG_H_
+#define INFINITEDB_ENGINE_VERSION_CATALOG_H_
 
 #include <memory>
 #include <string>
@@ -89,4 +89,4 @@ class Catalog {
 
 }  // namespace infinitedb
 
-#endif  // INFINITEDB_ENGINE_DB_CATALOG_H_
+#endif  // INFINITEDB_ENGINE_VERSION_CATALOG_H_

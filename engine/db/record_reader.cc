@@ -1,9 +1,8 @@
-// The read half of EngineImpl: Get, History, Query and Count against one
-// pinned snapshot.
+#include "engine/db/record_reader.h"
+
 #include <functional>
 
 #include "absl/strings/str_format.h"
-#include "engine/db/engine_impl.h"
 #include "engine/db/query_plan.h"
 #include "engine/hilbert/hilbert.h"
 #include "engine/mvcc/internal_key.h"
@@ -20,52 +19,11 @@ absl::Status CheckPoint(const Point& point, int dims, std::string_view space) {
 
 }  // namespace
 
-// A reader pinned to one revision of one space on one branch.
-struct EngineImpl::Snapshot {
-  mvcc::SnapshotReader reader;
-  Revision revision;
-  int dims;
-  size_t memtable_entries;  // in the pinned memtables, of any space
-};
-
-absl::StatusOr<EngineImpl::Snapshot> EngineImpl::NewSnapshot(
-    std::string_view branch, Revision as_of, std::string_view space_name) {
-  Revision current = CurrentRevision();
-  // Pin the sources after reading the revision: they hold at least every
-  // commit up to it (sealing moves data between sources atomically).
-  std::shared_ptr<const ReadState> state = PinState();
-  if (as_of > current) {
-    return absl::OutOfRangeError(
-        absl::StrFormat("as_of: revision %d is beyond the current revision %d",
-                        as_of, current));
-  }
-  Revision revision = as_of == 0 ? current : as_of;
-  Revision horizon = catalog_->history_horizon();
-  if (revision < horizon) {
-    return absl::OutOfRangeError(absl::StrFormat(
-        "as_of: revision %d is older than retained history (oldest readable "
-        "revision: %d)",
-        revision, horizon));
-  }
-  absl::StatusOr<manifest::SpaceEntry> space = catalog_->FindSpace(space_name);
-  if (!space.ok()) return space.status();
-  absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
-      catalog_->BranchChain(branch, revision);
-  if (!chain.ok()) return chain.status();
-  size_t memtable_entries = state->active->entry_count();
-  for (const FrozenMemTable& frozen : state->frozen) {
-    memtable_entries += frozen.table->entry_count();
-  }
-  return Snapshot{
-      mvcc::SnapshotReader(SourcesFor(std::move(state), space->id),
-                           std::move(*chain), space->id, space->dims),
-      revision, space->dims, memtable_entries};
-}
-
-absl::StatusOr<std::optional<Record>> EngineImpl::Get(
-    const ReadOptions& options, std::string_view space, const Point& point) {
-  absl::StatusOr<Snapshot> snapshot =
-      NewSnapshot(options.branch, options.as_of, space);
+absl::StatusOr<std::optional<Record>> RecordReader::Get(
+    const ReadOptions& options, std::string_view space,
+    const Point& point) const {
+  absl::StatusOr<version::Snapshot> snapshot =
+      versions_->NewSnapshot(options.branch, options.as_of, space);
   if (!snapshot.ok()) return snapshot.status();
   if (absl::Status s = CheckPoint(point, snapshot->dims, space); !s.ok()) {
     return s;
@@ -73,10 +31,11 @@ absl::StatusOr<std::optional<Record>> EngineImpl::Get(
   return snapshot->reader.Get(point);
 }
 
-absl::StatusOr<std::vector<Record>> EngineImpl::History(
-    const ReadOptions& options, std::string_view space, const Point& point) {
-  absl::StatusOr<Snapshot> snapshot =
-      NewSnapshot(options.branch, options.as_of, space);
+absl::StatusOr<std::vector<Record>> RecordReader::History(
+    const ReadOptions& options, std::string_view space,
+    const Point& point) const {
+  absl::StatusOr<version::Snapshot> snapshot =
+      versions_->NewSnapshot(options.branch, options.as_of, space);
   if (!snapshot.ok()) return snapshot.status();
   if (absl::Status s = CheckPoint(point, snapshot->dims, space); !s.ok()) {
     return s;
@@ -84,13 +43,13 @@ absl::StatusOr<std::vector<Record>> EngineImpl::History(
   return snapshot->reader.History(point);
 }
 
-absl::StatusOr<QueryResult> EngineImpl::Query(const QueryRequest& request,
-                                              RecordVisitor visit) {
+absl::StatusOr<QueryResult> RecordReader::Query(const QueryRequest& request,
+                                                RecordVisitor visit) const {
   Revision as_of = request.as_of;
   std::string resume_after;
   if (!request.cursor.empty()) {
     absl::StatusOr<manifest::SpaceEntry> space =
-        catalog_->FindSpace(request.space);
+        versions_->catalog().FindSpace(request.space);
     if (!space.ok()) return space.status();
     absl::StatusOr<DecodedCursor> cursor =
         DecodeCursor(request.cursor, space->dims);
@@ -103,8 +62,8 @@ absl::StatusOr<QueryResult> EngineImpl::Query(const QueryRequest& request,
     as_of = cursor->revision;
     resume_after = std::move(cursor->last_key);
   }
-  absl::StatusOr<Snapshot> snapshot =
-      NewSnapshot(request.branch, as_of, request.space);
+  absl::StatusOr<version::Snapshot> snapshot =
+      versions_->NewSnapshot(request.branch, as_of, request.space);
   if (!snapshot.ok()) return snapshot.status();
   absl::StatusOr<QueryPlan> plan = PlanQuery(
       request, snapshot->dims, resume_after, snapshot->memtable_entries > 0);
@@ -135,10 +94,6 @@ absl::StatusOr<QueryResult> EngineImpl::Query(const QueryRequest& request,
         EncodeCursor(result.revision, snapshot->dims, last_key);
   }
   return result;
-}
-
-absl::StatusOr<QueryResult> EngineImpl::Count(const QueryRequest& request) {
-  return Query(request, [](const RecordView&) { return true; });
 }
 
 absl::Status Engine::Scan(const ReadOptions& options, std::string_view space,

@@ -1,13 +1,12 @@
-// The maintenance half of EngineImpl: freezing full memtables, sealing them
-// into segment files, size-tiered and on-demand compaction, and releasing
-// WAL segments once sealed.
+#include "engine/db/maintenance.h"
+
 #include <algorithm>
 #include <map>
 
 #include "absl/strings/str_format.h"
-#include "engine/db/engine_impl.h"
-#include "engine/mvcc/internal_key.h"
+#include "engine/common/coding.h"
 #include "engine/segment/compaction.h"
+#include "engine/segment/segment_format.h"
 #include "engine/segment/segment_writer.h"
 #include "spdlog/spdlog.h"
 
@@ -20,22 +19,76 @@ constexpr absl::Duration kBackgroundRetryDelay = absl::Seconds(1);
 
 }  // namespace
 
-void EngineImpl::FreezeActive() {
-  if (active_->entry_count() == 0) return;
-  auto fresh = std::make_shared<mvcc::MemTable>();
+Maintenance::Maintenance(const EngineOptions& options, Sources sources)
+    : options_(options),
+      sources_(std::move(sources)),
+      fs_(options.env.file_system),
+      segment_dir_(options.data_dir + "/segments") {}
+
+Maintenance::~Maintenance() { StopBackground(); }
+
+void Maintenance::StopBackground() {
+  if (!background_.joinable()) return;
   {
-    absl::MutexLock lock(&state_mu_);
-    auto state = std::make_shared<ReadState>(*state_);
-    state->frozen.push_back({active_, last_revision_});
-    state->active = fresh;
-    state_ = std::move(state);
+    absl::MutexLock lock(&background_mu_);
+    background_stopping_ = true;
   }
-  active_ = std::move(fresh);
+  background_.join();
+}
+
+std::string Maintenance::SegmentPath(uint64_t file_number) const {
+  return segment_dir_ + "/" + segment::SegmentFileName(file_number);
+}
+
+absl::StatusOr<std::shared_ptr<segment::SegmentReader>> Maintenance::OpenReader(
+    uint64_t file_number, uint64_t size_bytes) const {
+  return segment::SegmentReader::Open(fs_, SegmentPath(file_number),
+                                      file_number, size_bytes,
+                                      sources_.block_cache);
+}
+
+absl::Status Maintenance::OpenSegments() {
+  absl::Status status = fs_->CreateDirectories(segment_dir_);
+  if (!status.ok()) return status;
+  manifest::CatalogState catalog = sources_.versions->catalog().State();
+  // Files of a seal or compaction that crashed before the manifest named
+  // them are garbage.
+  absl::StatusOr<std::vector<std::string>> names =
+      fs_->ListDirectory(segment_dir_);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    uint64_t number = 0;
+    if (segment::ParseSegmentFileName(name, &number) &&
+        catalog.segments.contains(number)) {
+      continue;
+    }
+    spdlog::info("removing {}/{}: not in the manifest", segment_dir_, name);
+    status = fs_->Remove(segment_dir_ + "/" + name);
+    if (!status.ok()) return status;
+  }
+  std::map<uint32_t, std::vector<std::shared_ptr<segment::SegmentReader>>>
+      segments;
+  for (const auto& [number, entry] : catalog.segments) {
+    absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
+        OpenReader(number, entry.size_bytes);
+    if (!reader.ok()) return reader.status();
+    segments[entry.space_id].push_back(std::move(*reader));
+  }
+  sources_.versions->Install(
+      [&](ReadState& state) { state.segments = std::move(segments); });
+  return absl::OkStatus();
+}
+
+void Maintenance::StartBackground() {
+  background_ = std::thread([this] { BackgroundLoop(); });
+}
+
+void Maintenance::Wake() {
   absl::MutexLock lock(&background_mu_);
   background_wakeup_ = true;
 }
 
-void EngineImpl::BackgroundLoop() {
+void Maintenance::BackgroundLoop() {
   while (true) {
     {
       absl::MutexLock lock(&background_mu_);
@@ -48,8 +101,8 @@ void EngineImpl::BackgroundLoop() {
     }
     absl::Status status;
     {
-      absl::MutexLock maintenance(&maintenance_mu_);
-      while (status.ok() && !PinState()->frozen.empty()) {
+      absl::MutexLock maintenance(&mu_);
+      while (status.ok() && !sources_.versions->Pin()->frozen.empty()) {
         status = SealOldestFrozen();
       }
       if (status.ok()) status = CompactTiers();
@@ -66,9 +119,22 @@ void EngineImpl::BackgroundLoop() {
   }
 }
 
-absl::Status EngineImpl::SealOldestFrozen() {
-  const FrozenMemTable frozen = PinState()->frozen.front();
-  manifest::CatalogState catalog = catalog_->State();
+absl::Status Maintenance::SealFrozen() {
+  absl::Status status;
+  {
+    absl::MutexLock maintenance(&mu_);
+    while (status.ok() && !sources_.versions->Pin()->frozen.empty()) {
+      status = SealOldestFrozen();
+    }
+  }
+  if (!status.ok()) return status;
+  return ReleaseWal();
+}
+
+absl::Status Maintenance::SealOldestFrozen() {
+  Catalog& catalog = sources_.versions->catalog();
+  const FrozenMemTable frozen = sources_.versions->Pin()->frozen.front();
+  manifest::CatalogState state = catalog.State();
   // One pass over the memtable (ordered by branch, then space) feeds one
   // writer per space; each sees its keys in increasing order.
   std::map<uint32_t, std::unique_ptr<segment::SegmentWriter>> writers;
@@ -76,11 +142,11 @@ absl::Status EngineImpl::SealOldestFrozen() {
   for (it->Seek(std::string()); it->Valid(); it->Next()) {
     const RecordView& version = it->version();
     uint32_t space_id = DecodeBigEndian32(version.key.data() + 4);
-    auto space = catalog.spaces.find(space_id);
-    if (space == catalog.spaces.end()) continue;  // dropped
+    auto space = state.spaces.find(space_id);
+    if (space == state.spaces.end()) continue;  // dropped
     std::unique_ptr<segment::SegmentWriter>& writer = writers[space_id];
     if (writer == nullptr) {
-      uint64_t number = catalog_->AllocateFileNumber();
+      uint64_t number = catalog.AllocateFileNumber();
       absl::StatusOr<std::unique_ptr<segment::SegmentWriter>> created =
           segment::SegmentWriter::Create(fs_, SegmentPath(number), number,
                                          space_id, space->second.dims,
@@ -104,25 +170,20 @@ absl::Status EngineImpl::SealOldestFrozen() {
   std::map<uint64_t, std::shared_ptr<segment::SegmentReader>> readers;
   for (const manifest::SegmentEntry& entry : added) {
     absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
-        segment::SegmentReader::Open(fs_, SegmentPath(entry.file_number),
-                                     entry.file_number, entry.size_bytes,
-                                     &block_cache_);
+        OpenReader(entry.file_number, entry.size_bytes);
     if (!reader.ok()) return reader.status();
     readers[entry.file_number] = std::move(*reader);
   }
-  absl::StatusOr<std::vector<uint64_t>> skipped =
-      catalog_->RecordSegments(added, {}, frozen.max_revision, 0, hlc_.Last());
+  absl::StatusOr<std::vector<uint64_t>> skipped = catalog.RecordSegments(
+      added, {}, frozen.max_revision, 0, sources_.newest_hlc());
   if (!skipped.ok()) return skipped.status();
   for (uint64_t number : *skipped) readers.erase(number);
-  {
-    absl::MutexLock lock(&state_mu_);
-    auto state = std::make_shared<ReadState>(*state_);
-    state->frozen.erase(state->frozen.begin());
+  sources_.versions->Install([&](ReadState& state) {
+    state.frozen.erase(state.frozen.begin());
     for (auto& [number, reader] : readers) {
-      state->segments[reader->space_id()].push_back(reader);
+      state.segments[reader->space_id()].push_back(reader);
     }
-    state_ = std::move(state);
-  }
+  });
   DeleteSegmentFiles(*skipped);
   seals_++;
   spdlog::info("sealed revisions up to {} into {} segment(s)",
@@ -130,15 +191,16 @@ absl::Status EngineImpl::SealOldestFrozen() {
   return absl::OkStatus();
 }
 
-segment::RetentionPolicy EngineImpl::RetentionFor(bool all_segments) const {
+segment::RetentionPolicy Maintenance::RetentionFor(bool all_segments) const {
   segment::RetentionPolicy policy;
-  Revision current = visible_revision_.load();
+  Revision current = sources_.versions->visible_revision();
   if (options_.history_retention_revisions == 0 ||
       current <= options_.history_retention_revisions) {
     return policy;  // keep all history
   }
   policy.horizon = current - options_.history_retention_revisions;
-  for (const auto& [id, branch] : catalog_->State().branches) {
+  for (const auto& [id, branch] :
+       sources_.versions->catalog().State().branches) {
     if (branch.parent_id == 0) {
       // Dropping a tombstone is safe only when every older version of the
       // address is in the merge.
@@ -150,14 +212,15 @@ segment::RetentionPolicy EngineImpl::RetentionFor(bool all_segments) const {
   return policy;
 }
 
-absl::Status EngineImpl::CompactSegments(
+absl::Status Maintenance::CompactSegments(
     uint32_t space_id,
     const std::vector<std::shared_ptr<segment::SegmentReader>>& inputs,
     bool all_segments) {
-  int dims = catalog_->SpaceDims(space_id);
+  Catalog& catalog = sources_.versions->catalog();
+  int dims = catalog.SpaceDims(space_id);
   if (dims == 0) return absl::OkStatus();  // dropped meanwhile
   segment::RetentionPolicy policy = RetentionFor(all_segments);
-  uint64_t number = catalog_->AllocateFileNumber();
+  uint64_t number = catalog.AllocateFileNumber();
   absl::StatusOr<std::optional<segment::SegmentProperties>> merged =
       segment::MergeSegments(inputs, policy, fs_, SegmentPath(number), number,
                              space_id, dims, options_.segment_compression);
@@ -168,8 +231,7 @@ absl::Status EngineImpl::CompactSegments(
     absl::Status status = fs_->SyncDirectory(segment_dir_);
     if (!status.ok()) return status;
     absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
-        segment::SegmentReader::Open(fs_, SegmentPath(number), number,
-                                     (*merged)->size_bytes, &block_cache_);
+        OpenReader(number, (*merged)->size_bytes);
     if (!reader.ok()) return reader.status();
     output = std::move(*reader);
     added.push_back(**merged);
@@ -177,20 +239,17 @@ absl::Status EngineImpl::CompactSegments(
   std::vector<uint64_t> removed;
   for (const auto& input : inputs) removed.push_back(input->file_number());
   absl::StatusOr<std::vector<uint64_t>> skipped =
-      catalog_->RecordSegments(added, removed, 0, policy.horizon);
+      catalog.RecordSegments(added, removed, 0, policy.horizon);
   if (!skipped.ok()) return skipped.status();
   if (!skipped->empty()) output = nullptr;
-  {
-    absl::MutexLock lock(&state_mu_);
-    auto state = std::make_shared<ReadState>(*state_);
-    auto& segments = state->segments[space_id];
+  sources_.versions->Install([&](ReadState& state) {
+    auto& segments = state.segments[space_id];
     std::erase_if(segments, [&](const auto& segment) {
       return std::find(removed.begin(), removed.end(),
                        segment->file_number()) != removed.end();
     });
     if (output != nullptr) segments.insert(segments.begin(), output);
-    state_ = std::move(state);
-  }
+  });
   DeleteSegmentFiles(removed);
   DeleteSegmentFiles(*skipped);
   compactions_++;
@@ -200,8 +259,8 @@ absl::Status EngineImpl::CompactSegments(
   return absl::OkStatus();
 }
 
-absl::Status EngineImpl::CompactTiers() {
-  std::shared_ptr<const ReadState> state = PinState();
+absl::Status Maintenance::CompactTiers() {
+  std::shared_ptr<const ReadState> state = sources_.versions->Pin();
   for (const auto& [space_id, segments] : state->segments) {
     // Size-tiered: segments within a factor of 4 of each other share a tier.
     std::map<int, std::vector<std::shared_ptr<segment::SegmentReader>>> tiers;
@@ -221,60 +280,20 @@ absl::Status EngineImpl::CompactTiers() {
   return absl::OkStatus();
 }
 
-absl::Status EngineImpl::ReleaseWal() {
-  Revision upto = catalog_->sealed_revision();
-  if (options_.wal_hold_revision) {
-    Revision hold = options_.wal_hold_revision();
-    if (hold == 0) return absl::OkStatus();
-    upto = std::min(upto, hold - 1);
-  }
-  Revision subscribers_hold = subscriber_acks_->HoldRevision(CurrentRevision());
-  if (subscribers_hold != 0) upto = std::min(upto, subscribers_hold - 1);
-  absl::StatusOr<std::vector<uint64_t>> released =
-      wal_segments_.ReleaseUpTo(upto);
-  if (!released.ok()) return released.status();
-  return absl::OkStatus();
-}
-
-void EngineImpl::DeleteSegmentFiles(const std::vector<uint64_t>& file_numbers) {
-  for (uint64_t number : file_numbers) {
-    block_cache_.EraseFile(number);
-    absl::Status status = fs_->Remove(SegmentPath(number));
-    if (!status.ok()) spdlog::warn("{}", status.ToString());
-  }
-}
-
-absl::Status EngineImpl::Flush() {
-  committer_->RunBetweenGroups([this] { FreezeActive(); });
-  // Everything frozen is in finished WAL segments, which can all go once
-  // sealed.
-  absl::StatusOr<uint64_t> segment = committer_->RollSegment();
-  if (!segment.ok()) return segment.status();
-  wal_segments_.Record(*segment, 0);
-  absl::Status status;
-  {
-    absl::MutexLock maintenance(&maintenance_mu_);
-    while (status.ok() && !PinState()->frozen.empty()) {
-      status = SealOldestFrozen();
-    }
-  }
-  if (!status.ok()) return status;
-  return ReleaseWal();
-}
-
-absl::Status EngineImpl::Compact(std::string_view space) {
+absl::Status Maintenance::Compact(std::string_view space) {
+  Catalog& catalog = sources_.versions->catalog();
   std::vector<uint32_t> space_ids;
   if (space.empty()) {
-    for (const auto& [id, entry] : catalog_->State().spaces) {
+    for (const auto& [id, entry] : catalog.State().spaces) {
       space_ids.push_back(id);
     }
   } else {
-    absl::StatusOr<manifest::SpaceEntry> entry = catalog_->FindSpace(space);
+    absl::StatusOr<manifest::SpaceEntry> entry = catalog.FindSpace(space);
     if (!entry.ok()) return entry.status();
     space_ids.push_back(entry->id);
   }
-  absl::MutexLock maintenance(&maintenance_mu_);
-  std::shared_ptr<const ReadState> state = PinState();
+  absl::MutexLock maintenance(&mu_);
+  std::shared_ptr<const ReadState> state = sources_.versions->Pin();
   for (uint32_t id : space_ids) {
     auto segments = state->segments.find(id);
     if (segments == state->segments.end() || segments->second.empty()) continue;
@@ -287,6 +306,41 @@ absl::Status EngineImpl::Compact(std::string_view space) {
     if (!status.ok()) return status;
   }
   return absl::OkStatus();
+}
+
+absl::Status Maintenance::DropSpace(std::string_view name) {
+  Catalog& catalog = sources_.versions->catalog();
+  absl::MutexLock maintenance(&mu_);
+  absl::StatusOr<manifest::SpaceEntry> space = catalog.FindSpace(name);
+  if (!space.ok()) return space.status();
+  absl::StatusOr<std::vector<uint64_t>> files = catalog.DropSpace(name);
+  if (!files.ok()) return files.status();
+  sources_.versions->Install(
+      [&](ReadState& state) { state.segments.erase(space->id); });
+  DeleteSegmentFiles(*files);
+  return absl::OkStatus();
+}
+
+absl::Status Maintenance::ReleaseWal() {
+  Revision upto = sources_.versions->catalog().sealed_revision();
+  if (options_.wal_hold_revision) {
+    Revision hold = options_.wal_hold_revision();
+    if (hold == 0) return absl::OkStatus();
+    upto = std::min(upto, hold - 1);
+  }
+  Revision subscribers_hold = sources_.subscriber_acks->HoldRevision(
+      sources_.versions->visible_revision());
+  if (subscribers_hold != 0) upto = std::min(upto, subscribers_hold - 1);
+  return sources_.wal_segments->ReleaseUpTo(upto).status();
+}
+
+void Maintenance::DeleteSegmentFiles(
+    const std::vector<uint64_t>& file_numbers) {
+  for (uint64_t number : file_numbers) {
+    sources_.block_cache->EraseFile(number);
+    absl::Status status = fs_->Remove(SegmentPath(number));
+    if (!status.ok()) spdlog::warn("{}", status.ToString());
+  }
 }
 
 }  // namespace infinitedb

@@ -1,0 +1,55 @@
+// A batch of replicated changes on its way through the commit pipeline: an
+// exclusive commit whose operations are decided on the writing thread, once
+// every earlier commit is applied, by last-writer-wins on (hlc, origin)
+// against the newest stored version of each address, together with the
+// cursor of its source (a write to the system space __replication).
+#ifndef INFINITEDB_ENGINE_REPLICATION_REPLICATED_COMMIT_H_
+#define INFINITEDB_ENGINE_REPLICATION_REPLICATED_COMMIT_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/commit/commit_pipeline.h"
+#include "engine/public/changes.h"
+#include "engine/version/version_set.h"
+
+namespace infinitedb::replication {
+
+class ReplicatedCommit : public commit::ExclusiveCommit {
+ public:
+  struct Candidate {
+    const ChangeOp* op = nullptr;
+    uint32_t branch_id = 0;
+    manifest::SpaceEntry space;
+    std::string hilbert_key;
+  };
+
+  explicit ReplicatedCommit(const version::VersionSet* versions)
+      : versions_(versions) {
+    frame_type = wal::kReplicatedCommit;
+  }
+
+  // One per address, sorted by (branch, space, Hilbert key).
+  std::vector<Candidate> candidates;
+  uint32_t main_branch_id = 0;
+  uint32_t cursor_space_id = 0;
+  Point cursor_point;
+  std::string cursor_value;
+  std::string cursor_hilbert_key;
+  // Operations that lost to a newer or equal stored version (filled by
+  // Prepare).
+  uint64_t stale = 0;
+
+  // Keeps the candidates that win against everything committed before, adds
+  // the cursor and encodes the commit.
+  absl::Status Prepare(const commit::WriterView& writer) override;
+
+ private:
+  void AddCursor();
+
+  const version::VersionSet* const versions_;
+};
+
+}  // namespace infinitedb::replication
+
+#endif  // INFINITEDB_ENGINE_REPLICATION_REPLICATED_COMMIT_H_
