@@ -3,7 +3,10 @@
 # server/, bench/ and client/ may include only engine/public/. An upward
 # include fails the build (target infdb_layers, run by `all`) naming the file
 # and the line. engine/public/engine.h (the Engine interface) is for db and
-# its users, not for the layers below db.
+# its users, not for the layers below db. The same check refuses hidden
+# globals in the engine: spdlog's default logger and the system clock (they
+# come in through EngineOptions::env; only engine/io/ implements the
+# defaults).
 set(INFDB_LAYER_public "")
 set(INFDB_LAYER_common "public")
 set(INFDB_LAYER_io "public;common")
@@ -40,6 +43,18 @@ if(CMAKE_SCRIPT_MODE_FILE)
           string(APPEND problems "  ${name}: ${line}\n")
         endif()
       endforeach()
+    endforeach()
+  endforeach()
+  file(GLOB_RECURSE sources "${ROOT}/engine/*.h" "${ROOT}/engine/*.cc")
+  foreach(source IN LISTS sources)
+    if(source MATCHES "/engine/io/")
+      continue()
+    endif()
+    file(STRINGS "${source}" globals REGEX
+         "spdlog::(trace|debug|info|warn|error|critical|default_logger|set_level)|absl::Now\\(|system_clock|steady_clock")
+    foreach(line IN LISTS globals)
+      file(RELATIVE_PATH name "${ROOT}" "${source}")
+      string(APPEND problems "  ${name}: a hidden global: ${line}\n")
     endforeach()
   endforeach()
   foreach(user server bench client)

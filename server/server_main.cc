@@ -40,7 +40,9 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 
 int Serve(const ServerConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(config.engine);
+  EngineOptions engine_options = config.engine;
+  engine_options.env.logger = spdlog::default_logger();
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(engine_options);
   if (!engine.ok()) {
     spdlog::error("cannot open {}: {}", config.engine.data_dir,
                   engine.status().ToString());

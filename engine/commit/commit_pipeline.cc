@@ -3,7 +3,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/hilbert/hilbert.h"
 #include "engine/wal/wal_recovery.h"
-#include "spdlog/spdlog.h"
+#include "spdlog/logger.h"
 
 namespace infinitedb::commit {
 
@@ -45,7 +45,7 @@ absl::Status CommitPipeline::Replay() {
   Revision first_revision = 0;
   hlc_.Observe(catalog.hlc_floor());
   absl::StatusOr<wal::RecoveryResult> recovered = wal::RecoverLog(
-      options_.env.file_system, wal_dir,
+      options_.env.file_system, options_.env.logger.get(), wal_dir,
       [&](wal::WalCommit commit) -> absl::Status {
         if (first_revision == 0) first_revision = commit.stamp.revision;
         hlc_.Observe(commit.stamp.hlc);
@@ -90,7 +90,7 @@ absl::Status CommitPipeline::Replay() {
                                               : first_revision - 1);
   versions_->PublishRevision(writer_.last_revision);
   writer_.view.max_stored_hlc = hlc_.Last();  // the WAL and the segments
-  spdlog::info(
+  options_.env.logger->info(
       "recovered {}: {} commits from {} WAL segments, revision {}, {} "
       "operations of dropped spaces skipped, {} torn bytes dropped",
       options_.data_dir, recovered->commits_replayed, recovered->segments,
@@ -107,7 +107,8 @@ absl::Status CommitPipeline::Replay() {
 void CommitPipeline::StartCommitter(std::unique_ptr<wal::WalWriter> writer) {
   committer_ = std::make_unique<wal::GroupCommitter>(
       options_.durability, options_.async_sync_interval_ms,
-      options_.max_group_commit_bytes, std::move(writer), WriterCallbacks());
+      options_.max_group_commit_bytes, std::move(writer), WriterCallbacks(),
+      options_.env.clock, options_.env.logger.get());
 }
 
 wal::GroupCommitter::Callbacks CommitPipeline::WriterCallbacks() {

@@ -2,7 +2,8 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/replication/change_stream.h"
-#include "spdlog/spdlog.h"
+#include "spdlog/logger.h"
+#include "spdlog/sinks/stdout_sinks.h"
 
 namespace infinitedb {
 
@@ -13,6 +14,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
     resolved.env.file_system = DefaultFileSystem();
   }
   if (resolved.env.clock == nullptr) resolved.env.clock = SystemClock();
+  if (resolved.env.logger == nullptr) {
+    resolved.env.logger = std::make_shared<spdlog::logger>(
+        "infinitedb", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  }
   absl::StatusOr<std::unique_ptr<EngineImpl>> engine =
       EngineImpl::Open(resolved);
   if (!engine.ok()) return engine.status();
@@ -39,8 +44,9 @@ EngineImpl::~EngineImpl() {
   maintenance_.reset();
   absl::Status persisted = subscriber_acks_->Persist();
   if (!persisted.ok()) {
-    spdlog::error("cannot persist subscriber acknowledgements on close: {}",
-                  persisted.ToString());
+    options_.env.logger->error(
+        "cannot persist subscriber acknowledgements on close: {}",
+        persisted.ToString());
   }
 }
 
@@ -55,7 +61,7 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
   absl::StatusOr<File> lock = fs->LockDirectory(options.data_dir);
   if (!lock.ok()) return lock.status();
   absl::StatusOr<std::unique_ptr<manifest::Manifest>> manifest =
-      manifest::Manifest::Open(fs, options.data_dir);
+      manifest::Manifest::Open(fs, options.env.logger.get(), options.data_dir);
   if (!manifest.ok()) return manifest.status();
   auto catalog =
       std::make_unique<Catalog>(std::move(*manifest), options.max_name_bytes);

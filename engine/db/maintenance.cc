@@ -8,7 +8,7 @@
 #include "engine/segment/compaction.h"
 #include "engine/segment/segment_format.h"
 #include "engine/segment/segment_writer.h"
-#include "spdlog/spdlog.h"
+#include "spdlog/logger.h"
 
 namespace infinitedb {
 namespace {
@@ -62,7 +62,8 @@ absl::Status Maintenance::OpenSegments() {
         catalog.segments.contains(number)) {
       continue;
     }
-    spdlog::info("removing {}/{}: not in the manifest", segment_dir_, name);
+    options_.env.logger->info("removing {}/{}: not in the manifest",
+                              segment_dir_, name);
     status = fs_->Remove(segment_dir_ + "/" + name);
     if (!status.ok()) return status;
   }
@@ -109,8 +110,9 @@ void Maintenance::BackgroundLoop() {
     }
     if (status.ok()) status = ReleaseWal();
     if (!status.ok()) {
-      spdlog::error("background sealing/compaction failed, retrying: {}",
-                    status.ToString());
+      options_.env.logger->error(
+          "background sealing/compaction failed, retrying: {}",
+          status.ToString());
       absl::MutexLock lock(&background_mu_);
       background_mu_.AwaitWithTimeout(absl::Condition(&background_stopping_),
                                       kBackgroundRetryDelay);
@@ -186,8 +188,8 @@ absl::Status Maintenance::SealOldestFrozen() {
   });
   DeleteSegmentFiles(*skipped);
   seals_++;
-  spdlog::info("sealed revisions up to {} into {} segment(s)",
-               frozen.max_revision, readers.size());
+  options_.env.logger->info("sealed revisions up to {} into {} segment(s)",
+                            frozen.max_revision, readers.size());
   return absl::OkStatus();
 }
 
@@ -253,9 +255,10 @@ absl::Status Maintenance::CompactSegments(
   DeleteSegmentFiles(removed);
   DeleteSegmentFiles(*skipped);
   compactions_++;
-  spdlog::info("compacted {} segment(s) of space {} into {} ({} records)",
-               inputs.size(), space_id, output ? SegmentPath(number) : "none",
-               merged->has_value() ? (*merged)->record_count : 0);
+  options_.env.logger->info(
+      "compacted {} segment(s) of space {} into {} ({} records)", inputs.size(),
+      space_id, output ? SegmentPath(number) : "none",
+      merged->has_value() ? (*merged)->record_count : 0);
   return absl::OkStatus();
 }
 
@@ -339,7 +342,7 @@ void Maintenance::DeleteSegmentFiles(
   for (uint64_t number : file_numbers) {
     sources_.block_cache->EraseFile(number);
     absl::Status status = fs_->Remove(SegmentPath(number));
-    if (!status.ok()) spdlog::warn("{}", status.ToString());
+    if (!status.ok()) options_.env.logger->warn("{}", status.ToString());
   }
 }
 

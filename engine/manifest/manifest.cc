@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/common/frame_log.h"
-#include "spdlog/spdlog.h"
 
 namespace infinitedb::manifest {
 
@@ -15,6 +14,7 @@ constexpr char kLabel[] = "manifest";
 // effect).
 absl::StatusOr<CatalogState> ReplayEdits(std::string_view contents,
                                          const std::string& path,
+                                         spdlog::logger* logger,
                                          framing::LogReplay* replay) {
   CatalogState state;
   absl::StatusOr<framing::LogReplay> replayed = framing::ReplayLog(
@@ -27,7 +27,7 @@ absl::StatusOr<CatalogState> ReplayEdits(std::string_view contents,
       });
   if (!replayed.ok()) return replayed.status();
   if (replayed->torn_bytes > 0) {
-    spdlog::warn("manifest {}: dropping a torn last edit at offset {}", path,
+    logger->warn("manifest {}: dropping a torn last edit at offset {}", path,
                  replayed->valid_bytes);
   }
   *replay = std::move(*replayed);
@@ -57,7 +57,8 @@ std::string CompactContents(const CatalogState& state) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
-    FileSystem* file_system, const std::string& data_dir) {
+    FileSystem* file_system, spdlog::logger* logger,
+    const std::string& data_dir) {
   const std::string path = data_dir + "/" + kManifestFileName;
   std::string contents;
   bool exists = file_system->Exists(path);
@@ -69,7 +70,8 @@ absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
     contents = std::move(*data);
   }
   framing::LogReplay replay;
-  absl::StatusOr<CatalogState> state = ReplayEdits(contents, path, &replay);
+  absl::StatusOr<CatalogState> state =
+      ReplayEdits(contents, path, logger, &replay);
   if (!state.ok()) return state.status();
   if (!state->branches.contains(kMainBranchId)) {
     state->branches[kMainBranchId] =
@@ -82,7 +84,7 @@ absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
       file_system, data_dir, kManifestFileName, CompactContents(*state));
   if (!rewritten.ok()) {
     if (!exists || !absl::IsResourceExhausted(rewritten)) return rewritten;
-    spdlog::warn("manifest {}: not rewritten ({}); appending to it as it is",
+    logger->warn("manifest {}: not rewritten ({}); appending to it as it is",
                  path, rewritten.ToString());
   }
   absl::StatusOr<io::File> file = file_system->Open(path, /*writable=*/true);

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "engine/io/file.h"
 #include "engine/manifest/manifest_format.h"
+#include "spdlog/logger.h"
 
 namespace infinitedb::manifest {
 
@@ -21,7 +22,8 @@ class Manifest {
   // edit is dropped; any other damage is DataLoss naming file and offset.
   // The main branch always exists in the returned state.
   static absl::StatusOr<std::unique_ptr<Manifest>> Open(
-      FileSystem* file_system, const std::string& data_dir);
+      FileSystem* file_system, spdlog::logger* logger,
+      const std::string& data_dir);
 
   const CatalogState& state() const { return state_; }
 

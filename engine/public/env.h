@@ -166,7 +166,7 @@ struct Env {
   FileSystem* file_system = nullptr;
   Clock* clock = nullptr;
   // Null means a logger of the engine's own, named "infinitedb", writing to
-  // stderr.
+  // stderr at info level (the server passes its own).
   std::shared_ptr<spdlog::logger> logger;
 };
 

@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/wal/wal_format.h"
-#include "spdlog/spdlog.h"
 
 namespace infinitedb::wal {
 
@@ -10,11 +9,14 @@ GroupCommitter::GroupCommitter(Durability durability,
                                uint32_t async_sync_interval_ms,
                                size_t max_group_bytes,
                                std::unique_ptr<WalWriter> writer,
-                               Callbacks callbacks)
+                               Callbacks callbacks, Clock* clock,
+                               spdlog::logger* logger)
     : durability_(durability),
       async_sync_interval_(absl::Milliseconds(async_sync_interval_ms)),
       max_group_bytes_(max_group_bytes),
       callbacks_(std::move(callbacks)),
+      clock_(clock),
+      logger_(logger),
       writer_(std::move(writer)) {
   thread_ = std::thread([this] { Run(); });
 }
@@ -29,7 +31,7 @@ GroupCommitter::~GroupCommitter() {
   while (callers_.load() != 0) std::this_thread::yield();
   absl::Status status = SyncNow();
   if (!status.ok())
-    spdlog::error("WAL sync on close failed: {}", status.ToString());
+    logger_->error("WAL sync on close failed: {}", status.ToString());
 }
 
 absl::StatusOr<CommitStamp> GroupCommitter::Commit(PendingCommit* commit) {
@@ -179,7 +181,7 @@ void GroupCommitter::Run() {
     }
     if (durability_ == Durability::kAsync &&
         oldest_unsynced_ != absl::InfiniteFuture() &&
-        absl::Now() >= oldest_unsynced_ + async_sync_interval_) {
+        clock_->Now() >= oldest_unsynced_ + async_sync_interval_) {
       absl::Status status = SyncNow();
       if (!status.ok()) {
         // Acknowledged commits may not be durable: nothing can be trusted
@@ -191,7 +193,7 @@ void GroupCommitter::Run() {
                          "; acknowledged async commits may not be durable, "
                          "so every write is refused until the database is "
                          "reopened"));
-        spdlog::error("WAL sync failed: {}", sticky_error_.ToString());
+        logger_->error("WAL sync failed: {}", sticky_error_.ToString());
       }
       oldest_unsynced_ = absl::InfiniteFuture();
     }
@@ -206,7 +208,7 @@ void GroupCommitter::FailWrite(const std::vector<PendingCommit*>& group,
     restored = writer_->AbandonAppend();
   }
   if (restored.ok()) {
-    spdlog::error(
+    logger_->error(
         "WAL write failed; {} commit(s) refused, nothing of them was kept: {}",
         group.size(), status.ToString());
     return FailGroup(
@@ -222,7 +224,7 @@ void GroupCommitter::FailWrite(const std::vector<PendingCommit*>& group,
                    restored.message(),
                    "), so every write is refused until the database is "
                    "reopened"));
-  spdlog::error("{}", sticky.ToString());
+  logger_->error("{}", sticky.ToString());
   {
     absl::MutexLock lock(&mu_);
     sticky_error_ = sticky;
@@ -281,7 +283,7 @@ void GroupCommitter::WriteGroup(const std::vector<PendingCommit*>& group) {
     stats_.bytes += group_buffer_.size();
   }
   if (!sync && oldest_unsynced_ == absl::InfiniteFuture()) {
-    oldest_unsynced_ = absl::Now();
+    oldest_unsynced_ = clock_->Now();
   }
   callbacks_.written(writer_segment, group.back()->stamp.revision);
   callbacks_.publish(group.back()->stamp.revision);

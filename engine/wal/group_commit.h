@@ -41,6 +41,7 @@
 #include "engine/public/types.h"
 #include "engine/wal/wal_format.h"
 #include "engine/wal/wal_writer.h"
+#include "spdlog/logger.h"
 
 namespace infinitedb::wal {
 
@@ -90,9 +91,10 @@ class GroupCommitter {
     std::function<void(uint64_t segment, Revision)> written;
   };
 
+  // `clock` times async syncs; both must outlive the committer.
   GroupCommitter(Durability durability, uint32_t async_sync_interval_ms,
                  size_t max_group_bytes, std::unique_ptr<WalWriter> writer,
-                 Callbacks callbacks);
+                 Callbacks callbacks, Clock* clock, spdlog::logger* logger);
   // Drains the queue, syncs the log and stops the thread.
   ~GroupCommitter();
 
@@ -140,6 +142,8 @@ class GroupCommitter {
   const absl::Duration async_sync_interval_;
   const size_t max_group_bytes_;
   const Callbacks callbacks_;
+  Clock* const clock_;
+  spdlog::logger* const logger_;
 
   // Owned by the commit thread (and by SyncNow under sync_mu_).
   absl::Mutex sync_mu_;

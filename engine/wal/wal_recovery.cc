@@ -5,7 +5,6 @@
 #include "absl/strings/str_format.h"
 #include "engine/common/frame_log.h"
 #include "engine/io/file.h"
-#include "spdlog/spdlog.h"
 
 namespace infinitedb::wal {
 namespace {
@@ -14,8 +13,8 @@ constexpr char kLabel[] = "WAL";
 
 // Replays one segment; returns the offset where its valid frames end.
 absl::StatusOr<uint64_t> ReplaySegment(
-    FileSystem* file_system, const std::string& path, bool is_last,
-    RecoveryResult* result,
+    FileSystem* file_system, spdlog::logger* logger, const std::string& path,
+    bool is_last, RecoveryResult* result,
     const std::function<absl::Status(WalCommit)>& apply) {
   absl::StatusOr<io::File> file = file_system->Open(path, /*writable=*/is_last);
   if (!file.ok()) return file.status();
@@ -43,7 +42,7 @@ absl::StatusOr<uint64_t> ReplaySegment(
   if (!replay.ok()) return replay.status();
   if (replay->torn_bytes > 0) {
     result->truncated_bytes = replay->torn_bytes;
-    spdlog::warn("WAL {}: {} at offset {}; dropping the torn tail of {} bytes",
+    logger->warn("WAL {}: {} at offset {}; dropping the torn tail of {} bytes",
                  path, replay->torn_reason, replay->valid_bytes,
                  replay->torn_bytes);
     absl::Status status = file->Truncate(replay->valid_bytes);
@@ -56,7 +55,7 @@ absl::StatusOr<uint64_t> ReplaySegment(
 }  // namespace
 
 absl::StatusOr<RecoveryResult> RecoverLog(
-    FileSystem* file_system, const std::string& wal_dir,
+    FileSystem* file_system, spdlog::logger* logger, const std::string& wal_dir,
     const std::function<absl::Status(WalCommit)>& apply) {
   absl::Status status = file_system->CreateDirectories(wal_dir);
   if (!status.ok()) return status;
@@ -79,7 +78,7 @@ absl::StatusOr<RecoveryResult> RecoverLog(
     bool is_last = i + 1 == numbers.size();
     std::string path = wal_dir + "/" + SegmentFileName(numbers[i]);
     absl::StatusOr<uint64_t> end =
-        ReplaySegment(file_system, path, is_last, &result, apply);
+        ReplaySegment(file_system, logger, path, is_last, &result, apply);
     if (!end.ok()) return end.status();
     result.last_segment = numbers[i];
     result.end_offset = *end;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "engine/public/env.h"
 #include "engine/wal/wal_format.h"
+#include "spdlog/logger.h"
 
 namespace infinitedb::wal {
 
@@ -34,7 +35,7 @@ struct RecoveryResult {
 // Replays `wal_dir` (created if missing), calling `apply` for every commit in
 // log order. An error from `apply` stops recovery and is returned.
 absl::StatusOr<RecoveryResult> RecoverLog(
-    FileSystem* file_system, const std::string& wal_dir,
+    FileSystem* file_system, spdlog::logger* logger, const std::string& wal_dir,
     const std::function<absl::Status(WalCommit)>& apply);
 
 }  // namespace infinitedb::wal

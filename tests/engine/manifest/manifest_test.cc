@@ -1,6 +1,7 @@
 // The manifest: catalogue edits survive reopen, a torn last edit is dropped,
 // damage in the middle is DataLoss, counters never go backwards.
 #include "engine/manifest/manifest.h"
+#include "spdlog/spdlog.h"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +28,8 @@ void AddSpace(Manifest& manifest, uint32_t id, std::string name) {
 
 TEST(ManifestTest, NewManifestHasOnlyMain) {
   testing::TempDir dir;
-  auto manifest = Manifest::Open(DefaultFileSystem(), dir.path());
+  auto manifest = Manifest::Open(DefaultFileSystem(),
+                                 spdlog::default_logger_raw(), dir.path());
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   ASSERT_EQ((*manifest)->state().branches.size(), 1u);
   EXPECT_EQ((*manifest)->state().branches.at(kMainBranchId).name, "main");
@@ -37,7 +39,8 @@ TEST(ManifestTest, NewManifestHasOnlyMain) {
 TEST(ManifestTest, EditsSurviveReopenAndDroppedIdsAreNotReused) {
   testing::TempDir dir;
   {
-    auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
+    auto manifest = *Manifest::Open(DefaultFileSystem(),
+                                    spdlog::default_logger_raw(), dir.path());
     AddSpace(*manifest, 1, "a");
     AddSpace(*manifest, 2, "b");
     ASSERT_TRUE(manifest->Append({SpaceDroppedEdit(2)}).ok());
@@ -45,7 +48,8 @@ TEST(ManifestTest, EditsSurviveReopenAndDroppedIdsAreNotReused) {
         manifest->Append({BranchCreatedEdit({2, kMainBranchId, 17, "alt"})})
             .ok());
   }
-  auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
+  auto manifest = *Manifest::Open(DefaultFileSystem(),
+                                  spdlog::default_logger_raw(), dir.path());
   const CatalogState& state = manifest->state();
   ASSERT_EQ(state.spaces.size(), 1u);
   EXPECT_EQ(state.spaces.at(1).name, "a");
@@ -57,13 +61,15 @@ TEST(ManifestTest, EditsSurviveReopenAndDroppedIdsAreNotReused) {
 TEST(ManifestTest, TornLastEditIsDropped) {
   testing::TempDir dir;
   {
-    auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
+    auto manifest = *Manifest::Open(DefaultFileSystem(),
+                                    spdlog::default_logger_raw(), dir.path());
     AddSpace(*manifest, 1, "a");
     AddSpace(*manifest, 2, "b");
   }
   uint64_t size = std::filesystem::file_size(ManifestPath(dir));
   std::filesystem::resize_file(ManifestPath(dir), size - 3);
-  auto manifest = Manifest::Open(DefaultFileSystem(), dir.path());
+  auto manifest = Manifest::Open(DefaultFileSystem(),
+                                 spdlog::default_logger_raw(), dir.path());
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   EXPECT_EQ((*manifest)->state().spaces.size(), 2u);  // counters edit was torn
 }
@@ -71,7 +77,8 @@ TEST(ManifestTest, TornLastEditIsDropped) {
 TEST(ManifestTest, DamageInTheMiddleIsDataLoss) {
   testing::TempDir dir;
   {
-    auto manifest = *Manifest::Open(DefaultFileSystem(), dir.path());
+    auto manifest = *Manifest::Open(DefaultFileSystem(),
+                                    spdlog::default_logger_raw(), dir.path());
     AddSpace(*manifest, 1, "a");
     AddSpace(*manifest, 2, "b");
   }
@@ -81,7 +88,8 @@ TEST(ManifestTest, DamageInTheMiddleIsDataLoss) {
     file.seekp(12);
     file.put('\x7f');
   }
-  auto manifest = Manifest::Open(DefaultFileSystem(), dir.path());
+  auto manifest = Manifest::Open(DefaultFileSystem(),
+                                 spdlog::default_logger_raw(), dir.path());
   EXPECT_EQ(manifest.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(manifest.status().message().find("MANIFEST"), std::string::npos);
 }

@@ -9,6 +9,7 @@
 #include "engine/wal/wal_format.h"
 #include "engine/wal/wal_recovery.h"
 #include "engine/wal/wal_writer.h"
+#include "spdlog/spdlog.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb::wal {
@@ -27,10 +28,11 @@ absl::StatusOr<std::vector<WalCommit>> ReadBack(const std::string& dir,
                                                 RecoveryResult* result) {
   std::vector<WalCommit> commits;
   absl::StatusOr<RecoveryResult> recovered =
-      RecoverLog(DefaultFileSystem(), dir, [&commits](WalCommit commit) {
-        commits.push_back(std::move(commit));
-        return absl::OkStatus();
-      });
+      RecoverLog(DefaultFileSystem(), spdlog::default_logger_raw(), dir,
+                 [&commits](WalCommit commit) {
+                   commits.push_back(std::move(commit));
+                   return absl::OkStatus();
+                 });
   if (!recovered.ok()) return recovered.status();
   if (result != nullptr) *result = *recovered;
   return commits;
