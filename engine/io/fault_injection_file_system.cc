@@ -101,6 +101,21 @@ int FaultInjectionFileSystem::fired() const {
   return fired_;
 }
 
+void FaultInjectionFileSystem::HoldSyncs(std::string path_contains) {
+  absl::MutexLock lock(&mu_);
+  hold_syncs_ = std::move(path_contains);
+}
+
+void FaultInjectionFileSystem::ReleaseSyncs() {
+  absl::MutexLock lock(&mu_);
+  hold_syncs_.reset();
+}
+
+int FaultInjectionFileSystem::held_syncs() const {
+  absl::MutexLock lock(&mu_);
+  return held_syncs_;
+}
+
 void FaultInjectionFileSystem::CutPowerAfter(int operations) {
   absl::MutexLock lock(&mu_);
   operations_before_cut_ = operations;
@@ -224,6 +239,19 @@ absl::Status FaultInjectionFileSystem::Truncate(const File& file,
 }
 
 absl::Status FaultInjectionFileSystem::Sync(const File& file, bool data_only) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto held = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return hold_syncs_.has_value() &&
+             file.path().find(*hold_syncs_) != std::string::npos;
+    };
+    if (held()) {
+      ++held_syncs_;
+      auto released = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !held(); };
+      mu_.Await(absl::Condition(&released));
+      --held_syncs_;
+    }
+  }
   bool unused;
   if (absl::Status fault = Check(Op::kSync, file.path(), &unused);
       !fault.ok()) {

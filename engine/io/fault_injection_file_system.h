@@ -57,6 +57,14 @@ class FaultInjectionFileSystem : public FileSystem {
   // Faults fired so far.
   int fired() const;
 
+  // From now on an fsync/fdatasync of a file whose path contains
+  // `path_contains` waits until ReleaseSyncs() (a slow disk, to show what
+  // waits for it).
+  void HoldSyncs(std::string path_contains);
+  void ReleaseSyncs();
+  // Syncs waiting in HoldSyncs now.
+  int held_syncs() const;
+
   // Cuts the power just before the `operations`-th write, fsync, create,
   // rename, removal or directory fsync from now on (1 = the next one).
   void CutPowerAfter(int operations);
@@ -117,6 +125,8 @@ class FaultInjectionFileSystem : public FileSystem {
   int fired_ ABSL_GUARDED_BY(mu_) = 0;
   bool power_cut_ ABSL_GUARDED_BY(mu_) = false;
   int operations_before_cut_ ABSL_GUARDED_BY(mu_) = 0;  // 0: no cut planned
+  std::optional<std::string> hold_syncs_ ABSL_GUARDED_BY(mu_);
+  int held_syncs_ ABSL_GUARDED_BY(mu_) = 0;
   // Durable size of every file seen, by path.
   std::map<std::string, uint64_t> synced_size_ ABSL_GUARDED_BY(mu_);
   // Created, or renamed into place, since their directory's last fsync.

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <tuple>
 
 #include "engine/wal/wal_format.h"
@@ -29,13 +30,62 @@ void ReplicatedCommit::AddCursor() {
   ops.push_back(std::move(cursor));
 }
 
+// The newest stored version of addresses at one revision, with one reader
+// per (branch, space).
+class ReplicatedCommit::NewestLookup {
+ public:
+  NewestLookup(const version::VersionSet* versions, Revision read_at)
+      : versions_(versions), read_at_(read_at), state_(versions->Pin()) {}
+
+  // Whether a stored version is at least as new as the candidate's op.
+  absl::StatusOr<bool> Loses(const Candidate& candidate) {
+    const ChangeOp& op = *candidate.op;
+    std::unique_ptr<mvcc::SnapshotReader>& reader =
+        readers_[{candidate.branch_id, candidate.space.id}];
+    if (reader == nullptr) {
+      absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
+          versions_->catalog().BranchChain(op.branch, read_at_);
+      if (!chain.ok()) return chain.status();
+      reader = std::make_unique<mvcc::SnapshotReader>(
+          SourcesFor(state_, candidate.space.id), std::move(*chain),
+          candidate.space.id, candidate.space.dims);
+    }
+    absl::StatusOr<std::optional<Record>> newest = reader->Newest(op.point);
+    if (!newest.ok()) return newest.status();
+    return newest->has_value() &&
+           WriterOrder((*newest)->stamp.hlc, (*newest)->stamp.origin) >=
+               WriterOrder(op.hlc, op.origin);
+  }
+
+ private:
+  const version::VersionSet* const versions_;
+  const Revision read_at_;
+  const std::shared_ptr<const ReadState> state_;
+  std::map<std::pair<uint32_t, uint32_t>, std::unique_ptr<mvcc::SnapshotReader>>
+      readers_;
+};
+
+absl::Status ReplicatedCommit::Resolve(uint64_t hlc_bound) {
+  // Read the revision before pinning: the sources hold every commit up to it.
+  resolved_at_ = versions_->visible_revision();
+  NewestLookup lookup(versions_, resolved_at_);
+  for (Candidate& candidate : candidates) {
+    candidate.lost = false;
+    if (candidate.op->hlc > hlc_bound) continue;  // newer than anything stored
+    absl::StatusOr<bool> lost = lookup.Loses(candidate);
+    if (!lost.ok()) return lost.status();
+    candidate.lost = *lost;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
   // Every earlier commit is applied (an exclusive commit has a group of its
   // own) and no later one is: the decisions below are final.
   const Revision read_at = stamp.revision - 1;
-  std::shared_ptr<const ReadState> state = versions_->Pin();
-  std::map<std::pair<uint32_t, uint32_t>, std::unique_ptr<mvcc::SnapshotReader>>
-      readers;
+  const bool changed_since_resolve = read_at != resolved_at_;
+  std::optional<NewestLookup> lookup;
+  if (changed_since_resolve) lookup.emplace(versions_, read_at);
   ops.clear();
   ops.reserve(candidates.size() + 1);
   stale = 0;
@@ -48,27 +98,16 @@ absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
       cursor_added = true;
     }
     const ChangeOp& op = *candidate.op;
-    // Newer than every stored version: it wins without a lookup (the usual
-    // case for a follower of one source).
-    if (op.hlc <= writer.max_stored_hlc) {
-      std::unique_ptr<mvcc::SnapshotReader>& reader =
-          readers[{candidate.branch_id, candidate.space.id}];
-      if (reader == nullptr) {
-        absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
-            versions_->catalog().BranchChain(op.branch, read_at);
-        if (!chain.ok()) return chain.status();
-        reader = std::make_unique<mvcc::SnapshotReader>(
-            SourcesFor(state, candidate.space.id), std::move(*chain),
-            candidate.space.id, candidate.space.dims);
-      }
-      absl::StatusOr<std::optional<Record>> newest = reader->Newest(op.point);
-      if (!newest.ok()) return newest.status();
-      if (newest->has_value() &&
-          WriterOrder((*newest)->stamp.hlc, (*newest)->stamp.origin) >=
-              WriterOrder(op.hlc, op.origin)) {
-        ++stale;
-        continue;
-      }
+    bool lost = candidate.lost;
+    // Only a commit since Resolve can beat a candidate that won then.
+    if (!lost && changed_since_resolve && op.hlc <= writer.max_stored_hlc) {
+      absl::StatusOr<bool> loses = lookup->Loses(candidate);
+      if (!loses.ok()) return loses.status();
+      lost = *loses;
+    }
+    if (lost) {
+      ++stale;
+      continue;
     }
     PreparedCommit::Op prepared;
     prepared.branch_id = candidate.branch_id;
@@ -82,6 +121,11 @@ absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
     ops.push_back(std::move(prepared));
   }
   if (!cursor_added) AddCursor();
+  Encode();
+  return absl::OkStatus();
+}
+
+void ReplicatedCommit::Encode() {
   ops_bytes.clear();
   for (const PreparedCommit::Op& op : ops) {
     wal::AppendReplicatedOp(
@@ -89,7 +133,6 @@ absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
         op.hlc, op.origin, op.space_id, *op.point, op.value);
   }
   op_count = static_cast<uint32_t>(ops.size());
-  return absl::OkStatus();
 }
 
 }  // namespace infinitedb::replication

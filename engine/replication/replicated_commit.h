@@ -1,8 +1,14 @@
 // A batch of replicated changes on its way through the commit pipeline: an
-// exclusive commit whose operations are decided on the writing thread, once
-// every earlier commit is applied, by last-writer-wins on (hlc, origin)
-// against the newest stored version of each address, together with the
-// cursor of its source (a write to the system space __replication).
+// exclusive commit whose operations are decided by last-writer-wins on
+// (hlc, origin) against the newest stored version of each address, together
+// with the cursor of its source (a write to the system space __replication).
+//
+// The lookups run on the caller's thread (Resolve, against the visible
+// revision before the commit is queued), not on the commit thread, so they
+// never hold up local writers. Prepare, on the writing thread, makes the
+// decisions final: when nothing was committed since Resolve they stand;
+// otherwise only the operations that won are looked up again (a stored
+// version only ever gets newer, so one that lost stays lost).
 #ifndef INFINITEDB_ENGINE_REPLICATION_REPLICATED_COMMIT_H_
 #define INFINITEDB_ENGINE_REPLICATION_REPLICATED_COMMIT_H_
 
@@ -22,6 +28,7 @@ class ReplicatedCommit : public commit::ExclusiveCommit {
     uint32_t branch_id = 0;
     manifest::SpaceEntry space;
     std::string hilbert_key;
+    bool lost = false;  // to a stored version, as of `resolved_at`
   };
 
   explicit ReplicatedCommit(const version::VersionSet* versions)
@@ -40,12 +47,20 @@ class ReplicatedCommit : public commit::ExclusiveCommit {
   // Prepare).
   uint64_t stale = 0;
 
+  // Decides every candidate against the visible revision. `hlc_bound` is
+  // at least every stored stamp (the HLC before it observed the batch): a
+  // candidate above it wins without a lookup.
+  absl::Status Resolve(uint64_t hlc_bound);
   // Keeps the candidates that win against everything committed before, adds
   // the cursor and encodes the commit.
   absl::Status Prepare(const commit::WriterView& writer) override;
 
  private:
+  class NewestLookup;
   void AddCursor();
+  void Encode();
+
+  Revision resolved_at_ = 0;
 
   const version::VersionSet* const versions_;
 };

@@ -176,6 +176,11 @@ ReplicationApplier::BuildCommit(uint32_t source_node, Revision source_revision,
       kept = std::move(candidate);
     }
   }
+  // Decide last-writer-wins here, off the commit thread, against what is
+  // stored now; no stored stamp is above the clock before it observes the
+  // batch.
+  status = commit->Resolve(pipeline_->hlc().Last());
+  if (!status.ok()) return status;
   // Local writes from now on are newer than anything received.
   pipeline_->hlc().Observe(max_hlc);
   return commit;

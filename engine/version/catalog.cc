@@ -8,13 +8,61 @@
 namespace infinitedb {
 
 using manifest::BranchEntry;
+using manifest::CatalogState;
 using manifest::SpaceEntry;
+
+namespace {
+
+const SpaceEntry* FindSpaceIn(const CatalogState& state,
+                              std::string_view name) {
+  for (const auto& [id, space] : state.spaces) {
+    if (space.name == name) return &space;
+  }
+  return nullptr;
+}
+
+const BranchEntry* FindBranchIn(const CatalogState& state,
+                                std::string_view name) {
+  for (const auto& [id, branch] : state.branches) {
+    if (branch.name == name) return &branch;
+  }
+  return nullptr;
+}
+
+absl::Status NoSuchSpace(std::string_view name) {
+  return absl::NotFoundError(
+      absl::StrFormat("space: no space named '%s'", name));
+}
+
+absl::Status NoSuchBranch(std::string_view name) {
+  return absl::NotFoundError(
+      absl::StrFormat("branch: no branch named '%s'", name));
+}
+
+}  // namespace
 
 Catalog::Catalog(std::unique_ptr<manifest::Manifest> manifest,
                  size_t max_name_bytes)
-    : max_name_bytes_(max_name_bytes), manifest_(std::move(manifest)) {
-  absl::MutexLock lock(&mu_);
-  next_file_number_ = manifest_->state().next_file_number;
+    : max_name_bytes_(max_name_bytes),
+      next_file_number_(manifest->state().next_file_number) {
+  absl::MutexLock edit_lock(&edit_mu_);
+  manifest_ = std::move(manifest);
+  absl::MutexLock lock(&state_mu_);
+  state_ = std::make_shared<const CatalogState>(manifest_->state());
+}
+
+Catalog::StatePtr Catalog::Published() const {
+  absl::MutexLock lock(&state_mu_);
+  return state_;
+}
+
+absl::Status Catalog::Apply(const std::vector<manifest::Edit>& edits) {
+  absl::Status status = manifest_->Append(edits);
+  if (!status.ok()) return status;
+  auto published = std::make_shared<const CatalogState>(manifest_->state());
+  absl::MutexLock lock(&state_mu_);
+  state_ = std::move(published);
+  return absl::OkStatus();
 }
 
 absl::Status Catalog::CheckName(std::string_view field,
@@ -30,20 +78,6 @@ absl::Status Catalog::CheckName(std::string_view field,
       name.substr(0, 200), max_name_bytes_));
 }
 
-const SpaceEntry* Catalog::FindSpaceLocked(std::string_view name) const {
-  for (const auto& [id, space] : manifest_->state().spaces) {
-    if (space.name == name) return &space;
-  }
-  return nullptr;
-}
-
-const BranchEntry* Catalog::FindBranchLocked(std::string_view name) const {
-  for (const auto& [id, branch] : manifest_->state().branches) {
-    if (branch.name == name) return &branch;
-  }
-  return nullptr;
-}
-
 absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
                                                Revision current, bool system) {
   if (absl::Status s = CheckName("space", name); !s.ok()) return s;
@@ -55,16 +89,16 @@ absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
     return absl::InvalidArgumentError(absl::StrFormat(
         "dims: must be between %d and %d, got %d", kMinDims, kMaxDims, dims));
   }
-  absl::MutexLock lock(&mu_);
-  if (FindSpaceLocked(name) != nullptr) {
+  absl::MutexLock lock(&edit_mu_);
+  if (FindSpaceIn(manifest_->state(), name) != nullptr) {
     return absl::AlreadyExistsError(
         absl::StrFormat("space: '%s' already exists", name));
   }
-  manifest::CatalogState counters = manifest_->state();
+  CatalogState counters = manifest_->state();
   SpaceEntry space{counters.next_space_id, dims, current, std::string(name)};
   counters.next_space_id++;
   counters.revision_floor = std::max(counters.revision_floor, current);
-  absl::Status status = manifest_->Append(
+  absl::Status status = Apply(
       {manifest::SpaceCreatedEdit(space), manifest::CountersEdit(counters)});
   if (!status.ok()) return status;
   return SpaceInfo{space.name, space.dims, space.created_revision};
@@ -72,12 +106,9 @@ absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
 
 absl::StatusOr<std::vector<uint64_t>> Catalog::DropSpace(
     std::string_view name) {
-  absl::MutexLock lock(&mu_);
-  const SpaceEntry* space = FindSpaceLocked(name);
-  if (space == nullptr) {
-    return absl::NotFoundError(
-        absl::StrFormat("space: no space named '%s'", name));
-  }
+  absl::MutexLock lock(&edit_mu_);
+  const SpaceEntry* space = FindSpaceIn(manifest_->state(), name);
+  if (space == nullptr) return NoSuchSpace(name);
   std::vector<manifest::Edit> edits = {manifest::SpaceDroppedEdit(space->id)};
   std::vector<uint64_t> files;
   for (const auto& [number, segment] : manifest_->state().segments) {
@@ -85,25 +116,22 @@ absl::StatusOr<std::vector<uint64_t>> Catalog::DropSpace(
     edits.push_back(manifest::SegmentRemovedEdit(number));
     files.push_back(number);
   }
-  absl::Status status = manifest_->Append(edits);
+  absl::Status status = Apply(edits);
   if (!status.ok()) return status;
   return files;
 }
 
 absl::StatusOr<SpaceEntry> Catalog::FindSpace(std::string_view name) const {
-  absl::ReaderMutexLock lock(&mu_);
-  const SpaceEntry* space = FindSpaceLocked(name);
-  if (space == nullptr) {
-    return absl::NotFoundError(
-        absl::StrFormat("space: no space named '%s'", name));
-  }
+  StatePtr state = Published();
+  const SpaceEntry* space = FindSpaceIn(*state, name);
+  if (space == nullptr) return NoSuchSpace(name);
   return *space;
 }
 
 std::vector<SpaceInfo> Catalog::ListSpaces() const {
-  absl::ReaderMutexLock lock(&mu_);
+  StatePtr state = Published();
   std::vector<SpaceInfo> spaces;
-  for (const auto& [id, space] : manifest_->state().spaces) {
+  for (const auto& [id, space] : state->spaces) {
     if (space.name.starts_with(kSystemSpacePrefix)) continue;
     spaces.push_back({space.name, space.dims, space.created_revision});
   }
@@ -114,54 +142,50 @@ std::vector<SpaceInfo> Catalog::ListSpaces() const {
 }
 
 int Catalog::SpaceDims(uint32_t id) const {
-  absl::ReaderMutexLock lock(&mu_);
-  auto it = manifest_->state().spaces.find(id);
-  return it == manifest_->state().spaces.end() ? 0 : it->second.dims;
+  StatePtr state = Published();
+  auto it = state->spaces.find(id);
+  return it == state->spaces.end() ? 0 : it->second.dims;
 }
 
 absl::StatusOr<BranchInfo> Catalog::CreateBranch(std::string_view name,
                                                  std::string_view parent,
                                                  Revision fork) {
   if (absl::Status s = CheckName("branch", name); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  const BranchEntry* parent_entry = FindBranchLocked(parent);
+  absl::MutexLock lock(&edit_mu_);
+  const BranchEntry* parent_entry = FindBranchIn(manifest_->state(), parent);
   if (parent_entry == nullptr) {
     return absl::NotFoundError(
         absl::StrFormat("parent: no branch named '%s'", parent));
   }
-  if (FindBranchLocked(name) != nullptr) {
+  if (FindBranchIn(manifest_->state(), name) != nullptr) {
     return absl::AlreadyExistsError(
         absl::StrFormat("branch: '%s' already exists", name));
   }
-  manifest::CatalogState counters = manifest_->state();
+  CatalogState counters = manifest_->state();
   BranchEntry branch{counters.next_branch_id, parent_entry->id, fork,
                      std::string(name)};
   counters.next_branch_id++;
   counters.revision_floor = std::max(counters.revision_floor, fork);
-  absl::Status status = manifest_->Append(
+  absl::Status status = Apply(
       {manifest::BranchCreatedEdit(branch), manifest::CountersEdit(counters)});
   if (!status.ok()) return status;
   return BranchInfo{branch.name, std::string(parent), fork};
 }
 
 absl::StatusOr<uint32_t> Catalog::FindBranchId(std::string_view name) const {
-  absl::ReaderMutexLock lock(&mu_);
-  const BranchEntry* branch = FindBranchLocked(name);
-  if (branch == nullptr) {
-    return absl::NotFoundError(
-        absl::StrFormat("branch: no branch named '%s'", name));
-  }
+  StatePtr state = Published();
+  const BranchEntry* branch = FindBranchIn(*state, name);
+  if (branch == nullptr) return NoSuchBranch(name);
   return branch->id;
 }
 
 bool Catalog::HasBranchId(uint32_t id) const {
-  absl::ReaderMutexLock lock(&mu_);
-  return manifest_->state().branches.contains(id);
+  return Published()->branches.contains(id);
 }
 
 std::vector<BranchInfo> Catalog::ListBranches() const {
-  absl::ReaderMutexLock lock(&mu_);
-  const auto& branches = manifest_->state().branches;
+  StatePtr state = Published();
+  const auto& branches = state->branches;
   std::vector<BranchInfo> result;
   for (const auto& [id, branch] : branches) {
     auto parent = branches.find(branch.parent_id);
@@ -177,13 +201,10 @@ std::vector<BranchInfo> Catalog::ListBranches() const {
 
 absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChain(
     std::string_view name, Revision revision) const {
-  absl::ReaderMutexLock lock(&mu_);
-  const BranchEntry* branch = FindBranchLocked(name);
-  if (branch == nullptr) {
-    return absl::NotFoundError(
-        absl::StrFormat("branch: no branch named '%s'", name));
-  }
-  const auto& branches = manifest_->state().branches;
+  StatePtr state = Published();
+  const BranchEntry* branch = FindBranchIn(*state, name);
+  if (branch == nullptr) return NoSuchBranch(name);
+  const auto& branches = state->branches;
   std::vector<mvcc::BranchLevel> chain;
   Revision cap = revision;
   while (true) {
@@ -196,22 +217,16 @@ absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChain(
   return chain;
 }
 
-manifest::CatalogState Catalog::State() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return manifest_->state();
-}
+CatalogState Catalog::State() const { return *Published(); }
 
-uint64_t Catalog::AllocateFileNumber() {
-  absl::MutexLock lock(&mu_);
-  return next_file_number_++;
-}
+uint64_t Catalog::AllocateFileNumber() { return next_file_number_++; }
 
 absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
     const std::vector<manifest::SegmentEntry>& added,
     const std::vector<uint64_t>& removed, Revision sealed_revision,
     Revision horizon, uint64_t hlc_floor) {
-  absl::MutexLock lock(&mu_);
-  const manifest::CatalogState& state = manifest_->state();
+  absl::MutexLock lock(&edit_mu_);
+  const CatalogState& state = manifest_->state();
   std::vector<manifest::Edit> edits;
   std::vector<uint64_t> skipped;
   for (const manifest::SegmentEntry& segment : added) {
@@ -233,29 +248,21 @@ absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
   if (hlc_floor > state.hlc_floor) {
     edits.push_back(manifest::HlcFloorEdit(hlc_floor));
   }
-  absl::Status status = manifest_->Append(edits);
+  absl::Status status = Apply(edits);
   if (!status.ok()) return status;
   return skipped;
 }
 
-uint64_t Catalog::hlc_floor() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return manifest_->state().hlc_floor;
-}
+uint64_t Catalog::hlc_floor() const { return Published()->hlc_floor; }
 
 Revision Catalog::history_horizon() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return manifest_->state().history_horizon;
+  return Published()->history_horizon;
 }
 
 Revision Catalog::sealed_revision() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return manifest_->state().sealed_revision;
+  return Published()->sealed_revision;
 }
 
-Revision Catalog::revision_floor() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return manifest_->state().revision_floor;
-}
+Revision Catalog::revision_floor() const { return Published()->revision_floor; }
 
 }  // namespace infinitedb

@@ -1,9 +1,14 @@
 // The thread-safe catalogue of spaces and branches: validates names, hands
 // out internal ids, resolves a branch to its chain of ancestors for reads,
 // and persists every change through the manifest before it takes effect.
+//
+// Readers never wait for the manifest's fdatasync: edits are serialised by
+// edit_mu_, which is held across the manifest write, and each one publishes
+// a new immutable state that readers pick up under the short state_mu_.
 #ifndef INFINITEDB_ENGINE_VERSION_CATALOG_H_
 #define INFINITEDB_ENGINE_VERSION_CATALOG_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -76,15 +81,23 @@ class Catalog {
   absl::Status CheckName(std::string_view field, std::string_view name) const;
 
  private:
-  const manifest::SpaceEntry* FindSpaceLocked(std::string_view name) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  const manifest::BranchEntry* FindBranchLocked(std::string_view name) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  using StatePtr = std::shared_ptr<const manifest::CatalogState>;
+
+  // The published state: a fixed copy, safe to read without locks.
+  StatePtr Published() const;
+  // Writes `edits` to the manifest and publishes the state they lead to.
+  absl::Status Apply(const std::vector<manifest::Edit>& edits)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(edit_mu_);
 
   const size_t max_name_bytes_;
-  mutable absl::Mutex mu_;
-  std::unique_ptr<manifest::Manifest> manifest_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_file_number_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> next_file_number_;
+
+  // Serialises edits; held across the manifest's write and fdatasync.
+  absl::Mutex edit_mu_;
+  std::unique_ptr<manifest::Manifest> manifest_ ABSL_GUARDED_BY(edit_mu_);
+
+  mutable absl::Mutex state_mu_;
+  StatePtr state_ ABSL_GUARDED_BY(state_mu_);
 };
 
 }  // namespace infinitedb

@@ -17,17 +17,26 @@ void WalSegmentSet::Record(uint64_t segment, Revision revision) {
 
 absl::StatusOr<std::vector<uint64_t>> WalSegmentSet::ReleaseUpTo(
     Revision revision) {
+  // One release at a time; the set's lock is not held across the unlinks
+  // and the directory fsync, so commits and change-stream readers go on.
+  absl::MutexLock release_lock(&release_mu_);
   std::vector<uint64_t> released;
-  absl::MutexLock lock(&mu_);
-  while (max_revision_.size() > 1) {
-    auto oldest = max_revision_.begin();
-    if (oldest->second > revision) break;
+  {
+    absl::MutexLock lock(&mu_);
+    while (max_revision_.size() > 1) {
+      auto oldest = max_revision_.begin();
+      if (oldest->second > revision) break;
+      released.push_back(oldest->first);
+      floor_ = std::max(floor_, oldest->second);
+      max_revision_.erase(oldest);
+    }
+  }
+  for (uint64_t segment : released) {
+    // A failure leaves a file that the next open replays and releases (its
+    // revisions are all sealed).
     absl::Status status =
-        file_system_->Remove(wal_dir_ + "/" + SegmentFileName(oldest->first));
+        file_system_->Remove(wal_dir_ + "/" + SegmentFileName(segment));
     if (!status.ok()) return status;
-    released.push_back(oldest->first);
-    floor_ = std::max(floor_, oldest->second);
-    max_revision_.erase(oldest);
   }
   if (!released.empty()) {
     absl::Status status = file_system_->SyncDirectory(wal_dir_);

@@ -54,6 +54,7 @@ class WalSegmentSet {
  private:
   FileSystem* const file_system_;
   const std::string wal_dir_;
+  absl::Mutex release_mu_;  // serialises ReleaseUpTo
   mutable absl::Mutex mu_;
   std::map<uint64_t, Revision> max_revision_ ABSL_GUARDED_BY(mu_);
   Revision floor_ ABSL_GUARDED_BY(mu_) = 0;
