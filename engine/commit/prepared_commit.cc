@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "engine/commit/write_bounds.h"
 #include "engine/hilbert/hilbert.h"
 #include "engine/public/changes.h"
 #include "engine/wal/wal_format.h"
@@ -16,25 +17,17 @@ std::string FieldName(std::string_view prefix, size_t index,
   return absl::StrFormat("%s[%d].%s", prefix, index, field);
 }
 
-absl::Status CheckMutation(const MutationView& mutation,
-                           const manifest::SpaceEntry& space,
-                           const EngineOptions& options,
-                           std::string_view prefix, size_t index) {
-  if (mutation.point == nullptr ||
-      static_cast<int>(mutation.point->size()) != space.dims) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: space '%s' has %d dimensions, got %d coordinates",
-        FieldName(prefix, index, "point"), space.name, space.dims,
-        mutation.point == nullptr ? 0 : mutation.point->size()));
+absl::Status CheckPoint(const MutationView& mutation,
+                        const manifest::SpaceEntry& space,
+                        std::string_view prefix, size_t index) {
+  if (mutation.point != nullptr &&
+      static_cast<int>(mutation.point->size()) == space.dims) {
+    return absl::OkStatus();
   }
-  if (mutation.kind == Mutation::Kind::kPut &&
-      mutation.value.size() > options.max_value_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: %d bytes exceeds the limit of %d bytes",
-                        FieldName(prefix, index, "value"),
-                        mutation.value.size(), options.max_value_bytes));
-  }
-  return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s: space '%s' has %d dimensions, got %d coordinates",
+                      FieldName(prefix, index, "point"), space.name, space.dims,
+                      mutation.point == nullptr ? 0 : mutation.point->size()));
 }
 
 // Sorts the operations by (space, Hilbert key) -- the order the memtable
@@ -67,16 +60,12 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
   if (mutations.empty()) {
     return absl::InvalidArgumentError("mutations: the batch is empty");
   }
-  if (mutations.size() > options.max_batch_mutations) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("mutations: %d mutations exceed the limit of %d",
-                        mutations.size(), options.max_batch_mutations));
-  }
+  commit::WriteBounds bounds(options, "mutations");
+  if (absl::Status s = bounds.CheckCount(mutations.size()); !s.ok()) return s;
   auto commit = std::make_unique<PreparedCommit>();
   commit->branch_id = *branch_id;
   commit->ops.reserve(mutations.size());
   std::optional<manifest::SpaceEntry> space;
-  size_t total_bytes = 0;
   for (size_t i = 0; i < mutations.size(); ++i) {
     const MutationView& mutation = mutations[i];
     if (!space || space->name != mutation.space) {
@@ -95,15 +84,13 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
             mutation.space));
       }
     }
-    absl::Status status =
-        CheckMutation(mutation, *space, options, field_prefix, i);
-    if (!status.ok()) return status;
-    total_bytes += mutation.value.size() + 4 * space->dims + 16;
-    if (total_bytes > options.max_batch_bytes) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("mutations: the batch exceeds the limit of %d bytes",
-                          options.max_batch_bytes));
+    absl::Status status = CheckPoint(mutation, *space, field_prefix, i);
+    if (status.ok()) {
+      const bool put = mutation.kind == Mutation::Kind::kPut;
+      status = bounds.Add(FieldName(field_prefix, i, "value"),
+                          put ? mutation.value.size() : 0, space->dims);
     }
+    if (!status.ok()) return status;
     PreparedCommit::Op op;
     op.branch_id = *branch_id;
     op.space_id = space->id;

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/strings/str_format.h"
+#include "engine/commit/write_bounds.h"
 #include "engine/common/coding.h"
 #include "engine/hilbert/hilbert.h"
 
@@ -40,14 +41,11 @@ absl::StatusOr<Revision> ReplicationApplier::Cursor(
 }
 
 absl::Status ReplicationApplier::CheckOps(std::span<const ChangeOp> ops) const {
-  if (ops.size() > options_->max_batch_mutations) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("ops: %d operations exceed the limit of %d", ops.size(),
-                        options_->max_batch_mutations));
-  }
+  // The same bounds as a local batch.
+  commit::WriteBounds bounds(*options_, "ops");
+  if (absl::Status s = bounds.CheckCount(ops.size()); !s.ok()) return s;
   const uint64_t now_ms =
       static_cast<uint64_t>(absl::ToUnixMillis(options_->env.clock->Now()));
-  size_t total_bytes = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     const ChangeOp& op = ops[i];
     if (op.space.starts_with(kSystemSpacePrefix)) {
@@ -71,18 +69,9 @@ absl::Status ReplicationApplier::CheckOps(std::span<const ChangeOp> ops) const {
           "than max_clock_skew_ms (%d); check the clock of node %d",
           i, stamped_ms - now_ms, options_->max_clock_skew_ms, op.origin));
     }
-    if (op.value.size() > options_->max_value_bytes) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "ops[%d].value: %d bytes exceeds the limit of %d bytes", i,
-          op.value.size(), options_->max_value_bytes));
-    }
-    // The same accounting as a local batch (prepared_commit.cc).
-    total_bytes += op.value.size() + 4 * op.point.size() + 16;
-    if (total_bytes > options_->max_batch_bytes) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("ops: the batch exceeds the limit of %d bytes",
-                          options_->max_batch_bytes));
-    }
+    absl::Status status = bounds.Add(absl::StrFormat("ops[%d].value", i),
+                                     op.value.size(), op.point.size());
+    if (!status.ok()) return status;
   }
   return absl::OkStatus();
 }
