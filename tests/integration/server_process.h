@@ -96,8 +96,11 @@ class ServerProcess {
 
   const std::string& address() const { return address_; }
   // The file the server's stdout and stderr (its log) go to; Start()
-  // truncates it.
-  std::string log_path() const { return data_dir_ + ".log"; }
+  // truncates it. Beside the data directory unless set.
+  std::string log_path() const {
+    return log_path_.empty() ? data_dir_ + ".log" : log_path_;
+  }
+  void set_log_path(std::string path) { log_path_ = std::move(path); }
 
  private:
   int Signal(int signal_number) {
@@ -112,6 +115,7 @@ class ServerProcess {
   const std::string data_dir_;
   const std::vector<std::string> extra_flags_;
   std::string listen_ = "127.0.0.1:0";
+  std::string log_path_;
   pid_t pid_ = -1;
   std::string address_;
 };
