@@ -121,7 +121,7 @@ wal::GroupCommitter::Callbacks CommitPipeline::WriterCallbacks() {
   };
   callbacks.publish = [this](Revision revision) {
     if (writer_.staged.has_value()) {
-      writer_.staged->Finish();
+      writer_.staged->Publish();  // cheap: sorted, merged later
       writer_.staged.reset();
     }
     versions_->PublishRevision(revision);
@@ -143,6 +143,9 @@ void CommitPipeline::StageGroup(std::span<wal::PendingCommit* const> group) {
   // One memtable run for the whole group: many small commits cost one run
   // (and one merge step) instead of one each. It is added to the memtable
   // only once the group is written (publish), never when it fails.
+  // The merges the previous group left, while this group's write is in
+  // flight instead of before its callers are woken.
+  writer_.active->MergeRuns();
   mvcc::MemTable::BatchAdder& adder =
       writer_.staged.emplace(writer_.active.get());
   for (const wal::PendingCommit* pending : group) {
@@ -163,6 +166,7 @@ void CommitPipeline::StageGroup(std::span<wal::PendingCommit* const> group) {
       }
     }
   }
+  adder.Sort();
 }
 
 void CommitPipeline::FreezeActive() {

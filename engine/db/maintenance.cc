@@ -133,12 +133,13 @@ absl::Status Maintenance::SealFrozen() {
   return ReleaseWal();
 }
 
-absl::Status Maintenance::SealOldestFrozen() {
+absl::StatusOr<std::vector<manifest::SegmentEntry>> Maintenance::WriteSegments(
+    const FrozenMemTable& frozen) {
   Catalog& catalog = sources_.versions->catalog();
-  const FrozenMemTable frozen = sources_.versions->Pin()->frozen.front();
   manifest::CatalogState state = catalog.State();
   // One pass over the memtable (ordered by branch, then space) feeds one
-  // writer per space; each sees its keys in increasing order.
+  // writer per space; each sees its keys in increasing order. A writer
+  // that is not finished removes its file.
   std::map<uint32_t, std::unique_ptr<segment::SegmentWriter>> writers;
   std::unique_ptr<mvcc::VersionIterator> it = frozen.table->NewIterator();
   for (it->Seek(std::string()); it->Valid(); it->Next()) {
@@ -160,24 +161,54 @@ absl::Status Maintenance::SealOldestFrozen() {
     if (!status.ok()) return status;
   }
   std::vector<manifest::SegmentEntry> added;
+  absl::Status status;
   for (auto& [space_id, writer] : writers) {
     absl::StatusOr<segment::SegmentProperties> properties = writer->Finish();
-    if (!properties.ok()) return properties.status();
+    if (!properties.ok()) {
+      status = properties.status();
+      break;
+    }
     added.push_back(*properties);
   }
-  absl::Status status = fs_->SyncDirectory(segment_dir_);
-  if (!status.ok()) return status;
-  // Open the readers before the manifest names the files, so a failure here
-  // leaves only orphans that the next open removes.
+  if (status.ok()) status = fs_->SyncDirectory(segment_dir_);
+  if (!status.ok()) {
+    DeleteSegmentFiles(FileNumbers(added));  // they would take space
+    return status;
+  }
+  return added;
+}
+
+std::vector<uint64_t> Maintenance::FileNumbers(
+    const std::vector<manifest::SegmentEntry>& entries) {
+  std::vector<uint64_t> numbers;
+  for (const manifest::SegmentEntry& entry : entries) {
+    numbers.push_back(entry.file_number);
+  }
+  return numbers;
+}
+
+absl::Status Maintenance::SealOldestFrozen() {
+  Catalog& catalog = sources_.versions->catalog();
+  const FrozenMemTable frozen = sources_.versions->Pin()->frozen.front();
+  absl::StatusOr<std::vector<manifest::SegmentEntry>> added =
+      WriteSegments(frozen);
+  if (!added.ok()) return added.status();
+  // Open the readers before the manifest names the files.
   std::map<uint64_t, std::shared_ptr<segment::SegmentReader>> readers;
-  for (const manifest::SegmentEntry& entry : added) {
+  for (const manifest::SegmentEntry& entry : *added) {
     absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
         OpenReader(entry.file_number, entry.size_bytes);
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok()) {
+      DeleteSegmentFiles(FileNumbers(*added));
+      return reader.status();
+    }
     readers[entry.file_number] = std::move(*reader);
   }
+  // A failed manifest write may still have reached the file (if cutting it
+  // back failed too), so its segments stay: the next open removes them if
+  // the manifest does not name them.
   absl::StatusOr<std::vector<uint64_t>> skipped = catalog.RecordSegments(
-      added, {}, frozen.max_revision, 0, sources_.newest_hlc());
+      *added, {}, frozen.max_revision, 0, sources_.newest_hlc());
   if (!skipped.ok()) return skipped.status();
   for (uint64_t number : *skipped) readers.erase(number);
   sources_.versions->Install([&](ReadState& state) {
@@ -231,10 +262,14 @@ absl::Status Maintenance::CompactSegments(
   std::shared_ptr<segment::SegmentReader> output;
   if (merged->has_value()) {
     absl::Status status = fs_->SyncDirectory(segment_dir_);
-    if (!status.ok()) return status;
     absl::StatusOr<std::shared_ptr<segment::SegmentReader>> reader =
-        OpenReader(number, (*merged)->size_bytes);
-    if (!reader.ok()) return reader.status();
+        status.ok()
+            ? OpenReader(number, (*merged)->size_bytes)
+            : absl::StatusOr<std::shared_ptr<segment::SegmentReader>>(status);
+    if (!reader.ok()) {
+      DeleteSegmentFiles({number});  // it would take space
+      return reader.status();
+    }
     output = std::move(*reader);
     added.push_back(**merged);
   }

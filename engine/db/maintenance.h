@@ -70,6 +70,12 @@ class Maintenance {
  private:
   void BackgroundLoop();
   absl::Status SealOldestFrozen() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes `frozen` as one segment per space and syncs their directory;
+  // on failure no file of it is left.
+  absl::StatusOr<std::vector<manifest::SegmentEntry>> WriteSegments(
+      const FrozenMemTable& frozen) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static std::vector<uint64_t> FileNumbers(
+      const std::vector<manifest::SegmentEntry>& entries);
   // Merges `inputs` (segments of one space); `all_segments` when they are
   // every segment of the space (then old tombstones may be dropped).
   absl::Status CompactSegments(

@@ -17,7 +17,18 @@ void MemTable::BatchAdder::Add(uint32_t branch_id, uint32_t space_id,
 }
 
 void MemTable::BatchAdder::Finish() {
-  if (!run_.empty()) table_->AddRun(std::move(run_));
+  if (!run_.empty()) table_->AddRun(std::move(run_), /*merge=*/true);
+  run_.clear();
+}
+
+void MemTable::BatchAdder::Sort() {
+  if (!std::is_sorted(run_.begin(), run_.end(), RunEntryLess)) {
+    std::sort(run_.begin(), run_.end(), RunEntryLess);
+  }
+}
+
+void MemTable::BatchAdder::Publish() {
+  if (!run_.empty()) table_->AddRun(std::move(run_), /*merge=*/false);
   run_.clear();
 }
 
@@ -44,12 +55,17 @@ RunEntry MemTable::Encode(uint32_t branch_id, uint32_t space_id,
   return RunEntry{RunKeyHead::Of(key_view), entry};
 }
 
-void MemTable::AddRun(SortedRun run) {
+void MemTable::AddRun(SortedRun run, bool merge) {
   if (!std::is_sorted(run.begin(), run.end(), RunEntryLess)) {
     std::sort(run.begin(), run.end(), RunEntryLess);
   }
   entry_count_.fetch_add(run.size(), std::memory_order_relaxed);
-  runs_.Add(std::make_shared<const SortedRun>(std::move(run)));
+  auto shared = std::make_shared<const SortedRun>(std::move(run));
+  if (merge) {
+    runs_.Add(std::move(shared));
+  } else {
+    runs_.Append(std::move(shared));
+  }
 }
 
 // Merges the runs of one published list; keys are unique across runs.

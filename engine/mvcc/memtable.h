@@ -47,6 +47,12 @@ class MemTable {
              bool deleted, std::string_view value);
     // Makes the versions visible to new iterators.
     void Finish();
+    // Finish in parts, for a writer that stages a commit while its WAL
+    // write is in flight: Sort orders the versions (the costly part), then
+    // Publish makes them visible without merging runs; MemTable::MergeRuns
+    // does that later. A BatchAdder dropped before Publish adds nothing.
+    void Sort();
+    void Publish();
 
    private:
     MemTable* const table_;
@@ -66,6 +72,8 @@ class MemTable {
   size_t entry_count() const {
     return entry_count_.load(std::memory_order_relaxed);
   }
+  // Merges runs that Publish left unmerged; writer thread only.
+  void MergeRuns() { runs_.MergeNewest(); }
   // Number of runs (for tests and stats).
   size_t run_count() const { return runs_.Snapshot()->size(); }
   // Waits for background merges of runs (for tests), and counts them.
@@ -83,8 +91,8 @@ class MemTable {
   RunEntry Encode(uint32_t branch_id, uint32_t space_id, const Point& point,
                   std::string_view hilbert_key, const CommitStamp& stamp,
                   bool deleted, std::string_view value);
-  // Adds `run` (any order).
-  void AddRun(SortedRun run);
+  // Adds `run` (any order), merging runs when `merge`.
+  void AddRun(SortedRun run, bool merge);
 
   Arena arena_;
   std::atomic<size_t> entry_count_{0};

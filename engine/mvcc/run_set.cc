@@ -24,11 +24,17 @@ void RunSet::Publish() {
 }
 
 void RunSet::Add(std::shared_ptr<const SortedRun> run) {
-  {
-    absl::MutexLock lock(&mu_);
-    runs_.push_back(std::move(run));
-    Publish();
-  }
+  Append(std::move(run));
+  MergeNewest();
+}
+
+void RunSet::Append(std::shared_ptr<const SortedRun> run) {
+  absl::MutexLock lock(&mu_);
+  runs_.push_back(std::move(run));
+  Publish();
+}
+
+void RunSet::MergeNewest() {
   while (true) {
     std::shared_ptr<const SortedRun> older, newer;
     std::thread finished;  // the previous merger, once done

@@ -36,8 +36,13 @@ class RunSet {
   // Waits for a background merge.
   ~RunSet();
 
-  // Adds a sorted run; writer thread only.
+  // Adds a sorted run and merges it into older runs by the rule above;
+  // writer thread only.
   void Add(std::shared_ptr<const SortedRun> run);
+  // The two halves of Add: Append publishes the run without merging (cheap,
+  // for a writer that must not wait), MergeNewest merges what Append left.
+  void Append(std::shared_ptr<const SortedRun> run);
+  void MergeNewest();
 
   // The current runs, oldest (largest) first.
   std::shared_ptr<const RunList> Snapshot() const;

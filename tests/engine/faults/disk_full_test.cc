@@ -172,5 +172,74 @@ TEST_F(DiskFullTest, EioOnASegmentBlockReadIsDataLossNamingTheBlock) {
   ExpectExactlyAcked();
 }
 
+TEST_F(DiskFullTest, RefusedCatalogueEditChangesNothing) {
+  Open();
+  CreateSpace();
+  fs_.Inject({Op::kWrite, "MANIFEST", 0, 1, ENOSPC, true});
+  absl::StatusOr<SpaceInfo> refused = engine_->CreateSpace("t", 3);
+  ASSERT_TRUE(absl::IsResourceExhausted(refused.status())) << refused.status();
+  EXPECT_TRUE(absl::IsNotFound(engine_->GetSpace("t").status()));
+  fs_.Inject({Op::kSync, "MANIFEST", 0, 1, EIO, false});
+  EXPECT_FALSE(engine_->CreateBranch("b", kMainBranch).ok());
+  EXPECT_EQ(engine_->ListBranches().size(), 1u);
+  ReopenClean();
+  EXPECT_TRUE(absl::IsNotFound(engine_->GetSpace("t").status()));
+  EXPECT_EQ(engine_->ListBranches().size(), 1u);
+  EXPECT_TRUE(engine_->CreateSpace("t", 3).ok());
+  ReopenClean();
+  EXPECT_TRUE(engine_->GetSpace("t").ok());
+}
+
+// The number of files in the segment directory.
+size_t SegmentFiles(const std::string& data_dir) {
+  auto names = DefaultFileSystem()->ListDirectory(data_dir + "/segments");
+  return names.ok() ? names->size() : 0;
+}
+
+TEST_F(DiskFullTest, SealWhoseManifestEditFailsIsRetriedAndLosesNothing) {
+  Open();
+  CreateSpace();
+  PutAcked(0, 40);
+  fs_.Inject({Op::kWrite, "MANIFEST", 0, 1, ENOSPC, false});
+  // The flush, or the background thread woken by it, meets the fault; the
+  // other attempt (or the retry a second later) seals.
+  (void)engine_->Flush();
+  EXPECT_EQ(fs_.fired(), 1);
+  ExpectExactlyAcked();
+  ReopenClean();  // an orphan segment file is removed on open
+  ExpectExactlyAcked();
+  EXPECT_EQ(SegmentFiles(dir_->path()), engine_->Stats().segments);
+  ASSERT_TRUE(engine_->Flush().ok());
+  ReopenClean();
+  ExpectExactlyAcked();
+}
+
+TEST_F(DiskFullTest, FailedCompactionLeavesTheSegmentsAndNoFileBehind) {
+  compaction_trigger_segments_ = 100;  // only the Compact calls below
+  Open();
+  CreateSpace();
+  for (uint32_t round = 0; round < 3; ++round) {
+    PutAcked(round * 20, 20);
+    ASSERT_TRUE(engine_->Flush().ok());
+  }
+  const uint64_t segments = engine_->Stats().segments;
+  ASSERT_GE(segments, 2u);
+  for (Fault fault :
+       {Fault{Op::kWrite, "/segments/", 0, 1, ENOSPC, true},
+        Fault{Op::kSyncDirectory, "segments", 0, 1, EIO, false}}) {
+    fs_.Inject(fault);
+    absl::Status compacted = engine_->Compact("s");
+    EXPECT_FALSE(compacted.ok());
+    fs_.ClearFaults();
+    EXPECT_EQ(engine_->Stats().segments, segments);
+    EXPECT_EQ(SegmentFiles(dir_->path()), segments);
+    ExpectExactlyAcked();
+  }
+  ASSERT_TRUE(engine_->Compact("s").ok());
+  EXPECT_EQ(engine_->Stats().segments, 1u);
+  ReopenClean();
+  ExpectExactlyAcked();
+}
+
 }  // namespace
 }  // namespace infinitedb::testing

@@ -27,7 +27,7 @@ class FaultTest : public ::testing::Test {
     options.data_dir = dir_->path();
     options.env.file_system = file_system;
     options.memtable_bytes_max = 1 << 20;
-    options.compaction_trigger_segments = 2;
+    options.compaction_trigger_segments = compaction_trigger_segments_;
     return options;
   }
 
@@ -85,6 +85,7 @@ class FaultTest : public ::testing::Test {
   io::FaultInjectionFileSystem fs_;
   std::unique_ptr<Engine> engine_;
   std::map<uint32_t, std::string> acked_;
+  size_t compaction_trigger_segments_ = 2;
 };
 
 }  // namespace infinitedb::testing
