@@ -1,7 +1,10 @@
 #include "client/cli_commands.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
@@ -56,13 +59,49 @@ absl::StatusOr<std::vector<uint32_t>> RequiredPoint(const Args& args,
   return ParseCoordinates(*text, flag);
 }
 
-absl::StatusOr<uint64_t> Number(const Args& args, const std::string& flag) {
+// The flag's value as a number from 0 to `max` (0 when the flag is absent).
+absl::StatusOr<uint64_t> Number(const Args& args, const std::string& flag,
+                                uint64_t max = UINT64_MAX) {
   std::optional<std::string> text = args.Flag(flag);
   uint64_t value = 0;
-  if (text && !absl::SimpleAtoi(*text, &value)) {
-    return Usage("--" + flag + ": not a number");
+  if (text && (!absl::SimpleAtoi(*text, &value) || value > max)) {
+    return Usage(absl::StrFormat("--%s: '%s' is not a number from 0 to %d",
+                                 flag, *text, max));
   }
   return value;
+}
+
+// The flags each command takes (besides --server and --json).
+const std::map<std::string, std::set<std::string>>& CommandFlags() {
+  static const auto* flags = new std::map<std::string, std::set<std::string>>{
+      {"space create", {"dims"}},
+      {"branch create", {"from"}},
+      {"put", {"point", "value", "value-file", "branch"}},
+      {"get", {"point", "as-of", "branch"}},
+      {"del", {"point", "branch"}},
+      {"history", {"point", "as-of", "branch"}},
+      {"query", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
+      {"count", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
+  };
+  return *flags;
+}
+
+// A usage error naming the first flag the command does not take (a
+// mistyped --brnach must not silently write to main).
+absl::Status CheckFlags(const Args& args) {
+  std::string command = args.words[0];
+  if ((command == "space" || command == "branch") && args.words.size() > 1) {
+    command += " " + args.words[1];
+  }
+  auto known = CommandFlags().find(command);
+  for (const auto& [name, value] : args.flags) {
+    if (known != CommandFlags().end() && known->second.contains(name)) {
+      continue;
+    }
+    return Usage(
+        absl::StrFormat("--%s: '%s' takes no such flag", name, command));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> Operand(const Args& args, size_t index,
@@ -160,7 +199,7 @@ absl::Status SpaceCommand(client::Client& client, const Args& args) {
   absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
   if (!name.ok()) return name.status();
   if (verb == "create") {
-    absl::StatusOr<uint64_t> dims = Number(args, "dims");
+    absl::StatusOr<uint64_t> dims = Number(args, "dims", UINT32_MAX);
     if (!dims.ok()) return dims.status();
     if (!args.Flag("dims")) return Usage("--dims is required");
     return PrintSpaces(client.CreateSpace(*name, static_cast<uint32_t>(*dims)),
@@ -374,6 +413,7 @@ absl::Status AdminCommand(client::Client& client, const Args& args) {
 
 absl::Status RunCommand(client::Client& client, const Args& args) {
   if (args.words.empty()) return Usage("no command");
+  if (absl::Status flags = CheckFlags(args); !flags.ok()) return flags;
   const std::string& command = args.words[0];
   if (command == "space") return SpaceCommand(client, args);
   if (command == "branch") return BranchCommand(client, args);

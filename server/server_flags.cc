@@ -1,6 +1,7 @@
 #include "server/server_flags.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 
 ABSL_FLAG(std::string, data_dir, "./data",
@@ -53,6 +54,28 @@ ABSL_FLAG(uint64_t, slow_request_ms, 1000,
           "status code and peer; 0 turns the log off.");
 
 namespace infinitedb::server {
+namespace {
+
+bool IsLogLevel(const std::string& level) {
+  for (const char* known : {"trace", "debug", "info", "warn", "error"}) {
+    if (level == known) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status CheckListenAddress(const std::string& address) {
+  size_t colon = address.rfind(':');
+  uint32_t port = 0;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--listen: '%s' is not HOST:PORT with a port from 0 to 65535",
+        address));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<ServerConfig> ConfigFromFlags() {
   ServerConfig config;
@@ -86,7 +109,14 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
   engine.history_retention_revisions = absl::GetFlag(FLAGS_retention_revisions);
   engine.max_clock_skew_ms = absl::GetFlag(FLAGS_max_clock_skew_ms);
   config.listen = absl::GetFlag(FLAGS_listen);
+  absl::Status listen = CheckListenAddress(config.listen);
+  if (!listen.ok()) return listen;
   config.log_level = absl::GetFlag(FLAGS_log_level);
+  if (!IsLogLevel(config.log_level)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--log_level: '%s' is not trace, debug, info, warn or error",
+        config.log_level));
+  }
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
   config.slow_request_ms = absl::GetFlag(FLAGS_slow_request_ms);
   for (const std::string& peer : absl::GetFlag(FLAGS_peer)) {

@@ -25,6 +25,10 @@ struct ServerConfig {
 // out of range.
 absl::StatusOr<ServerConfig> ConfigFromFlags();
 
+// InvalidArgument naming --listen unless `address` is HOST:PORT with a port
+// from 0 (any free one) to 65535.
+absl::Status CheckListenAddress(const std::string& address);
+
 }  // namespace infinitedb::server
 
 #endif  // INFINITEDB_SERVER_SERVER_FLAGS_H_

@@ -20,10 +20,9 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/str_join.h"
 #include "server/admin_service.h"
 #include "server/branches_service.h"
+#include "server/command_line.h"
 #include "server/records_service.h"
 #include "server/replication_service.h"
 #include "server/server_flags.h"
@@ -76,6 +75,10 @@ int Serve(const ServerConfig& config) {
   int port = 0;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
                            &port);
+  // The port is this server's alone: with SO_REUSEPORT (gRPC's default) a
+  // second server on another data directory would share it and split the
+  // clients' calls between two databases.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
   builder.experimental().SetInterceptorCreators(SlowRequestLogInterceptors(
@@ -87,7 +90,10 @@ int Serve(const ServerConfig& config) {
   builder.RegisterService(&replication);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    spdlog::error("cannot listen on {}", config.listen);
+    spdlog::error(
+        "cannot listen on {}: the port is in use by another process, or the "
+        "address is not one of this host's",
+        config.listen);
     return 1;
   }
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
@@ -137,45 +143,23 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // --help lists the flags of server/ (absl lists only main's otherwise).
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return file.find("server/") != absl::string_view::npos;
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
-  absl::SetProgramUsageMessage(
-      "InfiniteDB server.\nUsage: infdb-server [--data_dir=DIR] "
-      "[--listen=HOST:PORT] [--flagfile=FILE] ...");
-  // Flags are documented with dashes (--data-dir) and defined with
-  // underscores; accept both spellings.
-  for (int i = 1; i < argc; ++i) {
-    char* arg = argv[i];
-    if (arg[0] != '-' || arg[1] != '-') continue;
-    for (char* p = arg + 2; *p != '\0' && *p != '='; ++p) {
-      if (*p == '-') *p = '_';
-    }
+  absl::StatusOr<infinitedb::server::CommandLine> command_line =
+      infinitedb::server::PrepareCommandLine(argc, argv);
+  if (!command_line.ok()) {
+    std::fprintf(stderr, "infdb-server: %s\n",
+                 std::string(command_line.status().message()).c_str());
+    return 2;
   }
-  // --peer may be repeated: merge every occurrence into one list (an absl
-  // flag keeps only its last value).
-  std::vector<std::string> peers;
+  if (command_line->answer) {
+    std::fputs(command_line->answer->c_str(), stdout);
+    return 0;
+  }
   std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (i > 0 && arg.starts_with("--peer=")) {
-      peers.emplace_back(arg.substr(7));
-    } else if (i > 0 && arg == "--peer" && i + 1 < argc) {
-      peers.emplace_back(argv[++i]);
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  std::string merged_peers = "--peer=" + absl::StrJoin(peers, ",");
-  if (!peers.empty()) args.push_back(merged_peers.data());
+  for (std::string& arg : command_line->args) args.push_back(arg.data());
   args.push_back(nullptr);
-  argc = static_cast<int>(args.size()) - 1;
-  argv = args.data();
-  absl::ParseCommandLine(argc, argv);
+  int parsed_argc = static_cast<int>(args.size()) - 1;
+  absl::SetProgramUsageMessage("infdb-server --help lists the flags.");
+  absl::ParseCommandLine(parsed_argc, args.data());
   absl::StatusOr<infinitedb::server::ServerConfig> config =
       infinitedb::server::ConfigFromFlags();
   if (!config.ok()) {

@@ -87,7 +87,7 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     absl::Status status = CheckPoint(mutation, *space, field_prefix, i);
     if (status.ok()) {
       const bool put = mutation.kind == Mutation::Kind::kPut;
-      status = bounds.Add(FieldName(field_prefix, i, "value"),
+      status = bounds.Add([&] { return FieldName(field_prefix, i, "value"); },
                           put ? mutation.value.size() : 0, space->dims);
     }
     if (!status.ok()) return status;

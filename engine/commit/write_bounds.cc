@@ -12,12 +12,12 @@ absl::Status WriteBounds::CheckCount(size_t operations) const {
       options_.max_batch_mutations));
 }
 
-absl::Status WriteBounds::Add(std::string_view value_field, size_t value_bytes,
-                              size_t coordinates) {
+absl::Status WriteBounds::Add(absl::FunctionRef<std::string()> value_field,
+                              size_t value_bytes, size_t coordinates) {
   if (value_bytes > options_.max_value_bytes) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s: %d bytes exceeds the limit of %d bytes",
-                        value_field, value_bytes, options_.max_value_bytes));
+                        value_field(), value_bytes, options_.max_value_bytes));
   }
   total_bytes_ += value_bytes + 4 * coordinates + 16;
   if (total_bytes_ > options_.max_batch_bytes) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "engine/public/options.h"
 
@@ -23,10 +24,10 @@ class WriteBounds {
 
   // The number of operations of the batch.
   absl::Status CheckCount(size_t operations) const;
-  // One operation: its value (named `value_field`) and its share of the
-  // batch.
-  absl::Status Add(std::string_view value_field, size_t value_bytes,
-                   size_t coordinates);
+  // One operation: its value and its share of the batch. `value_field`
+  // names the value in an error; it is called only then.
+  absl::Status Add(absl::FunctionRef<std::string()> value_field,
+                   size_t value_bytes, size_t coordinates);
 
  private:
   const EngineOptions& options_;

@@ -69,8 +69,9 @@ absl::Status ReplicationApplier::CheckOps(std::span<const ChangeOp> ops) const {
           "than max_clock_skew_ms (%d); check the clock of node %d",
           i, stamped_ms - now_ms, options_->max_clock_skew_ms, op.origin));
     }
-    absl::Status status = bounds.Add(absl::StrFormat("ops[%d].value", i),
-                                     op.value.size(), op.point.size());
+    absl::Status status =
+        bounds.Add([i] { return absl::StrFormat("ops[%d].value", i); },
+                   op.value.size(), op.point.size());
     if (!status.ok()) return status;
   }
   return absl::OkStatus();
