@@ -52,7 +52,7 @@ Catalog::Catalog(std::unique_ptr<manifest::Manifest> manifest,
 }
 
 Catalog::StatePtr Catalog::Published() const {
-  absl::MutexLock lock(&state_mu_);
+  absl::ReaderMutexLock lock(&state_mu_);
   return state_;
 }
 
@@ -122,8 +122,11 @@ absl::StatusOr<std::vector<uint64_t>> Catalog::DropSpace(
 }
 
 absl::StatusOr<SpaceEntry> Catalog::FindSpace(std::string_view name) const {
-  StatePtr state = Published();
-  const SpaceEntry* space = FindSpaceIn(*state, name);
+  // The hot lookups (every write and read) read the published state under
+  // the reader lock rather than copying its pointer: no shared reference
+  // count for concurrent writers to contend on.
+  absl::ReaderMutexLock lock(&state_mu_);
+  const SpaceEntry* space = FindSpaceIn(*state_, name);
   if (space == nullptr) return NoSuchSpace(name);
   return *space;
 }
@@ -142,9 +145,9 @@ std::vector<SpaceInfo> Catalog::ListSpaces() const {
 }
 
 int Catalog::SpaceDims(uint32_t id) const {
-  StatePtr state = Published();
-  auto it = state->spaces.find(id);
-  return it == state->spaces.end() ? 0 : it->second.dims;
+  absl::ReaderMutexLock lock(&state_mu_);
+  auto it = state_->spaces.find(id);
+  return it == state_->spaces.end() ? 0 : it->second.dims;
 }
 
 absl::StatusOr<BranchInfo> Catalog::CreateBranch(std::string_view name,
@@ -173,8 +176,8 @@ absl::StatusOr<BranchInfo> Catalog::CreateBranch(std::string_view name,
 }
 
 absl::StatusOr<uint32_t> Catalog::FindBranchId(std::string_view name) const {
-  StatePtr state = Published();
-  const BranchEntry* branch = FindBranchIn(*state, name);
+  absl::ReaderMutexLock lock(&state_mu_);
+  const BranchEntry* branch = FindBranchIn(*state_, name);
   if (branch == nullptr) return NoSuchBranch(name);
   return branch->id;
 }
@@ -201,10 +204,10 @@ std::vector<BranchInfo> Catalog::ListBranches() const {
 
 absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChain(
     std::string_view name, Revision revision) const {
-  StatePtr state = Published();
-  const BranchEntry* branch = FindBranchIn(*state, name);
+  absl::ReaderMutexLock lock(&state_mu_);
+  const BranchEntry* branch = FindBranchIn(*state_, name);
   if (branch == nullptr) return NoSuchBranch(name);
-  const auto& branches = state->branches;
+  const auto& branches = state_->branches;
   std::vector<mvcc::BranchLevel> chain;
   Revision cap = revision;
   while (true) {
@@ -256,7 +259,8 @@ absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
 uint64_t Catalog::hlc_floor() const { return Published()->hlc_floor; }
 
 Revision Catalog::history_horizon() const {
-  return Published()->history_horizon;
+  absl::ReaderMutexLock lock(&state_mu_);
+  return state_->history_horizon;
 }
 
 Revision Catalog::sealed_revision() const {
