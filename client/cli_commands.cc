@@ -24,8 +24,10 @@ commands:
   space create NAME --dims D | space list | space get NAME | space drop NAME
   branch create NAME [--from PARENT] | branch list
   put SPACE --point 1,2,3 (--value TEXT | --value-file FILE) [--branch B]
+      [--if-revision R]  (write only if the address's current revision is R;
+                          0 = only if it has no live record)
   get SPACE --point 1,2,3 [--as-of R] [--branch B]
-  del SPACE --point 1,2,3 [--branch B]
+  del SPACE --point 1,2,3 [--branch B] [--if-revision R]
   history SPACE --point 1,2,3 [--as-of R] [--branch B]
   query SPACE [--min 1,2 --max 5,6 | --scope 42] [--as-of R] [--branch B]
         [--limit N] [--cursor HEX]
@@ -76,9 +78,9 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
   static const auto* flags = new std::map<std::string, std::set<std::string>>{
       {"space create", {"dims"}},
       {"branch create", {"from"}},
-      {"put", {"point", "value", "value-file", "branch"}},
+      {"put", {"point", "value", "value-file", "branch", "if-revision"}},
       {"get", {"point", "as-of", "branch"}},
-      {"del", {"point", "branch"}},
+      {"del", {"point", "branch", "if-revision"}},
       {"history", {"point", "as-of", "branch"}},
       {"query", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
       {"count", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
@@ -255,6 +257,12 @@ absl::Status RecordCommand(client::Client& client, const Args& args) {
   absl::StatusOr<std::vector<uint32_t>> point = RequiredPoint(args, "point");
   if (!point.ok()) return point.status();
   std::string branch = args.Flag("branch").value_or("");
+  std::optional<uint64_t> if_revision;
+  if (args.Flag("if-revision")) {
+    absl::StatusOr<uint64_t> revision = Number(args, "if-revision");
+    if (!revision.ok()) return revision.status();
+    if_revision = *revision;
+  }
   if (verb == "put") {
     std::string value;
     if (std::optional<std::string> file = args.Flag("value-file")) {
@@ -268,10 +276,12 @@ absl::Status RecordCommand(client::Client& client, const Args& args) {
     } else {
       return Usage("--value or --value-file is required");
     }
-    return PrintStamp(client.Put(branch, *space, *point, value), args.json);
+    return PrintStamp(client.Put(branch, *space, *point, value, if_revision),
+                      args.json);
   }
   if (verb == "del") {
-    return PrintStamp(client.Delete(branch, *space, *point), args.json);
+    return PrintStamp(client.Delete(branch, *space, *point, if_revision),
+                      args.json);
   }
   absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
   if (!read.ok()) return read.status();

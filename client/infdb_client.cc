@@ -108,11 +108,12 @@ absl::StatusOr<std::vector<v1::Branch>> Client::ListBranches() {
                                  response.branches().end());
 }
 
-absl::StatusOr<v1::CommitStamp> Client::Put(const std::string& branch,
-                                            const std::string& space,
-                                            const std::vector<uint32_t>& point,
-                                            const std::string& value) {
+absl::StatusOr<v1::CommitStamp> Client::Put(
+    const std::string& branch, const std::string& space,
+    const std::vector<uint32_t>& point, const std::string& value,
+    std::optional<uint64_t> if_revision) {
   v1::PutRequest request;
+  if (if_revision) request.mutable_if_revision()->set_revision(*if_revision);
   request.set_branch(branch);
   request.set_space(space);
   request.mutable_point()->mutable_coordinates()->Assign(point.begin(),
@@ -127,8 +128,9 @@ absl::StatusOr<v1::CommitStamp> Client::Put(const std::string& branch,
 
 absl::StatusOr<v1::CommitStamp> Client::Delete(
     const std::string& branch, const std::string& space,
-    const std::vector<uint32_t>& point) {
+    const std::vector<uint32_t>& point, std::optional<uint64_t> if_revision) {
   v1::DeleteRequest request;
+  if (if_revision) request.mutable_if_revision()->set_revision(*if_revision);
   request.set_branch(branch);
   request.set_space(space);
   request.mutable_point()->mutable_coordinates()->Assign(point.begin(),

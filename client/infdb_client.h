@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,13 +54,14 @@ class Client {
   absl::StatusOr<std::vector<v1::Branch>> ListBranches();
 
   // Writes: never retried (a repeat would be a second commit).
-  absl::StatusOr<v1::CommitStamp> Put(const std::string& branch,
-                                      const std::string& space,
-                                      const std::vector<uint32_t>& point,
-                                      const std::string& value);
-  absl::StatusOr<v1::CommitStamp> Delete(const std::string& branch,
-                                         const std::string& space,
-                                         const std::vector<uint32_t>& point);
+  absl::StatusOr<v1::CommitStamp> Put(
+      const std::string& branch, const std::string& space,
+      const std::vector<uint32_t>& point, const std::string& value,
+      std::optional<uint64_t> if_revision = std::nullopt);
+  absl::StatusOr<v1::CommitStamp> Delete(
+      const std::string& branch, const std::string& space,
+      const std::vector<uint32_t>& point,
+      std::optional<uint64_t> if_revision = std::nullopt);
   absl::StatusOr<v1::CommitStamp> Batch(const v1::BatchRequest& request);
 
   // Reads.

@@ -56,6 +56,13 @@ absl::StatusOr<Point> AddressPoint(const Request& request) {
   return PointFrom(request.point(), request.has_point(), "point");
 }
 
+// The request's precondition (its if_revision field), if set.
+template <typename Request>
+std::optional<Revision> IfRevision(const Request& request) {
+  if (!request.has_if_revision()) return std::nullopt;
+  return request.if_revision().revision();
+}
+
 }  // namespace
 
 grpc::Status RecordsService::Written(const absl::StatusOr<CommitStamp>& stamp,
@@ -73,7 +80,7 @@ grpc::Status RecordsService::Put(grpc::ServerContext*,
   if (!point.ok()) return ToGrpcStatus(point.status());
   return Written(
       context_->engine->Put(BranchOrMain(request->branch()), request->space(),
-                            *point, request->value()),
+                            *point, request->value(), IfRevision(*request)),
       response);
 }
 
@@ -82,9 +89,10 @@ grpc::Status RecordsService::Delete(grpc::ServerContext*,
                                     v1::WriteResponse* response) {
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
-  return Written(context_->engine->Delete(BranchOrMain(request->branch()),
-                                          request->space(), *point),
-                 response);
+  return Written(
+      context_->engine->Delete(BranchOrMain(request->branch()),
+                               request->space(), *point, IfRevision(*request)),
+      response);
 }
 
 grpc::Status RecordsService::Batch(grpc::ServerContext*,
@@ -109,6 +117,7 @@ grpc::Status RecordsService::Batch(grpc::ServerContext*,
         m.kind_case() == v1::Mutation::kDelete
             ? Mutation::Delete(m.space(), std::move(*point))
             : Mutation::Put(m.space(), std::move(*point), m.put_value()));
+    mutations.back().if_revision = IfRevision(m);
   }
   return Written(
       context_->engine->Batch(BranchOrMain(request->branch()), mutations),

@@ -52,9 +52,10 @@ void SortAndCollapse(std::vector<PreparedCommit::Op>* ops) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
-    const Catalog& catalog, const EngineOptions& options,
+    const version::VersionSet& versions, const EngineOptions& options,
     std::string_view branch, std::span<const MutationView> mutations,
     std::string_view field_prefix) {
+  const Catalog& catalog = versions.catalog();
   absl::StatusOr<uint32_t> branch_id = catalog.FindBranchId(branch);
   if (!branch_id.ok()) return branch_id.status();
   if (mutations.empty()) {
@@ -64,6 +65,8 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
   if (absl::Status s = bounds.CheckCount(mutations.size()); !s.ok()) return s;
   auto commit = std::make_unique<PreparedCommit>();
   commit->branch_id = *branch_id;
+  commit->branch = std::string(branch);
+  commit->versions = &versions;
   commit->ops.reserve(mutations.size());
   std::optional<manifest::SpaceEntry> space;
   for (size_t i = 0; i < mutations.size(); ++i) {
@@ -91,6 +94,11 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
                           put ? mutation.value.size() : 0, space->dims);
     }
     if (!status.ok()) return status;
+    if (mutation.if_revision.has_value()) {
+      commit->conditions.push_back({FieldName(field_prefix, i, "if_revision"),
+                                    *space, *mutation.point,
+                                    *mutation.if_revision});
+    }
     PreparedCommit::Op op;
     op.branch_id = *branch_id;
     op.space_id = space->id;
@@ -106,7 +114,34 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
                   op.space_id, *op.point, op.value);
   }
   commit->op_count = static_cast<uint32_t>(commit->ops.size());
+  commit->exclusive = !commit->conditions.empty();
   return commit;
+}
+
+absl::Status PreparedCommit::Prepare() {
+  if (conditions.empty()) return absl::OkStatus();
+  // Every earlier commit is applied and no later one: what is read here is
+  // exactly what this commit would overwrite.
+  const Revision read_at = stamp.revision - 1;
+  std::shared_ptr<const ReadState> state = versions->Pin();
+  absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
+      versions->catalog().BranchChain(branch, read_at);
+  if (!chain.ok()) return chain.status();
+  for (const Condition& condition : conditions) {
+    mvcc::SnapshotReader reader(SourcesFor(state, condition.space.id), *chain,
+                                condition.space.id, condition.space.dims);
+    absl::StatusOr<std::optional<Record>> current = reader.Get(condition.point);
+    if (!current.ok()) return current.status();
+    const Revision actual =
+        current->has_value() ? (*current)->stamp.revision : 0;
+    if (actual == condition.expected) continue;
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: the current revision of the address is %d, not %d (%s); nothing "
+        "was written",
+        condition.field, actual, condition.expected,
+        actual == 0 ? "it has no live version" : "it was written since"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace infinitedb

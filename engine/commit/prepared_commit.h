@@ -16,14 +16,23 @@
 #include "absl/status/statusor.h"
 #include "engine/public/options.h"
 #include "engine/public/types.h"
-#include "engine/version/catalog.h"
+#include "engine/version/version_set.h"
 #include "engine/wal/group_commit.h"
 
 namespace infinitedb {
 
 // A validated commit: the encoded WAL operations plus what the memtable
-// needs to apply them.
+// needs to apply them. A commit with preconditions (Mutation::if_revision)
+// is exclusive: Prepare() checks them on the writing thread, against every
+// earlier commit and no later one, and fails the commit when one does not
+// hold.
 struct PreparedCommit : wal::PendingCommit {
+  struct Condition {
+    std::string field;  // names the mutation in errors
+    manifest::SpaceEntry space;
+    Point point;
+    Revision expected = 0;  // 0: no live version
+  };
   struct Op {
     uint32_t branch_id = 0;
     uint32_t space_id = 0;
@@ -40,12 +49,17 @@ struct PreparedCommit : wal::PendingCommit {
     bool system = false;
   };
   std::vector<Op> ops;
+  std::string branch;  // its name (for preconditions)
+  std::vector<Condition> conditions;
+  const version::VersionSet* versions = nullptr;
+
+  absl::Status Prepare() override;
 };
 
 // `field_prefix` names the mutations in errors: "" for a single put or
 // delete ("point: ..."), "mutations" for a batch ("mutations[3].point: ...").
 absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
-    const Catalog& catalog, const EngineOptions& options,
+    const version::VersionSet& versions, const EngineOptions& options,
     std::string_view branch, std::span<const MutationView> mutations,
     std::string_view field_prefix);
 

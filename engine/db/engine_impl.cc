@@ -96,24 +96,25 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
 absl::StatusOr<CommitStamp> EngineImpl::Commit(
     std::string_view branch, std::span<const MutationView> mutations,
     std::string_view field_prefix) {
-  absl::StatusOr<std::unique_ptr<PreparedCommit>> commit = PrepareCommit(
-      versions_.catalog(), options_, branch, mutations, field_prefix);
+  absl::StatusOr<std::unique_ptr<PreparedCommit>> commit =
+      PrepareCommit(versions_, options_, branch, mutations, field_prefix);
   if (!commit.ok()) return commit.status();
   return pipeline_->Commit(commit->get());
 }
 
-absl::StatusOr<CommitStamp> EngineImpl::Put(std::string_view branch,
-                                            std::string_view space,
-                                            const Point& point,
-                                            std::string_view value) {
-  MutationView mutation{Mutation::Kind::kPut, space, &point, value};
+absl::StatusOr<CommitStamp> EngineImpl::Put(
+    std::string_view branch, std::string_view space, const Point& point,
+    std::string_view value, std::optional<Revision> if_revision) {
+  MutationView mutation{Mutation::Kind::kPut, space, &point, value,
+                        if_revision};
   return Commit(branch, {&mutation, 1}, "");
 }
 
-absl::StatusOr<CommitStamp> EngineImpl::Delete(std::string_view branch,
-                                               std::string_view space,
-                                               const Point& point) {
-  MutationView mutation{Mutation::Kind::kDelete, space, &point, {}};
+absl::StatusOr<CommitStamp> EngineImpl::Delete(
+    std::string_view branch, std::string_view space, const Point& point,
+    std::optional<Revision> if_revision) {
+  MutationView mutation{
+      Mutation::Kind::kDelete, space, &point, {}, if_revision};
   return Commit(branch, {&mutation, 1}, "");
 }
 
@@ -122,7 +123,7 @@ absl::StatusOr<CommitStamp> EngineImpl::Batch(
   std::vector<MutationView> refs;
   refs.reserve(mutations.size());
   for (const Mutation& m : mutations) {
-    refs.push_back({m.kind, m.space, &m.point, m.value});
+    refs.push_back({m.kind, m.space, &m.point, m.value, m.if_revision});
   }
   return Commit(branch, refs, "mutations");
 }

@@ -41,12 +41,13 @@ class EngineImpl : public Engine {
                                           std::string_view parent) override;
   std::vector<BranchInfo> ListBranches() override;
 
-  absl::StatusOr<CommitStamp> Put(std::string_view branch,
-                                  std::string_view space, const Point& point,
-                                  std::string_view value) override;
-  absl::StatusOr<CommitStamp> Delete(std::string_view branch,
-                                     std::string_view space,
-                                     const Point& point) override;
+  absl::StatusOr<CommitStamp> Put(
+      std::string_view branch, std::string_view space, const Point& point,
+      std::string_view value,
+      std::optional<Revision> if_revision = std::nullopt) override;
+  absl::StatusOr<CommitStamp> Delete(
+      std::string_view branch, std::string_view space, const Point& point,
+      std::optional<Revision> if_revision = std::nullopt) override;
   absl::StatusOr<CommitStamp> Batch(
       std::string_view branch, const std::vector<Mutation>& mutations) override;
   absl::StatusOr<CommitStamp> Batch(

@@ -110,14 +110,17 @@ class Engine {
   virtual std::vector<BranchInfo> ListBranches() = 0;
 
   // Writes. Each returns once the commit is acknowledged (durable in sync
-  // mode) and visible to reads, with its revision and HLC.
-  virtual absl::StatusOr<CommitStamp> Put(std::string_view branch,
-                                          std::string_view space,
-                                          const Point& point,
-                                          std::string_view value) = 0;
-  virtual absl::StatusOr<CommitStamp> Delete(std::string_view branch,
-                                             std::string_view space,
-                                             const Point& point) = 0;
+  // mode) and visible to reads, with its revision and HLC. `if_revision`
+  // is a precondition (Mutation::if_revision): the write happens only if
+  // the address's current live version has that revision (0 = none), else
+  // FailedPrecondition naming the current revision, and nothing is written.
+  virtual absl::StatusOr<CommitStamp> Put(
+      std::string_view branch, std::string_view space, const Point& point,
+      std::string_view value,
+      std::optional<Revision> if_revision = std::nullopt) = 0;
+  virtual absl::StatusOr<CommitStamp> Delete(
+      std::string_view branch, std::string_view space, const Point& point,
+      std::optional<Revision> if_revision = std::nullopt) = 0;
   // All mutations or none, as one revision. When several mutations name the
   // same address, the last one wins.
   virtual absl::StatusOr<CommitStamp> Batch(

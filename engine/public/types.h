@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,11 @@ struct Mutation {
   std::string space;
   Point point;
   std::string value;  // ignored for kDelete
+  // A precondition: the address's current live version on the branch must
+  // have this revision (0 = the address has no live version). When any
+  // mutation's precondition fails, the whole commit fails with
+  // FailedPrecondition and writes nothing. Unset = no precondition.
+  std::optional<Revision> if_revision;
 
   static Mutation Put(std::string space, Point point, std::string value) {
     return {Kind::kPut, std::move(space), std::move(point), std::move(value)};
@@ -105,7 +111,8 @@ struct MutationView {
   Mutation::Kind kind = Mutation::Kind::kPut;
   std::string_view space;
   const Point* point = nullptr;
-  std::string_view value;  // ignored for kDelete
+  std::string_view value;               // ignored for kDelete
+  std::optional<Revision> if_revision;  // as in Mutation
 };
 
 // An inclusive axis-aligned box: min[i] <= x[i] <= max[i] on every axis.

@@ -204,6 +204,45 @@ TEST_F(ServerTest, BadInputGetsTheRightCodeAndChangesNothing) {
   EXPECT_EQ(spaces->size(), 1u);
 }
 
+// Put, Delete and Batch take if_revision over gRPC: a failed precondition
+// is FAILED_PRECONDITION naming the field, and writes nothing.
+TEST_F(ServerTest, ConditionalWritesOverGrpc) {
+  ASSERT_TRUE(client_->CreateSpace("c", 2).ok());
+  auto created = client_->Put("", "c", {1, 1}, "a", /*if_revision=*/0);
+  ASSERT_TRUE(created.ok()) << created.status();
+  auto again = client_->Put("", "c", {1, 1}, "b", 0);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition)
+      << again.status();
+  EXPECT_NE(again.status().message().find("if_revision"), std::string::npos);
+
+  v1::BatchRequest batch;
+  auto* first = batch.add_mutations();
+  first->set_space("c");
+  *first->mutable_point() = P({2, 2});
+  first->set_put_value("new");
+  auto* second = batch.add_mutations();
+  second->set_space("c");
+  *second->mutable_point() = P({1, 1});
+  second->set_put_value("lost");
+  second->mutable_if_revision()->set_revision(created->revision() + 1);
+  auto refused = client_->Batch(batch);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("mutations[1].if_revision"),
+            std::string::npos)
+      << refused.status();
+  v1::GetRequest get;
+  get.set_space("c");
+  *get.mutable_point() = P({2, 2});
+  auto absent = client_->Get(get);
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->found());
+
+  second->mutable_if_revision()->set_revision(created->revision());
+  ASSERT_TRUE(client_->Batch(batch).ok());
+  auto removed = client_->Delete("", "c", {2, 2}, created->revision());
+  EXPECT_EQ(removed.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(ServerTest, GracefulShutdownKeepsEverythingAcknowledged) {
   ASSERT_TRUE(client_->CreateSpace("s", 1).ok());
   for (uint32_t i = 0; i < 20; ++i) {

@@ -79,6 +79,23 @@ TEST_F(CliFlagsTest, MistypedFlagIsAUsageErrorAndWritesNothing) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 
+TEST_F(CliFlagsTest, PutIfRevision) {
+  RunResult r = Cli("put loads --point 5,5,5 --value a --if-revision 0 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = Cli("put loads --point 5,5,5 --value b --if-revision 0");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAILED_PRECONDITION"), std::string::npos)
+      << r.output;
+  r = Cli("history loads --point 5,5,5 --json");
+  EXPECT_EQ(r.output.find("\"b\""), std::string::npos) << r.output;
+  // The revision of the first put is the current one now.
+  RunResult status = Cli("get loads --point 5,5,5");
+  EXPECT_NE(status.output.find("a"), std::string::npos);
+  EXPECT_EQ(Cli("del loads --point 5,5,5 --if-revision 999").exit_code, 1);
+  EXPECT_EQ(Cli("put loads --point 5,5,5 --value c --if-revision x").exit_code,
+            2);
+}
+
 TEST_F(CliFlagsTest, NumbersOutOfRangeAreRefused) {
   RunResult r = Cli("space create wrap --dims 4294967298");
   EXPECT_EQ(r.exit_code, 2) << r.output;
