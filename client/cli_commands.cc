@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -15,7 +16,13 @@
 
 namespace infinitedb::cli {
 
-const char kUsage[] = R"(usage: infdb-cli [--server HOST:PORT] [--json] COMMAND
+const char kUsage[] =
+    R"(usage: infdb-cli [--server HOST:PORT] [--timeout 5s] [--json] COMMAND
+       infdb-cli help [COMMAND] | COMMAND --help | --version
+
+The server defaults to $INFDB_ENDPOINT, else 127.0.0.1:7070. Exit codes:
+0 success, 1 an error from the server, 2 a usage error (nothing was sent),
+3 the server could not be reached.
 
 commands:
   status | stats | flush | compact [SPACE]
@@ -420,6 +427,33 @@ absl::Status AdminCommand(client::Client& client, const Args& args) {
 }
 
 }  // namespace
+
+std::string HelpFor(const std::vector<std::string>& topic) {
+  if (topic.empty()) return kUsage;
+  // The usage lines of the command (with their continuation lines).
+  std::string help;
+  bool in_command = false;
+  absl::string_view usage(kUsage);
+  size_t commands = usage.find("commands:\n");
+  if (commands == absl::string_view::npos) return "";
+  for (absl::string_view line :
+       absl::StrSplit(usage.substr(commands), '\n', absl::SkipEmpty())) {
+    if (!absl::StartsWith(line, "  ")) continue;
+    if (!absl::StartsWith(line, "   ")) {
+      absl::string_view body = line.substr(2);
+      in_command = false;
+      for (absl::string_view alternative : absl::StrSplit(body, " | ")) {
+        if (alternative == topic[0] ||
+            absl::StartsWith(alternative, topic[0] + " ")) {
+          in_command = true;
+        }
+      }
+    }
+    if (in_command) help.append(line.data(), line.size()).append("\n");
+  }
+  if (help.empty()) return "";
+  return "usage: infdb-cli [--server HOST:PORT] [--json] ...\n" + help;
+}
 
 absl::Status RunCommand(client::Client& client, const Args& args) {
   if (args.words.empty()) return Usage("no command");

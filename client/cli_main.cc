@@ -1,21 +1,70 @@
 // infdb-cli: the admin and scripting tool of InfiniteDB. Human-readable
 // tables by default, --json for scripts; on failure a one-line error on
-// stderr and a non-zero exit code (2 for usage errors, 1 otherwise).
+// stderr and an exit code that tells what failed:
+//
+//   0  success
+//   1  the server answered with an error (NOT_FOUND, FAILED_PRECONDITION...)
+//   2  a usage error (unknown command or flag, bad value); nothing was sent
+//   3  the server could not be reached (UNAVAILABLE, DEADLINE_EXCEEDED)
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
+#include "absl/strings/numbers.h"
 #include "client/cli_commands.h"
+
+namespace {
+
+constexpr char kCliVersion[] = "0.1.0";
+
+int ExitCodeFor(const absl::Status& status) {
+  if (status.ok()) return 0;
+  if (status.code() == absl::StatusCode::kInvalidArgument &&
+      status.message().find("--help") != absl::string_view::npos) {
+    return 2;
+  }
+  if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+    return 3;
+  }
+  return 1;
+}
+
+// "5000", "5000ms", "5s" -> milliseconds; 0 when malformed.
+int64_t TimeoutMs(const std::string& text) {
+  std::string digits = text;
+  int64_t scale = 1;
+  if (digits.size() > 2 && digits.ends_with("ms")) {
+    digits.resize(digits.size() - 2);
+  } else if (digits.size() > 1 && digits.ends_with("s")) {
+    digits.resize(digits.size() - 1);
+    scale = 1000;
+  }
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(digits, &value) || value <= 0 ||
+      value > 86'400'000 / scale) {
+    return 0;
+  }
+  return value * scale;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   infinitedb::cli::Args args;
   infinitedb::client::ClientOptions options;
+  if (const char* endpoint = std::getenv("INFDB_ENDPOINT");
+      endpoint != nullptr && *endpoint != '\0') {
+    options.target = endpoint;
+  }
+  bool help = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::fputs(infinitedb::cli::kUsage, stdout);
+      help = true;
+    } else if (arg == "--version") {
+      std::printf("infdb-cli %s\n", kCliVersion);
       return 0;
-    }
-    if (arg == "--json") {
+    } else if (arg == "--json") {
       args.json = true;
     } else if (arg.rfind("--", 0) == 0) {
       std::string name = arg.substr(2);
@@ -32,6 +81,16 @@ int main(int argc, char** argv) {
       }
       if (name == "server") {
         options.target = value;
+      } else if (name == "timeout") {
+        int64_t ms = TimeoutMs(value);
+        if (ms == 0) {
+          std::fprintf(stderr,
+                       "infdb-cli: --timeout: '%s' is not a duration such as "
+                       "5s or 500ms\n",
+                       value.c_str());
+          return 2;
+        }
+        options.deadline = std::chrono::milliseconds(ms);
       } else {
         args.flags[name] = value;
       }
@@ -39,14 +98,24 @@ int main(int argc, char** argv) {
       args.words.push_back(arg);
     }
   }
+  if (help || (!args.words.empty() && args.words[0] == "help")) {
+    // infdb-cli --help, infdb-cli help [COMMAND], infdb-cli COMMAND --help.
+    std::vector<std::string> topic = args.words;
+    if (!topic.empty() && topic[0] == "help") topic.erase(topic.begin());
+    std::string text = infinitedb::cli::HelpFor(topic);
+    if (text.empty()) {
+      std::fprintf(stderr, "infdb-cli: no command '%s' (infdb-cli --help)\n",
+                   topic[0].c_str());
+      return 2;
+    }
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
   infinitedb::client::Client client(options);
   absl::Status status = infinitedb::cli::RunCommand(client, args);
   if (status.ok()) return 0;
   std::fprintf(stderr, "infdb-cli: %s: %s\n",
                absl::StatusCodeToString(status.code()).c_str(),
                std::string(status.message()).c_str());
-  return status.code() == absl::StatusCode::kInvalidArgument &&
-                 status.message().find("--help") != absl::string_view::npos
-             ? 2
-             : 1;
+  return ExitCodeFor(status);
 }

@@ -106,6 +106,31 @@ TEST_F(CliFlagsTest, NumbersOutOfRangeAreRefused) {
   EXPECT_EQ(Cli("query loads --limit 18446744073709551616").exit_code, 2);
 }
 
+TEST_F(CliFlagsTest, EndpointTimeoutExitCodesHelpAndVersion) {
+  const std::string cli = INFDB_CLI_PATH;
+  // The server from INFDB_ENDPOINT when --server is not given.
+  RunResult r = RunCommand("INFDB_ENDPOINT=" + server_->address() + " " + cli +
+                           " space get loads");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // A server that cannot be reached is exit code 3, an error status 1.
+  r = RunCommand(cli + " --server 127.0.0.1:1 --timeout 2s status");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_EQ(Cli("space get missing").exit_code, 1);
+  EXPECT_EQ(Cli("--timeout soon status").exit_code, 2);
+  EXPECT_EQ(Cli("--timeout 500ms status").exit_code, 0);
+  r = RunCommand(cli + " help put");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--if-revision"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("history"), std::string::npos) << r.output;
+  r = RunCommand(cli + " query --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--cursor"), std::string::npos) << r.output;
+  EXPECT_EQ(RunCommand(cli + " help nonsense").exit_code, 2);
+  r = RunCommand(cli + " --version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.output.rfind("infdb-cli ", 0), 0u) << r.output;
+}
+
 TEST(ServerFlagsTest, SecondServerOnABusyPortDoesNotStart) {
   testing::TempDir dir;
   testing::ServerProcess first(dir.path() + "/a");
