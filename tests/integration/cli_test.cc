@@ -9,15 +9,13 @@
 #include <string>
 
 #include "tests/engine/testutil/temp_dir.h"
+#include "tests/integration/run_command.h"
 #include "tests/integration/server_process.h"
 
 namespace infinitedb {
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using CliResult = testing::CommandResult;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -27,18 +25,8 @@ class CliTest : public ::testing::Test {
   }
 
   CliResult Run(const std::string& arguments) {
-    std::string command = std::string(INFDB_CLI_PATH) + " --server " +
-                          server_->address() + " " + arguments + " 2>&1";
-    CliResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-      result.output.append(buffer, n);
-    }
-    int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    return testing::RunShellCommand(std::string(INFDB_CLI_PATH) + " --server " +
+                                    server_->address() + " " + arguments);
   }
 
   testing::TempDir dir_;

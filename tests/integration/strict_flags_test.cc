@@ -13,27 +13,16 @@
 #include <string>
 
 #include "tests/engine/testutil/temp_dir.h"
+#include "tests/integration/run_command.h"
 #include "tests/integration/server_process.h"
 
 namespace infinitedb {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using RunResult = testing::CommandResult;
 
 RunResult RunCommand(const std::string& command) {
-  RunResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    result.output.append(buffer, n);
-  }
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return testing::RunShellCommand(command);
 }
 
 std::string ReadLog(const testing::ServerProcess& server) {
