@@ -95,12 +95,44 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
   return *flags;
 }
 
-// A usage error naming the first flag the command does not take (a
-// mistyped --brnach must not silently write to main).
+// The most words (the command, its verb and its operands) each command
+// takes.
+size_t MaxWords(const std::string& command) {
+  static const auto* words =
+      new std::map<std::string, size_t>{{"space create", 3},
+                                        {"space get", 3},
+                                        {"space drop", 3},
+                                        {"space list", 2},
+                                        {"branch create", 3},
+                                        {"branch list", 2},
+                                        {"put", 2},
+                                        {"get", 2},
+                                        {"del", 2},
+                                        {"history", 2},
+                                        {"query", 2},
+                                        {"count", 2},
+                                        {"replication status", 2},
+                                        {"replication forget", 3},
+                                        {"status", 1},
+                                        {"stats", 1},
+                                        {"flush", 1},
+                                        {"compact", 2}};
+  auto it = words->find(command);
+  return it == words->end() ? SIZE_MAX : it->second;
+}
+
+// A usage error naming the first flag the command does not take, or a word
+// too many (a mistyped --brnach, or -branch, must not silently write to
+// main).
 absl::Status CheckFlags(const Args& args) {
   std::string command = args.words[0];
-  if ((command == "space" || command == "branch") && args.words.size() > 1) {
+  if ((command == "space" || command == "branch" || command == "replication") &&
+      args.words.size() > 1) {
     command += " " + args.words[1];
+  }
+  if (args.words.size() > MaxWords(command)) {
+    return Usage(absl::StrFormat("'%s' takes no operand '%s'", command,
+                                 args.words[MaxWords(command)]));
   }
   auto known = CommandFlags().find(command);
   for (const auto& [name, value] : args.flags) {

@@ -94,6 +94,12 @@ int main(int argc, char** argv) {
       } else {
         args.flags[name] = value;
       }
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      std::fprintf(stderr,
+                   "infdb-cli: %s: unknown option (flags are --name VALUE; "
+                   "infdb-cli --help for usage)\n",
+                   arg.c_str());
+      return 2;
     } else {
       args.words.push_back(arg);
     }

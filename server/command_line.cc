@@ -49,7 +49,10 @@ absl::StatusOr<std::vector<std::string>> ReadFlagfile(const std::string& path,
 absl::Status Expand(const std::vector<std::string>& in, int depth,
                     std::vector<std::string>* out) {
   for (size_t i = 0; i < in.size(); ++i) {
-    std::string arg = Underscored(in[i]);
+    std::string arg = in[i];
+    // absl takes -flag as well as --flag: check and convert both.
+    if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') arg = "-" + arg;
+    arg = Underscored(std::move(arg));
     std::optional<std::string> flagfile;
     if (arg.starts_with("--flagfile=")) {
       flagfile = arg.substr(11);

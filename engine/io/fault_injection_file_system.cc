@@ -235,7 +235,15 @@ absl::Status FaultInjectionFileSystem::Truncate(const File& file,
     absl::MutexLock lock(&mu_);
     if (power_cut_) return ErrnoStatus(EIO, "(power cut)", file.path());
   }
-  return base_->Truncate(file, size);
+  absl::Status status = base_->Truncate(file, size);
+  if (!status.ok()) return status;
+  // Bytes cut off are gone from the durable copy too (the truncation is
+  // taken as durable at once, like removals).
+  absl::MutexLock lock(&mu_);
+  TrackOpened(file.path());
+  uint64_t& synced = synced_size_[file.path()];
+  synced = std::min(synced, size);
+  return absl::OkStatus();
 }
 
 absl::Status FaultInjectionFileSystem::Sync(const File& file, bool data_only) {

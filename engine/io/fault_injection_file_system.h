@@ -57,9 +57,9 @@ class FaultInjectionFileSystem : public FileSystem {
   // Faults fired so far.
   int fired() const;
 
-  // From now on an fsync/fdatasync of a file whose path contains
+  // From now on File::Sync/DataSync of a file whose path contains
   // `path_contains` waits until ReleaseSyncs() (a slow disk, to show what
-  // waits for it).
+  // waits for it). Syncs through an IoRing (the WAL's) are not held.
   void HoldSyncs(std::string path_contains);
   void ReleaseSyncs();
   // Syncs waiting in HoldSyncs now.

@@ -1,5 +1,6 @@
 #include "engine/manifest/manifest.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/common/frame_log.h"
 
@@ -110,11 +111,23 @@ absl::Status Manifest::Append(const std::vector<Edit>& edits) {
     absl::Status status = ApplyEdit(edit.type, edit.payload, &next);
     if (!status.ok()) return status;
   }
+  if (!broken_.ok()) return broken_;
   absl::Status status = file_.WriteAt(end_offset_, frames);
   if (status.ok()) status = file_.DataSync();
   if (!status.ok()) {
-    // Cut off whatever part of the edits reached the file.
-    (void)file_.Truncate(end_offset_);
+    // Cut off whatever part of the edits reached the file, durably: a
+    // refused edit must not come back after a crash.
+    absl::Status cut = file_.Truncate(end_offset_);
+    if (cut.ok()) cut = file_.DataSync();
+    if (!cut.ok()) {
+      broken_ = absl::Status(
+          status.code(),
+          absl::StrCat(status.message(),
+                       "; the manifest could not be cut back to its last "
+                       "edit, so catalogue changes are refused until the "
+                       "database is reopened"));
+      return broken_;
+    }
     return status;
   }
   end_offset_ += frames.size();

@@ -41,6 +41,8 @@ class Manifest {
   CatalogState state_;
   io::File file_;
   uint64_t end_offset_ = 0;
+  // Set when a failed append could not be cut off again.
+  absl::Status broken_;
 };
 
 }  // namespace infinitedb::manifest

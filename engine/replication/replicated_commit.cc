@@ -65,9 +65,12 @@ class ReplicatedCommit::NewestLookup {
       readers_;
 };
 
-absl::Status ReplicatedCommit::Resolve(uint64_t hlc_bound) {
+absl::Status ReplicatedCommit::Resolve(HlcClock& hlc) {
   // Read the revision before pinning: the sources hold every commit up to it.
   resolved_at_ = versions_->visible_revision();
+  // ... and the clock after the revision: no stamp of a commit up to it is
+  // above this.
+  const uint64_t hlc_bound = hlc.Last();
   NewestLookup lookup(versions_, resolved_at_);
   for (Candidate& candidate : candidates) {
     candidate.lost = false;

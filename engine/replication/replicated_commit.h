@@ -47,10 +47,11 @@ class ReplicatedCommit : public commit::ExclusiveCommit {
   // Prepare).
   uint64_t stale = 0;
 
-  // Decides every candidate against the visible revision. `hlc_bound` is
-  // at least every stored stamp (the HLC before it observed the batch): a
-  // candidate above it wins without a lookup.
-  absl::Status Resolve(uint64_t hlc_bound);
+  // Decides every candidate against the visible revision. `hlc` is read
+  // after that revision: every stamp up to it was made or observed before,
+  // so a candidate above hlc.Last() wins without a lookup. Call it before
+  // the clock observes this batch.
+  absl::Status Resolve(HlcClock& hlc);
   // Keeps the candidates that win against everything committed before, adds
   // the cursor and encodes the commit.
   absl::Status Prepare(const commit::WriterView& writer) override;

@@ -167,9 +167,8 @@ ReplicationApplier::BuildCommit(uint32_t source_node, Revision source_revision,
     }
   }
   // Decide last-writer-wins here, off the commit thread, against what is
-  // stored now; no stored stamp is above the clock before it observes the
-  // batch.
-  status = commit->Resolve(pipeline_->hlc().Last());
+  // stored now (before the clock observes the batch).
+  status = commit->Resolve(pipeline_->hlc());
   if (!status.ok()) return status;
   // Local writes from now on are newer than anything received.
   pipeline_->hlc().Observe(max_hlc);

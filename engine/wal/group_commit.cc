@@ -92,12 +92,29 @@ absl::StatusOr<uint64_t> GroupCommitter::RollSegment() {
         return;
       }
     }
-    absl::MutexLock lock(&sync_mu_);
-    absl::Status status = writer_->RollSegment();
-    if (status.ok()) {
-      result = writer_->segment_number();
-    } else {
-      result = status;
+    absl::Status status;
+    {
+      absl::MutexLock lock(&sync_mu_);
+      status = writer_->RollSegment();
+      if (status.ok()) result = writer_->segment_number();
+    }
+    if (status.ok()) return;
+    result = status;
+    // A failed sync of async commits (the roll syncs the old segment) means
+    // acknowledged data may be lost: stop writes, as the sync timer does.
+    absl::Status cut;
+    {
+      absl::MutexLock lock(&sync_mu_);
+      cut = writer_->AbandonAppend();
+    }
+    if (!cut.ok()) {
+      absl::MutexLock lock(&mu_);
+      sticky_error_ = absl::Status(
+          status.code(),
+          absl::StrCat(status.message(),
+                       "; acknowledged async commits may not be durable, so "
+                       "every write is refused until the database is "
+                       "reopened"));
     }
   });
   return result;

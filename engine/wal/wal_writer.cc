@@ -77,6 +77,7 @@ absl::Status WalWriter::FinishAppend() {
 
 absl::Status WalWriter::AbandonAppend() {
   appending_bytes_ = 0;
+  if (!failed_sync_.ok()) return failed_sync_;
   absl::Status status = file_.Truncate(offset_);
   if (status.ok()) status = file_.DataSync();
   return status;
@@ -84,8 +85,12 @@ absl::Status WalWriter::AbandonAppend() {
 
 absl::Status WalWriter::Sync() {
   if (!unsynced_) return absl::OkStatus();
+  if (!failed_sync_.ok()) return failed_sync_;
   absl::Status status = uring_->DataSync(file_);
   if (status.ok()) unsynced_ = false;
+  // Linux reports a writeback error once: a later fdatasync may succeed
+  // although the data is gone.
+  if (!status.ok()) failed_sync_ = status;
   return status;
 }
 

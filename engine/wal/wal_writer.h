@@ -33,7 +33,9 @@ class WalWriter {
   absl::Status FinishAppend();
   // After a failed append: cuts off whatever part of it reached the file
   // and makes the file durable again, so that the log ends with the last
-  // complete append. An error here means the log's tail is unknown.
+  // complete append. An error here means the log's tail is unknown; so is
+  // it after any failed sync of appended, unsynced data (async
+  // durability), which this then returns.
   absl::Status AbandonAppend();
   // Makes everything appended so far durable.
   absl::Status Sync();
@@ -57,6 +59,8 @@ class WalWriter {
   uint64_t segment_number_ = 0;
   uint64_t offset_ = 0;
   bool unsynced_ = false;
+  // A sync of unsynced appends failed: acknowledged data may be lost.
+  absl::Status failed_sync_;
   uint64_t appending_bytes_ = 0;  // of the write between Start and Finish
   bool appending_sync_ = false;
 };

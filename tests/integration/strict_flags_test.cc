@@ -66,6 +66,14 @@ TEST_F(CliFlagsTest, MistypedFlagIsAUsageErrorAndWritesNothing) {
   EXPECT_NE(r.output.find("--value"), std::string::npos) << r.output;
   r = Cli("space list --dims 3");
   EXPECT_EQ(r.exit_code, 2) << r.output;
+  // A single dash or a word too many is refused too.
+  r = Cli("put loads --point 1,1,1 --value y -branch option-b");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("-branch"), std::string::npos) << r.output;
+  r = Cli("put loads option-b --point 1,1,1 --value y");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("option-b"), std::string::npos) << r.output;
+  EXPECT_EQ(Cli("get loads --point 1,1,1").exit_code, 1);  // still nothing
 }
 
 TEST_F(CliFlagsTest, PutIfRevision) {
@@ -141,10 +149,11 @@ TEST(ServerFlagsTest, BadValuesAndUnknownFlagsAreRefusedNamingTheFlag) {
     std::string flags;
     std::string named;
   };
-  for (const Case& c : {Case{"--listen=127.0.0.1:99999", "--listen"},
-                        Case{"--log-level=verbose", "--log_level"},
-                        Case{"--no-such-flag=1", "--no-such-flag"},
-                        Case{"--node-id=4294967296", "node_id"}}) {
+  for (const Case& c :
+       {Case{"--listen=127.0.0.1:99999", "--listen"},
+        Case{"--log-level=verbose", "--log_level"},
+        Case{"--no-such-flag=1", "--no-such-flag"}, Case{"-bogus=1", "--bogus"},
+        Case{"--node-id=4294967296", "node_id"}}) {
     RunResult r = RunCommand(server + data + " " + c.flags);
     EXPECT_NE(r.exit_code, 0) << c.flags << ": " << r.output;
     EXPECT_NE(r.output.find(c.named), std::string::npos)

@@ -107,6 +107,20 @@ TEST_F(DiskFullTest, LogThatCannotBeCutBackRefusesWritesAndSaysReopen) {
   ExpectExactlyAcked();
 }
 
+TEST_F(DiskFullTest, FailedSyncOfAsyncCommitsStopsWritesUntilReopened) {
+  durability_ = Durability::kAsync;
+  Open();
+  CreateSpace();
+  PutAcked(0, 5);  // acknowledged, not yet synced
+  // The flush rolls the WAL segment, syncing it first: that sync fails.
+  fs_.Inject({Op::kSync, "/wal/", 0, 1, EIO, false});
+  EXPECT_FALSE(engine_->Flush().ok());
+  absl::StatusOr<CommitStamp> later = Put(100);
+  ASSERT_FALSE(later.ok());
+  EXPECT_NE(later.status().message().find("reopened"), std::string::npos)
+      << later.status();
+}
+
 TEST_F(DiskFullTest, DatabaseOpensAndReadsOnAFullDisk) {
   Open();
   CreateSpace();
@@ -188,6 +202,23 @@ TEST_F(DiskFullTest, RefusedCatalogueEditChangesNothing) {
   EXPECT_TRUE(engine_->CreateSpace("t", 3).ok());
   ReopenClean();
   EXPECT_TRUE(engine_->GetSpace("t").ok());
+}
+
+TEST_F(DiskFullTest, ManifestThatCannotBeCutBackRefusesEditsUntilReopened) {
+  Open();
+  CreateSpace();
+  // The edit's fdatasync fails, and so does the fdatasync of cutting it off.
+  fs_.Inject({Op::kSync, "MANIFEST", 0, 2, EIO, false});
+  EXPECT_FALSE(engine_->CreateSpace("t", 3).ok());
+  absl::StatusOr<SpaceInfo> later = engine_->CreateSpace("u", 3);
+  ASSERT_FALSE(later.ok());
+  EXPECT_NE(later.status().message().find("reopened"), std::string::npos)
+      << later.status();
+  PutAcked(0, 3);  // records are not catalogue edits
+  ReopenClean();
+  EXPECT_TRUE(absl::IsNotFound(engine_->GetSpace("t").status()));
+  EXPECT_TRUE(engine_->CreateSpace("u", 3).ok());
+  ExpectExactlyAcked();
 }
 
 // The number of files in the segment directory.

@@ -28,6 +28,7 @@ class FaultTest : public ::testing::Test {
     options.env.file_system = file_system;
     options.memtable_bytes_max = 1 << 20;
     options.compaction_trigger_segments = compaction_trigger_segments_;
+    options.durability = durability_;
     return options;
   }
 
@@ -86,6 +87,7 @@ class FaultTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
   std::map<uint32_t, std::string> acked_;
   size_t compaction_trigger_segments_ = 2;
+  Durability durability_ = Durability::kSync;
 };
 
 }  // namespace infinitedb::testing
