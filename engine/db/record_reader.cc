@@ -19,7 +19,7 @@ absl::Status CheckPoint(const Point& point, int dims, std::string_view space) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<Record>> RecordReader::Get(
+absl::StatusOr<version::Snapshot> RecordReader::SnapshotOfPoint(
     const ReadOptions& options, std::string_view space,
     const Point& point) const {
   absl::StatusOr<version::Snapshot> snapshot =
@@ -28,6 +28,15 @@ absl::StatusOr<std::optional<Record>> RecordReader::Get(
   if (absl::Status s = CheckPoint(point, snapshot->dims, space); !s.ok()) {
     return s;
   }
+  return snapshot;
+}
+
+absl::StatusOr<std::optional<Record>> RecordReader::Get(
+    const ReadOptions& options, std::string_view space,
+    const Point& point) const {
+  absl::StatusOr<version::Snapshot> snapshot =
+      SnapshotOfPoint(options, space, point);
+  if (!snapshot.ok()) return snapshot.status();
   return snapshot->reader.Get(point);
 }
 
@@ -35,11 +44,8 @@ absl::StatusOr<std::vector<Record>> RecordReader::History(
     const ReadOptions& options, std::string_view space,
     const Point& point) const {
   absl::StatusOr<version::Snapshot> snapshot =
-      versions_->NewSnapshot(options.branch, options.as_of, space);
+      SnapshotOfPoint(options, space, point);
   if (!snapshot.ok()) return snapshot.status();
-  if (absl::Status s = CheckPoint(point, snapshot->dims, space); !s.ok()) {
-    return s;
-  }
   return snapshot->reader.History(point);
 }
 

@@ -29,6 +29,11 @@ class RecordReader {
                                     RecordVisitor visit) const;
 
  private:
+  // A snapshot of `space` for reading `point`, whose dimensions it checks.
+  absl::StatusOr<version::Snapshot> SnapshotOfPoint(const ReadOptions& options,
+                                                    std::string_view space,
+                                                    const Point& point) const;
+
   const version::VersionSet* const versions_;
 };
 

@@ -4,6 +4,12 @@
 #include "engine/wal/wal_format.h"
 
 namespace infinitedb::wal {
+namespace {
+
+constexpr char kAsyncCommitsLost[] =
+    "acknowledged async commits may not be durable";
+
+}  // namespace
 
 GroupCommitter::GroupCommitter(Durability durability,
                                uint32_t async_sync_interval_ms,
@@ -100,22 +106,14 @@ absl::StatusOr<uint64_t> GroupCommitter::RollSegment() {
     }
     if (status.ok()) return;
     result = status;
-    // A failed sync of async commits (the roll syncs the old segment) means
-    // acknowledged data may be lost: stop writes, as the sync timer does.
-    absl::Status cut;
+    // The roll syncs the old segment: a failure there, as of the sync
+    // timer, means acknowledged async commits may be lost.
+    bool sync_failed;
     {
       absl::MutexLock lock(&sync_mu_);
-      cut = writer_->AbandonAppend();
+      sync_failed = !writer_->failed_sync().ok();
     }
-    if (!cut.ok()) {
-      absl::MutexLock lock(&mu_);
-      sticky_error_ = absl::Status(
-          status.code(),
-          absl::StrCat(status.message(),
-                       "; acknowledged async commits may not be durable, so "
-                       "every write is refused until the database is "
-                       "reopened"));
-    }
+    if (sync_failed) StopWrites(status, kAsyncCommitsLost);
   });
   return result;
 }
@@ -200,18 +198,7 @@ void GroupCommitter::Run() {
         oldest_unsynced_ != absl::InfiniteFuture() &&
         clock_->Now() >= oldest_unsynced_ + async_sync_interval_) {
       absl::Status status = SyncNow();
-      if (!status.ok()) {
-        // Acknowledged commits may not be durable: nothing can be trusted
-        // until the log is recovered on the next open.
-        absl::MutexLock lock(&mu_);
-        sticky_error_ = absl::Status(
-            status.code(),
-            absl::StrCat(status.message(),
-                         "; acknowledged async commits may not be durable, "
-                         "so every write is refused until the database is "
-                         "reopened"));
-        logger_->error("WAL sync failed: {}", sticky_error_.ToString());
-      }
+      if (!status.ok()) StopWrites(status, kAsyncCommitsLost);
       oldest_unsynced_ = absl::InfiniteFuture();
     }
   }
@@ -233,20 +220,24 @@ void GroupCommitter::FailWrite(const std::vector<PendingCommit*>& group,
         absl::Status(status.code(),
                      absl::StrCat(status.message(), " (nothing was written)")));
   }
+  FailGroup(group,
+            StopWrites(status,
+                       absl::StrCat("the WAL could not be cut back to its last "
+                                    "complete commit (",
+                                    restored.message(), ")")));
+}
+
+absl::Status GroupCommitter::StopWrites(const absl::Status& cause,
+                                        std::string_view why) {
   absl::Status sticky(
-      status.code(),
-      absl::StrCat(status.message(),
-                   "; the WAL could not be cut back to its last complete "
-                   "commit (",
-                   restored.message(),
-                   "), so every write is refused until the database is "
+      cause.code(),
+      absl::StrCat(cause.message(), "; ", std::string(why),
+                   ", so every write is refused until the database is "
                    "reopened"));
   logger_->error("{}", sticky.ToString());
-  {
-    absl::MutexLock lock(&mu_);
-    sticky_error_ = sticky;
-  }
-  FailGroup(group, sticky);
+  absl::MutexLock lock(&mu_);
+  sticky_error_ = sticky;
+  return sticky;
 }
 
 void GroupCommitter::FailGroup(const std::vector<PendingCommit*>& group,

@@ -31,6 +31,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -133,6 +134,9 @@ class GroupCommitter {
   void WriteGroup(const std::vector<PendingCommit*>& group);
   void FailGroup(const std::vector<PendingCommit*>& group,
                  const absl::Status& status);
+  // Makes every later commit fail with `cause` and `why` (the log's state is
+  // unknown until the engine is reopened); returns that error.
+  absl::Status StopWrites(const absl::Status& cause, std::string_view why);
   // Fails the group whose write failed with `status`, cutting the log back.
   void FailWrite(const std::vector<PendingCommit*>& group,
                  const absl::Status& status);

@@ -43,6 +43,9 @@ class WalWriter {
   // current one is empty).
   absl::Status RollSegment();
 
+  // The failed sync of unsynced appends, if any: then acknowledged async
+  // commits may be lost.
+  const absl::Status& failed_sync() const { return failed_sync_; }
   uint64_t segment_number() const { return segment_number_; }
   uint64_t segment_offset() const { return offset_; }
 
