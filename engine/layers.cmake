@@ -20,9 +20,11 @@ set(INFDB_LAYER_commit
     "public;common;io;hilbert;mvcc;segment;manifest;wal;version")
 set(INFDB_LAYER_replication
     "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit")
-set(INFDB_LAYER_db "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit;replication")
+# The graph sees the engine only through graph/graph_store.h.
+set(INFDB_LAYER_graph "public;common;io")
+set(INFDB_LAYER_db "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit;replication;graph")
 set(INFDB_LAYER_FOLDERS public common io hilbert mvcc segment manifest wal
-    version commit replication db)
+    version commit replication graph db)
 
 if(CMAKE_SCRIPT_MODE_FILE)
   # cmake -DROOT=<repo> -DSTAMP=<file> -P layers.cmake

@@ -1,7 +1,7 @@
 #include "engine/commit/commit_pipeline.h"
 
 #include "absl/strings/str_format.h"
-#include "engine/hilbert/hilbert.h"
+#include "engine/mvcc/point_key.h"
 #include "engine/wal/wal_recovery.h"
 #include "spdlog/logger.h"
 
@@ -66,7 +66,7 @@ absl::Status CommitPipeline::Replay() {
                 commit.stamp.revision, op.point.size(), dims));
           }
           adder.Add(op.branch_id, op.space_id, op.point,
-                    hilbert::EncodeToString(op.point),
+                    mvcc::PointKey(op.space_id, op.point),
                     {commit.stamp.revision, op.hlc, op.origin},
                     op.kind == wal::kDeleteOp, op.value);
         }

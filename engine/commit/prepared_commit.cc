@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/commit/write_bounds.h"
-#include "engine/hilbert/hilbert.h"
+#include "engine/mvcc/point_key.h"
 #include "engine/public/changes.h"
 #include "engine/wal/wal_format.h"
 
@@ -54,7 +54,7 @@ void SortAndCollapse(std::vector<PreparedCommit::Op>* ops) {
 absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     const version::VersionSet& versions, const EngineOptions& options,
     std::string_view branch, std::span<const MutationView> mutations,
-    std::string_view field_prefix) {
+    std::string_view field_prefix, bool allow_system_spaces) {
   const Catalog& catalog = versions.catalog();
   absl::StatusOr<uint32_t> branch_id = catalog.FindBranchId(branch);
   if (!branch_id.ok()) return branch_id.status();
@@ -81,7 +81,7 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
                                             mutation.space));
       }
       space = *found;
-      if (space->name.starts_with(kSystemSpacePrefix)) {
+      if (!allow_system_spaces && space->name.starts_with(kSystemSpacePrefix)) {
         return absl::InvalidArgumentError(absl::StrFormat(
             "%s: '%s' is a system space", FieldName(field_prefix, i, "space"),
             mutation.space));
@@ -103,7 +103,7 @@ absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     op.branch_id = *branch_id;
     op.space_id = space->id;
     op.point = mutation.point;
-    op.hilbert_key = hilbert::EncodeToString(*mutation.point);
+    op.hilbert_key = mvcc::PointKey(space->id, *mutation.point);
     op.deleted = mutation.kind == Mutation::Kind::kDelete;
     op.value = op.deleted ? std::string_view() : mutation.value;
     commit->ops.push_back(std::move(op));

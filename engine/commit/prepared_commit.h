@@ -58,10 +58,12 @@ struct PreparedCommit : wal::PendingCommit {
 
 // `field_prefix` names the mutations in errors: "" for a single put or
 // delete ("point: ..."), "mutations" for a batch ("mutations[3].point: ...").
+// Writes to system spaces are refused unless `allow_system_spaces` (the
+// graph writes its edges and indexes there).
 absl::StatusOr<std::unique_ptr<PreparedCommit>> PrepareCommit(
     const version::VersionSet& versions, const EngineOptions& options,
     std::string_view branch, std::span<const MutationView> mutations,
-    std::string_view field_prefix);
+    std::string_view field_prefix, bool allow_system_spaces = false);
 
 }  // namespace infinitedb
 

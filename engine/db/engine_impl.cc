@@ -1,6 +1,7 @@
 #include "engine/db/engine_impl.h"
 
 #include "absl/strings/str_format.h"
+#include "engine/graph/graph_spaces.h"
 #include "engine/replication/change_stream.h"
 #include "spdlog/logger.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -33,7 +34,8 @@ EngineImpl::EngineImpl(
       wal_segments_(options.env.file_system, options.data_dir + "/wal"),
       versions_(std::move(catalog), std::make_shared<mvcc::MemTable>()),
       subscriber_acks_(std::move(subscriber_acks)),
-      reader_(&versions_) {}
+      reader_(&versions_),
+      graph_store_(&options_, &versions_, &reader_) {}
 
 EngineImpl::~EngineImpl() {
   // No sealing while the pipeline drains; what stays unsealed is rebuilt
@@ -87,6 +89,11 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
   e->pipeline_ = std::move(*pipeline);
   e->applier_ = std::make_unique<replication::ReplicationApplier>(
       &e->options_, &e->versions_, e->pipeline_.get());
+  e->graph_store_.set_pipeline(e->pipeline_.get());
+  absl::StatusOr<std::unique_ptr<graph::Graph>> graph =
+      graph::Graph::Open(&e->graph_store_, e->options_);
+  if (!graph.ok()) return graph.status();
+  e->graph_ = std::move(*graph);
   status = e->maintenance_->ReleaseWal();
   if (!status.ok()) return status;
   e->maintenance_->StartBackground();
@@ -143,7 +150,14 @@ absl::Status EngineImpl::Flush() {
 
 absl::StatusOr<SpaceInfo> EngineImpl::CreateSpace(std::string_view name,
                                                   int dims) {
-  return versions_.catalog().CreateSpace(name, dims, CurrentRevision());
+  absl::StatusOr<SpaceInfo> space =
+      versions_.catalog().CreateSpace(name, dims, CurrentRevision());
+  if (!space.ok()) return space;
+  // An endpoint index left by a crash between dropping a space of this name
+  // and dropping its index belongs to the old space.
+  absl::Status dropped = maintenance_->DropSpace(graph::IncidenceSpace(name));
+  if (!dropped.ok() && !absl::IsNotFound(dropped)) return dropped;
+  return space;
 }
 
 absl::StatusOr<SpaceInfo> EngineImpl::GetSpace(std::string_view name) {
@@ -162,7 +176,12 @@ absl::Status EngineImpl::DropSpace(std::string_view name) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "space: '%s' is a system space and cannot be dropped", name));
   }
-  return maintenance_->DropSpace(name);
+  absl::Status status = maintenance_->DropSpace(name);
+  if (!status.ok()) return status;
+  // Its endpoint index goes with it; the edges that touched it stay.
+  status = maintenance_->DropSpace(graph::IncidenceSpace(name));
+  if (absl::IsNotFound(status)) return absl::OkStatus();
+  return status;
 }
 
 absl::StatusOr<BranchInfo> EngineImpl::CreateBranch(std::string_view name,

@@ -7,14 +7,17 @@
 //   RecordReader        Get, History, Query
 //   ReplicationApplier  replicated changes with last-writer-wins, cursors
 //   SubscriberAcks      durable acknowledgements of change-stream subscribers
+//   graph::Graph        hyperedges, over the records of system spaces
 #ifndef INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 #define INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 
 #include <memory>
 
 #include "engine/commit/commit_pipeline.h"
+#include "engine/db/graph_store_impl.h"
 #include "engine/db/maintenance.h"
 #include "engine/db/record_reader.h"
+#include "engine/graph/graph.h"
 #include "engine/io/file.h"
 #include "engine/public/engine.h"
 #include "engine/replication/replication_applier.h"
@@ -106,6 +109,25 @@ class EngineImpl : public Engine {
   }
   EngineStats Stats() override;
 
+  // The graph (engine_graph.cc).
+  absl::StatusOr<WriteResult> Write(std::string_view branch,
+                                    const WriteBatch& batch) override;
+  absl::StatusOr<std::optional<Edge>> GetEdge(const ReadOptions& options,
+                                              EdgeId id) override;
+  absl::StatusOr<std::vector<Edge>> EdgeHistory(const ReadOptions& options,
+                                                EdgeId id) override;
+  absl::StatusOr<GraphPage> Incident(const IncidentRequest& request,
+                                     IncidenceVisitor visit) override;
+  absl::StatusOr<GraphPage> BoxIncident(const BoxIncidentRequest& request,
+                                        IncidenceVisitor visit) override;
+  absl::StatusOr<GraphPage> EdgesByKind(const KindRequest& request,
+                                        EdgeVisitor visit) override;
+  absl::StatusOr<Degree> NodeDegree(const IncidentRequest& request) override;
+  absl::StatusOr<TraverseResult> Traverse(
+      const TraverseRequest& request) override;
+  absl::StatusOr<PathResult> ShortestPath(const PathRequest& request) override;
+  absl::StatusOr<CycleResult> FindCycle(const CycleRequest& request) override;
+
  private:
   EngineImpl(const EngineOptions& options, File lock,
              std::unique_ptr<Catalog> catalog,
@@ -126,6 +148,8 @@ class EngineImpl : public Engine {
   std::unique_ptr<commit::CommitPipeline> pipeline_;
   std::unique_ptr<replication::ReplicationApplier> applier_;
   RecordReader reader_;
+  GraphStoreImpl graph_store_;
+  std::unique_ptr<graph::Graph> graph_;
 };
 
 }  // namespace infinitedb

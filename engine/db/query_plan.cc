@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/common/coding.h"
+#include "engine/mvcc/point_key.h"
 
 namespace infinitedb {
 namespace {
@@ -84,16 +85,19 @@ void ResumeAfter(std::string_view last,
 
 }  // namespace
 
-absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request, int dims,
+absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request,
+                                    uint32_t space_id, int dims,
                                     std::string_view resume_after,
                                     bool use_key_ranges) {
   absl::StatusOr<std::optional<Box>> box = ShapeBox(request, dims);
   if (!box.ok()) return box.status();
   QueryPlan plan;
   plan.box = std::move(*box);
-  if (plan.box && use_key_ranges) {
-    plan.ranges = hilbert::CoveringRanges(plan.box->min, plan.box->max,
-                                          kQueryKeyRangesMax);
+  // Keys with ordered axes cover a box with few, tight ranges: always use
+  // them (an endpoint's index entries are one range).
+  if (plan.box && (use_key_ranges || mvcc::OrderedAxes(space_id) > 0)) {
+    plan.ranges =
+        mvcc::KeyRangesCovering(space_id, *plan.box, kQueryKeyRangesMax);
   } else {
     plan.ranges = {{std::string(hilbert::KeyBytes(dims), '\0'),
                     std::string(hilbert::KeyBytes(dims), '\xff')}};

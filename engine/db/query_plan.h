@@ -25,13 +25,15 @@ struct QueryPlan {
   std::vector<hilbert::KeyRange> ranges;
 };
 
-// Validates the shape (box dims and min <= max, scope length) for a space of
-// `dims` dimensions and plans the ranges; `resume_after` (a Hilbert key, or
-// empty) drops everything up to and including it. Without `use_key_ranges`
-// a box query visits the whole key space and relies on the sources to skip
-// points outside the box (sealed segments do so with their R-trees and run
-// bounds; cutting the box into Hilbert ranges only pays off for memtables).
-absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request, int dims,
+// Validates the shape (box dims and min <= max, scope length) for space
+// `space_id` of `dims` dimensions and plans the ranges; `resume_after` (a
+// Hilbert key, or empty) drops everything up to and including it. Without
+// `use_key_ranges` a box query visits the whole key space and relies on the
+// sources to skip points outside the box (sealed segments do so with their
+// R-trees and run bounds; cutting the box into Hilbert ranges only pays off for
+// memtables).
+absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request,
+                                    uint32_t space_id, int dims,
                                     std::string_view resume_after,
                                     bool use_key_ranges);
 

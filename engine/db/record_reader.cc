@@ -71,8 +71,9 @@ absl::StatusOr<QueryResult> RecordReader::Query(const QueryRequest& request,
   absl::StatusOr<version::Snapshot> snapshot =
       versions_->NewSnapshot(request.branch, as_of, request.space);
   if (!snapshot.ok()) return snapshot.status();
-  absl::StatusOr<QueryPlan> plan = PlanQuery(
-      request, snapshot->dims, resume_after, snapshot->memtable_entries > 0);
+  absl::StatusOr<QueryPlan> plan =
+      PlanQuery(request, snapshot->space_id, snapshot->dims, resume_after,
+                snapshot->memtable_entries > 0);
   if (!plan.ok()) return plan.status();
 
   QueryResult result;

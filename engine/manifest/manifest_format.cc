@@ -100,7 +100,7 @@ absl::Status ApplyEdit(uint8_t type, std::string_view payload,
       ok = reader.ReadFixed32(&space.id) && reader.ReadByte(&dims) &&
            reader.ReadFixed64(&space.created_revision) &&
            reader.ReadLengthPrefixed(&name) && dims >= kMinDims &&
-           dims <= kMaxDims;
+           dims <= kMaxStoredDims;
       space.dims = dims;
       space.name = std::string(name);
       if (ok) state->spaces[space.id] = space;

@@ -28,7 +28,7 @@ inline constexpr size_t kKeyPrefixBytes = 8;  // branch + space
 inline constexpr size_t kRevisionBytes = 8;
 
 inline constexpr size_t kMaxInternalKeyBytes =
-    kKeyPrefixBytes + 4 * kMaxDims + kRevisionBytes;
+    kKeyPrefixBytes + 4 * kMaxStoredDims + kRevisionBytes;
 
 inline size_t InternalKeyBytes(int dims) {
   return kKeyPrefixBytes + 4 * dims + kRevisionBytes;

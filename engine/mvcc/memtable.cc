@@ -44,7 +44,7 @@ RunEntry MemTable::Encode(uint32_t branch_id, uint32_t space_id,
                           const Point& point, std::string_view hilbert_key,
                           const CommitStamp& stamp, bool deleted,
                           std::string_view value) {
-  char key[kKeyPrefixBytes + 4 * kMaxDims + kRevisionBytes];
+  char key[kKeyPrefixBytes + 4 * kMaxStoredDims + kRevisionBytes];
   size_t key_bytes = kKeyPrefixBytes + hilbert_key.size() + kRevisionBytes;
   EncodeKeyPrefix(branch_id, space_id, key);
   std::memcpy(key + kKeyPrefixBytes, hilbert_key.data(), hilbert_key.size());

@@ -5,6 +5,7 @@
 
 #include "engine/common/key_compare.h"
 #include "engine/mvcc/internal_key.h"
+#include "engine/mvcc/point_key.h"
 
 namespace infinitedb::mvcc {
 
@@ -86,7 +87,7 @@ class SnapshotReader::LevelCursor {
   const BranchLevel level_;
   const std::vector<hilbert::KeyRange>& ranges_;
   char prefix_[kKeyPrefixBytes];
-  char address_[kKeyPrefixBytes + 4 * kMaxDims];  // scratch for Next()
+  char address_[kKeyPrefixBytes + 4 * kMaxStoredDims];  // scratch for Next()
   size_t range_index_ = 0;
   bool valid_ = false;
 };
@@ -108,7 +109,7 @@ absl::StatusOr<std::optional<Record>> SnapshotReader::Get(
 
 absl::StatusOr<std::optional<Record>> SnapshotReader::Newest(
     const Point& point) const {
-  std::string hilbert_key = hilbert::EncodeToString(point);
+  std::string hilbert_key = PointKey(space_id_, point);
   Box point_box{point, point};
   std::optional<Record> best;
   for (const BranchLevel& level : chain_) {
@@ -132,7 +133,7 @@ absl::StatusOr<std::optional<Record>> SnapshotReader::Newest(
 
 absl::StatusOr<std::vector<Record>> SnapshotReader::History(
     const Point& point) const {
-  std::string hilbert_key = hilbert::EncodeToString(point);
+  std::string hilbert_key = PointKey(space_id_, point);
   Box point_box{point, point};
   std::vector<Record> versions;
   for (const BranchLevel& level : chain_) {
@@ -176,7 +177,7 @@ absl::Status SnapshotReader::Scan(
     cursors.push_back(std::make_unique<LevelCursor>(
         sources_(level.branch_id, box), level, space_id_, ranges));
   }
-  char hilbert_key[4 * kMaxDims];
+  char hilbert_key[4 * kMaxStoredDims];
   while (true) {
     // The smallest Hilbert key among the levels; the newest version of it
     // (largest revision: a branch's own writes all follow its fork) wins.

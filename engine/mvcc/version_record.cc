@@ -51,7 +51,7 @@ bool DecodeVersionRecordChecked(const char* record, size_t available,
   size_t key_bytes = DecodeFixed32(record);
   size_t coordinate_bytes = key_bytes - kKeyPrefixBytes - kRevisionBytes;
   if (key_bytes < kKeyPrefixBytes + kRevisionBytes + 4 ||
-      key_bytes > kKeyPrefixBytes + kRevisionBytes + 4 * kMaxDims ||
+      key_bytes > kKeyPrefixBytes + kRevisionBytes + 4 * kMaxStoredDims ||
       coordinate_bytes % 4 != 0) {
     return false;
   }

@@ -19,17 +19,12 @@
 
 #include "absl/status/statusor.h"
 #include "engine/public/changes.h"
+#include "engine/public/graph.h"
 #include "engine/public/options.h"
+#include "engine/public/reads.h"
 #include "engine/public/types.h"
 
 namespace infinitedb {
-
-struct ReadOptions {
-  std::string branch = kMainBranch;
-  // Read as of this revision; 0 = the newest. A revision beyond the newest
-  // is OutOfRange (its contents are not decided yet).
-  Revision as_of = 0;
-};
 
 // Counters for monitoring; each figure is read at one moment, not all at
 // the same one.
@@ -54,34 +49,6 @@ struct EngineStats {
   uint64_t wal_bytes_written = 0;  // WAL bytes written since open
   uint64_t seals = 0;              // memtables sealed since open
   uint64_t compactions = 0;        // compactions since open
-};
-
-// A query: one space, one branch, one revision, one shape.
-struct QueryRequest {
-  std::string branch = kMainBranch;
-  // 0 = the newest revision. A cursor pins the revision of its first page.
-  Revision as_of = 0;
-  std::string space;
-  // The shape: a box, or a scope (the first scope.size() axes pinned to
-  // these values, the others open: "all records of element 42"), or neither
-  // (the whole space). Setting both is InvalidArgument.
-  std::optional<Box> box;
-  std::optional<Point> scope;
-  // Most records to return; 0 = no limit. When the limit cuts the result
-  // short, QueryResult::next_cursor resumes it.
-  uint64_t limit = 0;
-  // Also visit tombstones (RecordView::deleted): the newest version of
-  // every address, deleted or not. Used to copy a database whole.
-  bool include_tombstones = false;
-  // Resume after the last record of a previous page (opaque bytes from
-  // QueryResult::next_cursor); empty = from the start.
-  std::string cursor;
-};
-
-struct QueryResult {
-  Revision revision = 0;    // the revision the query read
-  uint64_t count = 0;       // records visited (or counted)
-  std::string next_cursor;  // empty when the result is complete
 };
 
 class Engine {
@@ -153,6 +120,52 @@ class Engine {
                     RecordVisitor visit);
   absl::Status Query(const ReadOptions& options, std::string_view space,
                      const Box& box, RecordVisitor visit);
+
+  // The graph (graph.h). Write commits records and edges as one revision,
+  // all or nothing: a put replaces the whole edge and its endpoint index
+  // entries, a delete writes a tombstone (deleting an edge that has no live
+  // version is NotFound). Bad input is InvalidArgument naming the field
+  // ("edges[2].endpoints[0].point: ...") and writes nothing.
+  virtual absl::StatusOr<WriteResult> Write(std::string_view branch,
+                                            const WriteBatch& batch) = 0;
+  // The edge as of options.as_of; nullopt when it has no live version.
+  virtual absl::StatusOr<std::optional<Edge>> GetEdge(
+      const ReadOptions& options, EdgeId id) = 0;
+  // Every version of the edge up to as_of, newest first, tombstones
+  // included (Edge::deleted).
+  virtual absl::StatusOr<std::vector<Edge>> EdgeHistory(
+      const ReadOptions& options, EdgeId id) = 0;
+  // The edges incident to one node that pass the filter, in edge id order,
+  // read from the endpoint index (work proportional to the node's degree).
+  virtual absl::StatusOr<GraphPage> Incident(const IncidentRequest& request,
+                                             IncidenceVisitor visit) = 0;
+  // The incident edges of every point of a box of a space, through the
+  // spatial index: one Incidence per (point, edge), in Hilbert order of the
+  // points.
+  virtual absl::StatusOr<GraphPage> BoxIncident(
+      const BoxIncidentRequest& request, IncidenceVisitor visit) = 0;
+  // The live edges of one kind, in id order, from the kind index.
+  virtual absl::StatusOr<GraphPage> EdgesByKind(const KindRequest& request,
+                                                EdgeVisitor visit) = 0;
+  // A node's degree from the index alone (request.read.limit and cursor are
+  // ignored).
+  virtual absl::StatusOr<Degree> NodeDegree(const IncidentRequest& request) = 0;
+  // Breadth-first walk from the starts, reading one snapshot.
+  virtual absl::StatusOr<TraverseResult> Traverse(
+      const TraverseRequest& request) = 0;
+  // NotFound when `to` cannot be reached within max_depth edges.
+  virtual absl::StatusOr<PathResult> ShortestPath(
+      const PathRequest& request) = 0;
+  virtual absl::StatusOr<CycleResult> FindCycle(
+      const CycleRequest& request) = 0;
+
+  // Conveniences over Write: one edge.
+  absl::StatusOr<WriteResult> PutEdge(
+      std::string_view branch, Edge edge,
+      std::optional<Revision> if_revision = std::nullopt);
+  absl::StatusOr<WriteResult> DeleteEdge(
+      std::string_view branch, EdgeId id,
+      std::optional<Revision> if_revision = std::nullopt);
 
   // Seals every memtable into segment files and returns once they are
   // durable (the WAL they cover is then released).

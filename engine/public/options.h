@@ -67,6 +67,12 @@ struct EngineOptions {
   // Id of this node, stamped on every commit as its origin (HLC tiebreak in
   // replication). Must differ between servers that replicate to each other.
   uint32_t node_id = 1;
+  // Most endpoints of one hyperedge.
+  size_t max_edge_endpoints = 1024;
+  // Largest properties (keys and values) plus payload of one hyperedge.
+  size_t max_edge_property_bytes = 1u << 20;  // 1 MiB
+  // Longest edge kind and endpoint role, in bytes.
+  size_t max_edge_label_bytes = 256;
   // Longest space and branch name, in bytes.
   size_t max_name_bytes = 128;
 

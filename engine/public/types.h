@@ -24,6 +24,9 @@ using Point = std::vector<uint32_t>;
 
 inline constexpr int kMinDims = 1;
 inline constexpr int kMaxDims = 16;
+// The engine's own index spaces (the graph's endpoint index) store points
+// with two more axes than the space they index: an edge id's two halves.
+inline constexpr int kMaxStoredDims = kMaxDims + 2;
 inline constexpr char kMainBranch[] = "main";
 
 // Identity of a commit: its revision plus the hybrid logical clock

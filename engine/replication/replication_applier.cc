@@ -8,7 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/commit/write_bounds.h"
 #include "engine/common/coding.h"
-#include "engine/hilbert/hilbert.h"
+#include "engine/mvcc/point_key.h"
 
 namespace infinitedb::replication {
 namespace {
@@ -123,7 +123,8 @@ ReplicationApplier::BuildCommit(uint32_t source_node, Revision source_revision,
   commit->cursor_space_id = cursor_space->id;
   commit->cursor_point = {source_node};
   commit->cursor_value = EncodeCursorValue(source_revision);
-  commit->cursor_hilbert_key = hilbert::EncodeToString(commit->cursor_point);
+  commit->cursor_hilbert_key =
+      mvcc::PointKey(cursor_space->id, commit->cursor_point);
 
   absl::Status status = CreateMissing(ops);
   if (!status.ok()) return status;
@@ -148,7 +149,7 @@ ReplicationApplier::BuildCommit(uint32_t source_node, Revision source_revision,
       space = spaces.emplace(op.space, *found).first;
     }  // every op's dimensions were checked by CreateMissing
     candidates.push_back({&op, branch_id->second, space->second,
-                          hilbert::EncodeToString(op.point)});
+                          mvcc::PointKey(space->second.id, op.point)});
     max_hlc = std::max(max_hlc, op.hlc);
   }
   // One candidate per address: the one last-writer-wins picks.

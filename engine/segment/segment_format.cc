@@ -138,7 +138,7 @@ absl::StatusOr<SegmentIndex> DecodeIndex(std::string_view bytes,
       !reader.ReadByte(&reserved)) {
     return corrupt("short header");
   }
-  if (dims < kMinDims || dims > kMaxDims || fanout != kTreeFanout ||
+  if (dims < kMinDims || dims > kMaxStoredDims || fanout != kTreeFanout ||
       block_count > bytes.size() / 40) {
     return corrupt("bad header");
   }

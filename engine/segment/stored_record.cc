@@ -48,7 +48,7 @@ bool ExpandStoredBlock(std::string_view contents, std::string* out) {
   const uint32_t branch_id = DecodeFixed32(p);
   const uint32_t space_id = DecodeFixed32(p + 4);
   const int dims = static_cast<uint8_t>(p[8]);
-  if (dims < 1 || dims > kMaxDims) return false;
+  if (dims < 1 || dims > kMaxStoredDims) return false;
   const uint32_t record_count =
       DecodeFixed32(contents.data() + contents.size() - 4);
   const size_t hilbert_bytes = 4 * dims;

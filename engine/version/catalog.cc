@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "engine/mvcc/point_key.h"
 #include "engine/public/changes.h"
 
 namespace infinitedb {
@@ -65,9 +66,9 @@ absl::Status Catalog::Apply(const std::vector<manifest::Edit>& edits) {
   return absl::OkStatus();
 }
 
-absl::Status Catalog::CheckName(std::string_view field,
-                                std::string_view name) const {
-  bool ok = !name.empty() && name.size() <= max_name_bytes_;
+absl::Status Catalog::CheckName(std::string_view field, std::string_view name,
+                                size_t extra_bytes) const {
+  bool ok = !name.empty() && name.size() <= max_name_bytes_ + extra_bytes;
   for (char c : name) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                 (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.');
@@ -75,19 +76,27 @@ absl::Status Catalog::CheckName(std::string_view field,
   if (ok) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrFormat(
       "%s: name '%s' must be 1 to %d characters of A-Z a-z 0-9 _ - .", field,
-      name.substr(0, 200), max_name_bytes_));
+      name.substr(0, 200), max_name_bytes_ + extra_bytes));
 }
 
 absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
-                                               Revision current, bool system) {
-  if (absl::Status s = CheckName("space", name); !s.ok()) return s;
+                                               Revision current, bool system,
+                                               int ordered_axes) {
+  // System spaces' names prefix a user space's name (graph indexes).
+  absl::Status name_ok =
+      CheckName("space", name, system ? kSystemNameBytes : 0);
+  if (!name_ok.ok()) return name_ok;
   if (!system && name.starts_with(kSystemSpacePrefix)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "space: names starting with '%s' are reserved", kSystemSpacePrefix));
   }
-  if (dims < kMinDims || dims > kMaxDims) {
+  const int max_dims = system ? kMaxStoredDims : kMaxDims;
+  if (dims < kMinDims || dims > max_dims) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "dims: must be between %d and %d, got %d", kMinDims, kMaxDims, dims));
+        "dims: must be between %d and %d, got %d", kMinDims, max_dims, dims));
+  }
+  if (ordered_axes < 0 || ordered_axes > dims || (!system && ordered_axes)) {
+    return absl::InvalidArgumentError("ordered_axes: out of range");
   }
   absl::MutexLock lock(&edit_mu_);
   if (FindSpaceIn(manifest_->state(), name) != nullptr) {
@@ -95,7 +104,11 @@ absl::StatusOr<SpaceInfo> Catalog::CreateSpace(std::string_view name, int dims,
         absl::StrFormat("space: '%s' already exists", name));
   }
   CatalogState counters = manifest_->state();
-  SpaceEntry space{counters.next_space_id, dims, current, std::string(name)};
+  if (counters.next_space_id > mvcc::kSpaceSerialMask) {
+    return absl::ResourceExhaustedError("space: no space ids left");
+  }
+  SpaceEntry space{mvcc::SpaceIdWith(counters.next_space_id, ordered_axes),
+                   dims, current, std::string(name)};
   counters.next_space_id++;
   counters.revision_floor = std::max(counters.revision_floor, current);
   absl::Status status = Apply(

@@ -28,9 +28,12 @@ class Catalog {
   Catalog(std::unique_ptr<manifest::Manifest> manifest, size_t max_name_bytes);
 
   // `current` is the visible revision at the time of the call. Names with
-  // kSystemSpacePrefix are refused unless `system`.
+  // kSystemSpacePrefix are refused unless `system`. A system space may have
+  // up to kMaxStoredDims axes, the last `ordered_axes` of them ordered by
+  // value in its keys (mvcc/point_key.h).
   absl::StatusOr<SpaceInfo> CreateSpace(std::string_view name, int dims,
-                                        Revision current, bool system = false);
+                                        Revision current, bool system = false,
+                                        int ordered_axes = 0);
   // Drops the space and its segments from the catalogue; returns the file
   // numbers of the segments, whose files the caller deletes.
   absl::StatusOr<std::vector<uint64_t>> DropSpace(std::string_view name);
@@ -77,8 +80,11 @@ class Catalog {
       Revision horizon, uint64_t hlc_floor = 0);
 
   // InvalidArgument naming `field` unless `name` is a valid space or branch
-  // name.
-  absl::Status CheckName(std::string_view field, std::string_view name) const;
+  // name (of at most max_name_bytes + `extra_bytes`).
+  absl::Status CheckName(std::string_view field, std::string_view name,
+                         size_t extra_bytes = 0) const;
+  // How much longer than a user's names a system space's name may be.
+  static constexpr size_t kSystemNameBytes = 64;
 
  private:
   using StatePtr = std::shared_ptr<const manifest::CatalogState>;

@@ -77,7 +77,7 @@ absl::StatusOr<Snapshot> VersionSet::NewSnapshot(
   return Snapshot{
       mvcc::SnapshotReader(SourcesFor(std::move(state), space->id),
                            std::move(*chain), space->id, space->dims),
-      revision, space->dims, memtable_entries};
+      revision, space->id, space->dims, memtable_entries};
 }
 
 }  // namespace infinitedb::version

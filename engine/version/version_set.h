@@ -28,6 +28,7 @@ namespace infinitedb::version {
 struct Snapshot {
   mvcc::SnapshotReader reader;
   Revision revision = 0;
+  uint32_t space_id = 0;
   int dims = 0;
   size_t memtable_entries = 0;  // in the pinned memtables, of any space
 };

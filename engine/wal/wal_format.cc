@@ -90,7 +90,7 @@ absl::StatusOr<WalCommit> DecodeCommit(FrameType type,
       return absl::DataLossError("operation is short");
     }
     if ((kind != kPutOp && kind != kDeleteOp) || dims < kMinDims ||
-        dims > kMaxDims) {
+        dims > kMaxStoredDims) {
       return absl::DataLossError(
           absl::StrFormat("bad operation kind %d or dims %d", kind, dims));
     }

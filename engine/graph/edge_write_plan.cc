@@ -1,0 +1,201 @@
+#include "engine/graph/edge_write_plan.h"
+
+#include "absl/strings/str_format.h"
+#include "engine/graph/edge_codec.h"
+#include "engine/graph/graph_reader.h"
+#include "engine/graph/graph_spaces.h"
+#include "engine/public/changes.h"
+
+namespace infinitedb::graph {
+namespace {
+
+using Roles = std::vector<std::pair<std::string_view, Polarity>>;
+
+// The endpoints of `edge` by node: an edge may touch a point several times.
+std::map<NodeRef, Roles> RolesByNode(const Edge& edge) {
+  std::map<NodeRef, Roles> nodes;
+  for (const Endpoint& endpoint : edge.endpoints) {
+    nodes[NodeRef{endpoint.space, endpoint.point}].emplace_back(
+        endpoint.role, endpoint.polarity);
+  }
+  return nodes;
+}
+
+class Planner {
+ public:
+  Planner(GraphStore& store, std::string_view branch, EdgeWritePlan* plan)
+      : store_(store), branch_(branch), plan_(*plan) {}
+
+  absl::Status AddRecords(const std::vector<Mutation>& records) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      const Mutation& record = records[i];
+      if (record.space.starts_with(kSystemSpacePrefix)) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "records[%d].space: '%s' is a system space", i, record.space));
+      }
+      plan_.mutations.push_back({record.kind, record.space, &record.point,
+                                 record.value, record.if_revision});
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AddEdgeMutation(size_t index, const EdgeMutation& mutation,
+                               EdgeId id, bool fresh);
+
+ private:
+  absl::StatusOr<std::optional<Edge>> Previous(EdgeId id, bool* first_read);
+  absl::Status RemoveEntries(const Edge& old);
+  absl::Status AddEntries(const Edge& edge);
+  void Add(Mutation::Kind kind, std::string_view space, Point point,
+           std::string value, std::optional<Revision> if_revision = {});
+  // The endpoint index of `space` for points of `dims`: created when
+  // `create`, nullopt when it does not exist (or no longer fits).
+  absl::StatusOr<std::optional<std::string_view>> IndexOf(
+      const std::string& space, size_t dims, bool create);
+
+  GraphStore& store_;
+  const std::string_view branch_;
+  EdgeWritePlan& plan_;
+  std::map<EdgeId, std::optional<Edge>> current_;
+  std::map<std::string, std::optional<std::string_view>> indexes_;
+};
+
+absl::Status Planner::AddEdgeMutation(size_t index,
+                                      const EdgeMutation& mutation, EdgeId id,
+                                      bool fresh) {
+  const bool put = mutation.kind == EdgeMutation::Kind::kPut;
+  std::optional<Edge> old;
+  bool first_read = false;
+  if (!fresh) {
+    absl::StatusOr<std::optional<Edge>> previous = Previous(id, &first_read);
+    if (!previous.ok()) return previous.status();
+    old = std::move(*previous);
+  }
+  const Revision assumed = fresh ? 0 : plan_.assumed[id];
+  if (mutation.if_revision && *mutation.if_revision != assumed) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "edges[%d].if_revision: the current revision of edge %d is %d, not "
+        "%d; nothing was written",
+        index, id, assumed, *mutation.if_revision));
+  }
+  if (!put && !old) {
+    return absl::NotFoundError(absl::StrFormat(
+        "edges[%d].id: edge %d has no live version on branch '%s'", index, id,
+        branch_));
+  }
+  if (old) {
+    if (absl::Status s = RemoveEntries(*old); !s.ok()) return s;
+  }
+  std::optional<Revision> condition;
+  if (first_read) condition = assumed;
+  if (put) {
+    Edge edge = mutation.edge;
+    edge.id = id;
+    if (absl::Status s = AddEntries(edge); !s.ok()) return s;
+    Add(Mutation::Kind::kPut, kEdgesSpace, EdgePoint(id), EncodeEdge(edge),
+        condition);
+    current_[id] = std::move(edge);
+  } else {
+    Add(Mutation::Kind::kDelete, kEdgesSpace, EdgePoint(id), "", condition);
+    current_[id] = std::nullopt;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Edge>> Planner::Previous(EdgeId id,
+                                                      bool* first_read) {
+  auto known = current_.find(id);
+  if (known != current_.end()) return known->second;
+  absl::StatusOr<std::optional<Edge>> edge =
+      ReadEdge(store_, ReadOptions{std::string(branch_), 0}, id);
+  if (!edge.ok()) return edge.status();
+  plan_.assumed[id] = *edge ? (*edge)->stamp.revision : 0;
+  *first_read = true;
+  current_[id] = *edge;
+  return edge;
+}
+
+absl::Status Planner::RemoveEntries(const Edge& old) {
+  Add(Mutation::Kind::kDelete, kKindsSpace, KindPoint(old.kind, old.id), "");
+  for (const auto& [node, roles] : RolesByNode(old)) {
+    absl::StatusOr<std::optional<std::string_view>> index =
+        IndexOf(node.space, node.point.size(), /*create=*/false);
+    if (!index.ok()) return index.status();
+    if (!*index) continue;  // its space was dropped: so was the index
+    Add(Mutation::Kind::kDelete, **index, IncidencePoint(node.point, old.id),
+        "");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Planner::AddEntries(const Edge& edge) {
+  Add(Mutation::Kind::kPut, kKindsSpace, KindPoint(edge.kind, edge.id),
+      edge.kind);
+  for (const auto& [node, roles] : RolesByNode(edge)) {
+    absl::StatusOr<std::optional<std::string_view>> index =
+        IndexOf(node.space, node.point.size(), /*create=*/true);
+    if (!index.ok()) return index.status();
+    Add(Mutation::Kind::kPut, **index, IncidencePoint(node.point, edge.id),
+        EncodeIncidence(edge, roles));
+  }
+  return absl::OkStatus();
+}
+
+void Planner::Add(Mutation::Kind kind, std::string_view space, Point point,
+                  std::string value, std::optional<Revision> if_revision) {
+  const Point& stored = plan_.points.emplace_back(std::move(point));
+  const std::string& bytes = plan_.values.emplace_back(std::move(value));
+  plan_.mutations.push_back({kind, space, &stored, bytes, if_revision});
+}
+
+absl::StatusOr<std::optional<std::string_view>> Planner::IndexOf(
+    const std::string& space, size_t dims, bool create) {
+  auto known = indexes_.find(space);
+  if (known == indexes_.end()) {
+    std::string name = IncidenceSpace(space);
+    absl::StatusOr<SpaceInfo> info =
+        create ? store_.EnsureSystemSpace(name, static_cast<int>(dims) + 2,
+                                          kIdAxes)
+               : store_.FindSpace(name);
+    if (!info.ok() && !absl::IsNotFound(info.status())) return info.status();
+    std::optional<std::string_view> found;  // kept in the plan's storage
+    if (info.ok() && info->dims == static_cast<int>(dims) + 2) {
+      found = plan_.values.emplace_back(std::move(name));
+    }
+    if (create && !found) {
+      return absl::InternalError(absl::StrFormat(
+          "the endpoint index of space '%s' does not fit its points", space));
+    }
+    known = indexes_.emplace(space, std::move(found)).first;
+  }
+  return known->second;
+}
+
+}  // namespace
+
+absl::StatusOr<EdgeWritePlan> PlanEdgeWrite(GraphStore& store,
+                                            std::string_view branch,
+                                            const WriteBatch& batch,
+                                            const std::vector<EdgeId>& ids,
+                                            const std::vector<bool>& fresh) {
+  EdgeWritePlan plan;
+  Planner planner(store, branch, &plan);
+  if (absl::Status s = planner.AddRecords(batch.records); !s.ok()) return s;
+  for (size_t i = 0; i < batch.edges.size(); ++i) {
+    absl::Status status =
+        planner.AddEdgeMutation(i, batch.edges[i], ids[i], fresh[i]);
+    if (!status.ok()) return status;
+  }
+  return plan;
+}
+
+absl::StatusOr<Revision> CurrentEdgeRevision(GraphStore& store,
+                                             std::string_view branch,
+                                             EdgeId id) {
+  absl::StatusOr<std::optional<Edge>> edge =
+      ReadEdge(store, ReadOptions{std::string(branch), 0}, id);
+  if (!edge.ok()) return edge.status();
+  return *edge ? (*edge)->stamp.revision : 0;
+}
+
+}  // namespace infinitedb::graph

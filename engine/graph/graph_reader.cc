@@ -1,0 +1,342 @@
+#include "engine/graph/graph_reader.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "engine/common/coding.h"
+#include "engine/graph/graph_spaces.h"
+
+namespace infinitedb::graph {
+namespace {
+
+constexpr uint8_t kCursorVersion = 1;
+
+std::string EncodeGraphCursor(Revision revision, std::string_view inner) {
+  std::string cursor(1, static_cast<char>(kCursorVersion));
+  PutFixed64(&cursor, revision);
+  cursor.append(inner);
+  return cursor;
+}
+
+bool Contains(const std::vector<std::string>& names, std::string_view name) {
+  return names.empty() ||
+         std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The space exists or the read is of nothing: NotFound of a missing system
+// space becomes "no answers", other errors stay errors.
+bool Missing(GraphStore& store, const absl::Status& status,
+             std::string_view space) {
+  return absl::IsNotFound(status) && !store.FindSpace(space).ok();
+}
+
+Box IndexBox(const Box& box) {
+  Box index = box;
+  index.min.insert(index.min.end(), {0, 0});
+  index.max.insert(index.max.end(), {UINT32_MAX, UINT32_MAX});
+  return index;
+}
+
+Incidence ToIncidence(const std::string& space, const RecordView& view,
+                      const IncidenceEntry& entry, Edge edge) {
+  Incidence incidence;
+  incidence.node.space = space;
+  incidence.node.point = view.point();
+  incidence.node.point.resize(incidence.node.point.size() - kIdAxes);
+  for (const auto& [role, polarity] : entry.roles) {
+    incidence.roles.emplace_back(std::string(role), polarity);
+  }
+  incidence.edge = std::move(edge);
+  return incidence;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Edge>> ReadEdge(GraphStore& store,
+                                             const ReadOptions& options,
+                                             EdgeId id) {
+  absl::StatusOr<std::optional<Record>> record =
+      store.Get(options, kEdgesSpace, EdgePoint(id));
+  if (!record.ok()) {
+    if (Missing(store, record.status(), kEdgesSpace)) return std::nullopt;
+    return record.status();
+  }
+  if (!*record) return std::nullopt;
+  absl::StatusOr<Edge> edge =
+      DecodeEdge((*record)->value, id, (*record)->stamp);
+  if (!edge.ok()) return edge.status();
+  return std::optional<Edge>(std::move(*edge));
+}
+
+bool PassesAtNode(const EdgeFilter& filter, const IncidenceEntry& entry) {
+  if (!Contains(filter.kinds, entry.kind)) return false;
+  bool tail = false, head = false, role = filter.roles.empty();
+  for (const auto& [name, polarity] : entry.roles) {
+    tail = tail || polarity == Polarity::kTail;
+    head = head || polarity == Polarity::kHead;
+    role = role || Contains(filter.roles, name);
+  }
+  switch (filter.direction) {
+    case Direction::kAny:
+      break;
+    case Direction::kOutgoing:
+      if (!entry.directed || !tail) return false;
+      break;
+    case Direction::kIncoming:
+      if (!entry.directed || !head) return false;
+      break;
+    case Direction::kNeutral:
+      if (entry.directed) return false;
+      break;
+  }
+  return role;
+}
+
+absl::StatusOr<GraphReader> GraphReader::Open(GraphStore& store,
+                                              std::string branch,
+                                              Revision as_of,
+                                              std::string_view cursor) {
+  std::string record_cursor;
+  if (!cursor.empty()) {
+    ByteReader reader(cursor);
+    uint8_t version = 0;
+    Revision revision = 0;
+    if (!reader.ReadByte(&version) || version != kCursorVersion ||
+        !reader.ReadFixed64(&revision) || revision == 0 || reader.empty()) {
+      return absl::InvalidArgumentError("cursor: not a cursor of a graph read");
+    }
+    if (as_of != 0 && as_of != revision) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("cursor: it reads revision %d but as_of asks for %d",
+                          revision, as_of));
+    }
+    as_of = revision;
+    record_cursor = std::string(cursor.substr(9));
+  }
+  if (absl::Status s = store.CheckBranch(branch); !s.ok()) return s;
+  const Revision current = store.CurrentRevision();
+  if (as_of > current) {
+    return absl::OutOfRangeError(absl::StrFormat(
+        "as_of: revision %d is beyond the newest revision %d", as_of, current));
+  }
+  return GraphReader(&store, std::move(branch), as_of == 0 ? current : as_of,
+                     std::move(record_cursor));
+}
+
+absl::StatusOr<std::optional<Edge>> GraphReader::GetEdge(EdgeId id) const {
+  return ReadEdge(*store_, Options(), id);
+}
+
+absl::StatusOr<std::vector<Edge>> GraphReader::History(EdgeId id) const {
+  absl::StatusOr<std::vector<Record>> records =
+      store_->History(Options(), kEdgesSpace, EdgePoint(id));
+  if (!records.ok()) {
+    if (Missing(*store_, records.status(), kEdgesSpace)) {
+      return std::vector<Edge>();
+    }
+    return records.status();
+  }
+  std::vector<Edge> edges;
+  for (const Record& record : *records) {
+    Edge edge;
+    if (!record.deleted) {
+      absl::StatusOr<Edge> decoded = DecodeEdge(record.value, id, record.stamp);
+      if (!decoded.ok()) return decoded.status();
+      edge = std::move(*decoded);
+    }
+    edge.id = id;
+    edge.stamp = record.stamp;
+    edge.deleted = record.deleted;
+    edges.push_back(std::move(edge));
+  }
+  return edges;
+}
+
+absl::StatusOr<GraphPage> GraphReader::Page(QueryRequest request, int dims,
+                                            uint64_t limit,
+                                            RecordFilter matches,
+                                            RecordVisitor deliver) const {
+  request.branch = branch_;
+  request.as_of = revision_;
+  request.cursor = record_cursor_;
+  GraphPage page;
+  page.revision = revision_;
+  std::string last_key;
+  bool more = false;
+  absl::StatusOr<QueryResult> result =
+      store_->Query(request, [&](const RecordView& view) {
+        if (!matches(view)) return true;
+        if (limit != 0 && page.count == limit) {
+          more = true;  // one answer past the limit: the page continues
+          return false;
+        }
+        ++page.count;
+        last_key.assign(view.key);
+        if (deliver(view)) return true;
+        more = true;
+        return false;
+      });
+  if (!result.ok()) {
+    if (Missing(*store_, result.status(), request.space)) return page;
+    return result.status();
+  }
+  if (more) {
+    page.next_cursor = EncodeGraphCursor(
+        revision_, store_->CursorAfter(revision_, dims, last_key));
+  }
+  return page;
+}
+
+absl::Status GraphReader::ScanNode(const NodeRef& node,
+                                   EntryVisitor visit) const {
+  QueryRequest request;
+  request.branch = branch_;
+  request.as_of = revision_;
+  request.space = IncidenceSpace(node.space);
+  request.box = IndexBox(Box{node.point, node.point});
+  absl::Status status;
+  absl::StatusOr<QueryResult> result =
+      store_->Query(request, [&](const RecordView& view) {
+        IncidenceEntry entry;
+        if (!DecodeIncidence(view.value, &entry)) {
+          status = absl::DataLossError(absl::StrFormat(
+              "the endpoint index entry of edge %d in space '%s' does not "
+              "decode",
+              IdOfEntry(view), node.space));
+          return false;
+        }
+        return visit(IdOfEntry(view), entry);
+      });
+  if (!result.ok() && !Missing(*store_, result.status(), request.space)) {
+    return result.status();
+  }
+  return status;
+}
+
+absl::StatusOr<GraphPage> GraphReader::Incident(const NodeRef& node,
+                                                const EdgeFilter& filter,
+                                                uint64_t limit,
+                                                IncidenceVisitor visit) const {
+  return BoxIncident(node.space, Box{node.point, node.point}, filter, limit,
+                     visit);
+}
+
+absl::StatusOr<GraphPage> GraphReader::BoxIncident(
+    const std::string& space, const Box& box, const EdgeFilter& filter,
+    uint64_t limit, IncidenceVisitor visit) const {
+  QueryRequest request;
+  request.space = IncidenceSpace(space);
+  request.box = IndexBox(box);
+  IncidenceEntry entry;
+  absl::Status status;
+  auto matches = [&](const RecordView& view) {
+    if (!DecodeIncidence(view.value, &entry)) {
+      status = absl::DataLossError(absl::StrFormat(
+          "the endpoint index entry of edge %d in space '%s' does not decode",
+          IdOfEntry(view), space));
+      return true;  // delivered, and stops there
+    }
+    return PassesAtNode(filter, entry);
+  };
+  auto deliver = [&](const RecordView& view) {
+    if (!status.ok()) return false;
+    const EdgeId id = IdOfEntry(view);
+    absl::StatusOr<std::optional<Edge>> edge = GetEdge(id);
+    if (edge.ok() && !*edge) {
+      edge = absl::DataLossError(absl::StrFormat(
+          "the endpoint index of space '%s' names edge %d, which has no live "
+          "version at revision %d",
+          space, id, revision_));
+    }
+    if (!edge.ok()) {
+      status = edge.status();
+      return false;
+    }
+    return visit(ToIncidence(space, view, entry, std::move(**edge)));
+  };
+  absl::StatusOr<GraphPage> page =
+      Page(request, static_cast<int>(box.min.size()) + kIdAxes, limit, matches,
+           deliver);
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<GraphPage> GraphReader::ByKind(const std::string& kind,
+                                              uint64_t limit,
+                                              EdgeVisitor visit) const {
+  QueryRequest request;
+  request.space = kKindsSpace;
+  Point low = KindPoint(kind, 0), high = KindPoint(kind, UINT64_MAX);
+  request.box = Box{low, high};
+  absl::Status status;
+  auto matches = [&](const RecordView& view) { return view.value == kind; };
+  auto deliver = [&](const RecordView& view) {
+    const EdgeId id = IdOfEntry(view);
+    absl::StatusOr<std::optional<Edge>> edge = GetEdge(id);
+    if (edge.ok() && !*edge) {
+      edge = absl::DataLossError(absl::StrFormat(
+          "the kind index names edge %d, which has no live version at "
+          "revision %d",
+          id, revision_));
+    }
+    if (!edge.ok()) {
+      status = edge.status();
+      return false;
+    }
+    return visit(**edge);
+  };
+  absl::StatusOr<GraphPage> page =
+      Page(request, kKindsDims, limit, matches, deliver);
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<Degree> GraphReader::NodeDegree(const NodeRef& node,
+                                               const EdgeFilter& filter) const {
+  Degree degree;
+  degree.revision = revision_;
+  absl::Status status =
+      ScanNode(node, [&](EdgeId, const IncidenceEntry& entry) {
+        if (!PassesAtNode(filter, entry)) return true;
+        ++degree.total;
+        if (!entry.directed) {
+          ++degree.neutral;
+          return true;
+        }
+        bool tail = false, head = false;
+        for (const auto& [role, polarity] : entry.roles) {
+          tail = tail || polarity == Polarity::kTail;
+          head = head || polarity == Polarity::kHead;
+        }
+        degree.outgoing += tail;
+        degree.incoming += head;
+        return true;
+      });
+  if (!status.ok()) return status;
+  return degree;
+}
+
+absl::Status GraphReader::ScanEdges(EdgeVisitor visit) const {
+  QueryRequest request;
+  request.branch = branch_;
+  request.as_of = revision_;
+  request.space = kEdgesSpace;
+  absl::Status status;
+  absl::StatusOr<QueryResult> result =
+      store_->Query(request, [&](const RecordView& view) {
+        absl::StatusOr<Edge> edge = DecodeEdge(
+            view.value, IdOfAxes(view.coordinate(0), view.coordinate(1)),
+            view.stamp);
+        if (!edge.ok()) {
+          status = edge.status();
+          return false;
+        }
+        return visit(*edge);
+      });
+  if (!result.ok() && !Missing(*store_, result.status(), kEdgesSpace)) {
+    return result.status();
+  }
+  return status;
+}
+
+}  // namespace infinitedb::graph

@@ -1,0 +1,83 @@
+#include "engine/graph/traversal.h"
+
+#include <algorithm>
+#include <queue>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_format.h"
+#include "engine/graph/node_key.h"
+#include "engine/graph/steps.h"
+
+namespace infinitedb::graph {
+namespace {
+
+uint32_t DistinctTails(const Edge& edge) {
+  absl::flat_hash_set<std::string> tails;
+  for (const Endpoint& endpoint : edge.endpoints) {
+    if (endpoint.polarity == Polarity::kTail) {
+      tails.insert(NodeKey(endpoint.space, endpoint.point));
+    }
+  }
+  return static_cast<uint32_t>(tails.size());
+}
+
+}  // namespace
+
+absl::StatusOr<TraverseResult> Traverse(const GraphReader& reader,
+                                        const TraverseRequest& request) {
+  TraverseResult result;
+  result.revision = reader.revision();
+  absl::flat_hash_set<std::string> reached;
+  absl::flat_hash_set<EdgeId> walked;
+  absl::flat_hash_map<EdgeId, uint32_t> tails_reached;
+  std::vector<NodeRef> frontier;
+  for (const NodeRef& start : request.starts) {
+    if (!reached.insert(NodeKey(start)).second) continue;
+    if (result.nodes.size() >= request.max_nodes) {
+      result.truncated = true;
+      return result;
+    }
+    result.nodes.push_back({start, 0});
+    frontier.push_back(start);
+  }
+  for (uint32_t level = 0;
+       level < request.max_depth && !frontier.empty() && !result.truncated;
+       ++level) {
+    std::vector<NodeRef> next;
+    for (const NodeRef& node : frontier) {
+      absl::Status status = ForEachStep(
+          reader, node, request.filter,
+          [&](const Edge& edge, const std::vector<const Endpoint*>& targets) {
+            if (request.b_connectivity &&
+                ++tails_reached[edge.id] < DistinctTails(edge)) {
+              return true;  // its other tails are not all reached yet
+            }
+            if (walked.insert(edge.id).second) {
+              result.edges.push_back({edge.id, level + 1});
+            }
+            for (const Endpoint* target : targets) {
+              if (!reached.insert(NodeKey(target->space, target->point))
+                       .second) {
+                continue;
+              }
+              if (result.nodes.size() >= request.max_nodes) {
+                result.truncated = true;
+                return false;
+              }
+              NodeRef reached_node{target->space, target->point};
+              result.nodes.push_back({reached_node, level + 1});
+              next.push_back(std::move(reached_node));
+            }
+            return true;
+          });
+      if (!status.ok()) return status;
+      if (result.truncated) break;
+    }
+    frontier = std::move(next);
+  }
+  return result;
+}
+
+}  // namespace infinitedb::graph
