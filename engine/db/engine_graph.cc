@@ -51,6 +51,19 @@ absl::StatusOr<CycleResult> EngineImpl::FindCycle(const CycleRequest& request) {
   return graph_->FindCycle(request);
 }
 
+absl::Status EngineImpl::DeclareKind(const KindDeclaration& declaration) {
+  return graph_->DeclareKind(declaration);
+}
+
+absl::StatusOr<std::vector<KindDeclaration>> EngineImpl::ListKinds() {
+  return graph_->ListKinds();
+}
+
+absl::StatusOr<GraphPage> EngineImpl::DanglingEdges(const GraphRead& read,
+                                                    EdgeVisitor visit) {
+  return graph_->DanglingEdges(read, visit);
+}
+
 absl::StatusOr<WriteResult> Engine::PutEdge(
     std::string_view branch, Edge edge, std::optional<Revision> if_revision) {
   WriteBatch batch;

@@ -127,6 +127,10 @@ class EngineImpl : public Engine {
       const TraverseRequest& request) override;
   absl::StatusOr<PathResult> ShortestPath(const PathRequest& request) override;
   absl::StatusOr<CycleResult> FindCycle(const CycleRequest& request) override;
+  absl::Status DeclareKind(const KindDeclaration& declaration) override;
+  absl::StatusOr<std::vector<KindDeclaration>> ListKinds() override;
+  absl::StatusOr<GraphPage> DanglingEdges(const GraphRead& read,
+                                          EdgeVisitor visit) override;
 
  private:
   EngineImpl(const EngineOptions& options, File lock,

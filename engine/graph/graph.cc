@@ -1,5 +1,7 @@
 #include "engine/graph/graph.h"
 
+#include <map>
+
 #include "absl/strings/str_format.h"
 #include "engine/graph/edge_write_plan.h"
 #include "engine/graph/graph_reader.h"
@@ -48,6 +50,7 @@ absl::Status Graph::Validate(const WriteBatch& batch) {
     return absl::InvalidArgumentError("batch: nothing to write");
   }
   auto find = [&](std::string_view name) { return store_->FindSpace(name); };
+  std::map<std::string, std::optional<KindDeclaration>> declarations;
   for (size_t i = 0; i < batch.edges.size(); ++i) {
     const EdgeMutation& mutation = batch.edges[i];
     std::string field = absl::StrFormat("edges[%d]", i);
@@ -59,7 +62,28 @@ absl::Status Graph::Validate(const WriteBatch& batch) {
       continue;
     }
     absl::Status status = ValidateEdge(mutation.edge, field, limits_, find);
+    if (status.ok()) status = kinds_.Check(mutation.edge, field, &declarations);
     if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Graph::CheckEndpointsLive(std::string_view branch,
+                                       const WriteBatch& batch) {
+  for (size_t i = 0; i < batch.edges.size(); ++i) {
+    const EdgeMutation& mutation = batch.edges[i];
+    if (mutation.kind != EdgeMutation::Kind::kPut) continue;
+    for (size_t j = 0; j < mutation.edge.endpoints.size(); ++j) {
+      const Endpoint& endpoint = mutation.edge.endpoints[j];
+      absl::StatusOr<std::optional<Record>> record = store_->Get(
+          ReadOptions{std::string(branch), 0}, endpoint.space, endpoint.point);
+      if (!record.ok()) return record.status();
+      if (record->has_value()) continue;
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "edges[%d].endpoints[%d]: no live record at this point of space "
+          "'%s' on branch '%s' (reject_dangling_edges)",
+          i, j, endpoint.space, branch));
+    }
   }
   return absl::OkStatus();
 }
@@ -95,6 +119,9 @@ absl::StatusOr<WriteResult> Graph::Write(std::string_view branch,
                                          const WriteBatch& batch) {
   if (absl::Status s = Validate(batch); !s.ok()) return s;
   if (absl::Status s = store_->CheckBranch(branch); !s.ok()) return s;
+  if (reject_dangling_) {
+    if (absl::Status s = CheckEndpointsLive(branch, batch); !s.ok()) return s;
+  }
   if (!batch.edges.empty()) {
     for (const auto& [name, dims] :
          {std::pair{kEdgesSpace, kEdgesDims}, {kKindsSpace, kKindsDims}}) {
@@ -242,6 +269,14 @@ absl::StatusOr<PathResult> Graph::ShortestPath(const PathRequest& request) {
       GraphReader::Open(*store_, request.branch, request.as_of);
   if (!reader.ok()) return reader.status();
   return graph::ShortestPath(*reader, request);
+}
+
+absl::StatusOr<GraphPage> Graph::DanglingEdges(const GraphRead& read,
+                                               EdgeVisitor visit) {
+  absl::StatusOr<GraphReader> reader =
+      GraphReader::Open(*store_, read.branch, read.as_of, read.cursor);
+  if (!reader.ok()) return reader.status();
+  return reader->Dangling(read.limit, visit);
 }
 
 absl::StatusOr<CycleResult> Graph::FindCycle(const CycleRequest& request) {

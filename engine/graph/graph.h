@@ -16,6 +16,7 @@
 #include "engine/graph/edge_id_allocator.h"
 #include "engine/graph/edge_validation.h"
 #include "engine/graph/graph_store.h"
+#include "engine/graph/kind_catalog.h"
 #include "engine/public/graph.h"
 #include "engine/public/options.h"
 
@@ -44,13 +45,29 @@ class Graph {
   absl::StatusOr<TraverseResult> Traverse(const TraverseRequest& request);
   absl::StatusOr<PathResult> ShortestPath(const PathRequest& request);
   absl::StatusOr<CycleResult> FindCycle(const CycleRequest& request);
+  absl::Status DeclareKind(const KindDeclaration& declaration) {
+    return kinds_.Declare(declaration);
+  }
+  absl::StatusOr<std::vector<KindDeclaration>> ListKinds() {
+    return kinds_.List();
+  }
+  absl::StatusOr<GraphPage> DanglingEdges(const GraphRead& read,
+                                          EdgeVisitor visit);
 
  private:
   Graph(GraphStore* store, const EngineOptions& options,
         std::unique_ptr<EdgeIdAllocator> ids)
-      : store_(store), limits_(EdgeLimits::Of(options)), ids_(std::move(ids)) {}
+      : store_(store),
+        limits_(EdgeLimits::Of(options)),
+        reject_dangling_(options.reject_dangling_edges),
+        ids_(std::move(ids)),
+        kinds_(store, limits_, options.unknown_edge_labels,
+               options.env.logger.get()) {}
 
   absl::Status Validate(const WriteBatch& batch);
+  // With reject_dangling_edges: every endpoint of every put has a record.
+  absl::Status CheckEndpointsLive(std::string_view branch,
+                                  const WriteBatch& batch);
   absl::Status ValidateNode(const NodeRef& node, std::string_view field);
   // Ids of the batch's edges, assigning new ones; `fresh` marks those.
   absl::StatusOr<std::vector<EdgeId>> AssignIds(const WriteBatch& batch,
@@ -65,7 +82,9 @@ class Graph {
 
   GraphStore* const store_;
   const EdgeLimits limits_;
+  const bool reject_dangling_;
   std::unique_ptr<EdgeIdAllocator> ids_;
+  KindCatalog kinds_;
   // Held by writes that lost several races (Write).
   absl::Mutex contended_mu_;
 };

@@ -316,6 +316,41 @@ absl::StatusOr<Degree> GraphReader::NodeDegree(const NodeRef& node,
   return degree;
 }
 
+absl::StatusOr<GraphPage> GraphReader::Dangling(uint64_t limit,
+                                                EdgeVisitor visit) const {
+  QueryRequest request;
+  request.space = kEdgesSpace;
+  absl::Status status;
+  Edge edge;
+  auto matches = [&](const RecordView& view) {
+    absl::StatusOr<Edge> decoded =
+        DecodeEdge(view.value, IdOfAxes(view.coordinate(0), view.coordinate(1)),
+                   view.stamp);
+    if (!decoded.ok()) {
+      status = decoded.status();
+      return true;  // delivered, and stops there
+    }
+    edge = std::move(*decoded);
+    for (const Endpoint& endpoint : edge.endpoints) {
+      absl::StatusOr<std::optional<Record>> record =
+          store_->Get(Options(), endpoint.space, endpoint.point);
+      if (!record.ok() && !absl::IsNotFound(record.status()) &&
+          !absl::IsInvalidArgument(record.status())) {
+        status = record.status();
+        return true;
+      }
+      // No record, no such space, or a space of other dimensions now.
+      if (!record.ok() || !record->has_value()) return true;
+    }
+    return false;
+  };
+  auto deliver = [&](const RecordView&) { return status.ok() && visit(edge); };
+  absl::StatusOr<GraphPage> page =
+      Page(request, kEdgesDims, limit, matches, deliver);
+  if (!status.ok()) return status;
+  return page;
+}
+
 absl::Status GraphReader::ScanEdges(EdgeVisitor visit) const {
   QueryRequest request;
   request.branch = branch_;

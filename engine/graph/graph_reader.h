@@ -64,6 +64,8 @@ class GraphReader {
                                    EdgeVisitor visit) const;
   absl::StatusOr<Degree> NodeDegree(const NodeRef& node,
                                     const EdgeFilter& filter) const;
+  // The live edges with an endpoint that has no live record, in id order.
+  absl::StatusOr<GraphPage> Dangling(uint64_t limit, EdgeVisitor visit) const;
   // Every live edge, in id order.
   absl::Status ScanEdges(EdgeVisitor visit) const;
 

@@ -159,6 +159,15 @@ class Engine {
   virtual absl::StatusOr<CycleResult> FindCycle(
       const CycleRequest& request) = 0;
 
+  // The kind catalogue (one per database): declaring a kind again
+  // replaces its declaration. ListKinds is in kind order.
+  virtual absl::Status DeclareKind(const KindDeclaration& declaration) = 0;
+  virtual absl::StatusOr<std::vector<KindDeclaration>> ListKinds() = 0;
+  // The live edges with an endpoint that has no live record at the read's
+  // branch and revision, in id order.
+  virtual absl::StatusOr<GraphPage> DanglingEdges(const GraphRead& read,
+                                                  EdgeVisitor visit) = 0;
+
   // Conveniences over Write: one edge.
   absl::StatusOr<WriteResult> PutEdge(
       std::string_view branch, Edge edge,

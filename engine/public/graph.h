@@ -80,6 +80,16 @@ struct EdgeMutation {
   }
 };
 
+// A declared kind of edge (Engine::DeclareKind): whether its edges are
+// directed and which roles their endpoints may have (empty = any).
+// EngineOptions::unknown_edge_labels says what happens to an edge whose
+// kind is not declared, or whose role is not one of its kind's.
+struct KindDeclaration {
+  std::string kind;
+  bool directed = false;
+  std::vector<std::string> roles;
+};
+
 // Records and edges written as one commit: all or nothing.
 struct WriteBatch {
   std::vector<Mutation> records;

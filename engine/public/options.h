@@ -45,6 +45,10 @@ inline bool ParseSegmentCompression(std::string_view name,
   return false;
 }
 
+// What a write does with an edge whose kind is not declared, or whose
+// endpoint's role is not one of its declared kind's.
+enum class UnknownLabelPolicy { kAllow, kWarn, kReject };
+
 struct EngineOptions {
   // Directory holding MANIFEST and wal/. Created if missing.
   std::string data_dir = "./data";
@@ -73,6 +77,11 @@ struct EngineOptions {
   size_t max_edge_property_bytes = 1u << 20;  // 1 MiB
   // Longest edge kind and endpoint role, in bytes.
   size_t max_edge_label_bytes = 256;
+  // Undeclared kinds and roles: written silently, written with a warning in
+  // the log, or refused (InvalidArgument).
+  UnknownLabelPolicy unknown_edge_labels = UnknownLabelPolicy::kAllow;
+  // Refuse an edge one of whose endpoints has no live record on the branch.
+  bool reject_dangling_edges = false;
   // Longest space and branch name, in bytes.
   size_t max_name_bytes = 128;
 

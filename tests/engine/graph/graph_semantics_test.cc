@@ -31,6 +31,7 @@ class GraphSemanticsTest : public ::testing::Test {
     options.node_id = 7;
     options.max_edge_endpoints = 8;
     options.max_edge_property_bytes = 100;
+    if (tune_) tune_(options);
     auto engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
@@ -52,6 +53,7 @@ class GraphSemanticsTest : public ::testing::Test {
 
   ::infinitedb::testing::TempDir dir_;
   std::unique_ptr<Engine> engine_;
+  std::function<void(EngineOptions&)> tune_;
 };
 
 TEST_F(GraphSemanticsTest, BadEdgesAreRefusedNamingTheFieldAndWriteNothing) {
@@ -291,6 +293,71 @@ TEST_F(GraphSemanticsTest, ConcurrentWritersOfOneEdgeLeaveAConsistentIndex) {
   EXPECT_EQ(entries, 2u);  // only the final version's two endpoints
   EXPECT_EQ(IncidentIds({"frame", (*edge)->endpoints[0].point}),
             std::set<EdgeId>{99});
+}
+
+TEST_F(GraphSemanticsTest, TheKindCatalogueChecksKindsRolesAndDirection) {
+  tune_ = [](EngineOptions& o) {
+    o.unknown_edge_labels = UnknownLabelPolicy::kReject;
+  };
+  Open();
+  ASSERT_TRUE(
+      engine_->DeclareKind({"beam.bears_on", true, {"beam", "column"}}).ok());
+  ASSERT_TRUE(engine_->DeclareKind({"adjacent", false, {}}).ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(engine_->DeclareKind({"", false, {}})));
+  auto expect_refused = [&](Edge edge, const std::string& field) {
+    auto put = engine_->PutEdge("main", edge);
+    ASSERT_TRUE(absl::IsInvalidArgument(put.status())) << field;
+    EXPECT_TRUE(std::string(put.status().message()).starts_with(field + ":"))
+        << put.status();
+  };
+  expect_refused(Beam({1, 1, 1}, {2, 2, 2}, "undeclared"), "edges[0].kind");
+  Edge wrong_role = Beam({1, 1, 1}, {2, 2, 2});
+  wrong_role.endpoints[1].role = "slab";
+  expect_refused(wrong_role, "edges[0].endpoints[1].role");
+  expect_refused(Beam({1, 1, 1}, {2, 2, 2}, "adjacent"), "edges[0].directed");
+  EXPECT_TRUE(engine_->PutEdge("main", Beam({1, 1, 1}, {2, 2, 2})).ok());
+
+  Open();  // the catalogue is durable
+  auto kinds = engine_->ListKinds();
+  ASSERT_TRUE(kinds.ok()) << kinds.status();
+  ASSERT_EQ(kinds->size(), 2u);
+  EXPECT_EQ((*kinds)[0].kind, "adjacent");
+  EXPECT_EQ((*kinds)[1].roles, (std::vector<std::string>{"beam", "column"}));
+  expect_refused(Beam({1, 1, 1}, {2, 2, 2}, "undeclared"), "edges[0].kind");
+
+  tune_ = [](EngineOptions& o) {
+    o.unknown_edge_labels = UnknownLabelPolicy::kWarn;
+  };
+  Open();
+  EXPECT_TRUE(engine_->PutEdge("main", Beam({1, 1, 1}, {2, 2, 2}, "new")).ok());
+}
+
+TEST_F(GraphSemanticsTest, DanglingEdgesAreRefusedOrListed) {
+  tune_ = [](EngineOptions& o) { o.reject_dangling_edges = true; };
+  Open();
+  auto dangling = engine_->PutEdge("main", Beam({1, 1, 1}, {2, 2, 2}));
+  ASSERT_TRUE(absl::IsInvalidArgument(dangling.status()));
+  EXPECT_TRUE(std::string(dangling.status().message())
+                  .starts_with("edges[0].endpoints[0]:"))
+      << dangling.status();
+  ASSERT_TRUE(engine_->Put("main", "frame", {1, 1, 1}, "beam").ok());
+  ASSERT_TRUE(engine_->Put("main", "frame", {2, 2, 2}, "column").ok());
+  auto linked = engine_->PutEdge("main", Beam({1, 1, 1}, {2, 2, 2}));
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  auto list = [&] {
+    std::vector<EdgeId> ids;
+    EXPECT_TRUE(engine_
+                    ->DanglingEdges({},
+                                    [&](const Edge& e) {
+                                      ids.push_back(e.id);
+                                      return true;
+                                    })
+                    .ok());
+    return ids;
+  };
+  EXPECT_TRUE(list().empty());
+  ASSERT_TRUE(engine_->Delete("main", "frame", {2, 2, 2}).ok());
+  EXPECT_EQ(list(), std::vector<EdgeId>{linked->edge_ids[0]});
 }
 
 }  // namespace
