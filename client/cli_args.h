@@ -12,13 +12,23 @@
 namespace infinitedb::cli {
 
 struct Args {
-  std::vector<std::string> words;            // the command and its operands
-  std::map<std::string, std::string> flags;  // --name value (or --name)
+  std::vector<std::string> words;  // the command and its operands
+  // --name value (or --name for a switch), every value of a flag given
+  // more than once in order (only flags a command declares repeatable may
+  // be; CheckCommandLine refuses the rest).
+  std::map<std::string, std::vector<std::string>> flags;
   bool json = false;
 
+  // The flag's value (its last one); nullopt when absent.
   std::optional<std::string> Flag(const std::string& name) const {
     auto it = flags.find(name);
-    if (it == flags.end()) return std::nullopt;
+    if (it == flags.end() || it->second.empty()) return std::nullopt;
+    return it->second.back();
+  }
+  // Every value of a repeatable flag, in order; empty when absent.
+  std::vector<std::string> FlagValues(const std::string& name) const {
+    auto it = flags.find(name);
+    if (it == flags.end()) return {};
     return it->second;
   }
 };

@@ -10,60 +10,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/cli_edge_commands.h"
+#include "client/cli_flags.h"
 #include "client/cli_output.h"
 #include "client/cli_usage.h"
 
 namespace infinitedb::cli {
 
 namespace {
-
-absl::StatusOr<std::vector<uint32_t>> ParseCoordinates(
-    const std::string& text, const std::string& flag) {
-  std::vector<uint32_t> values;
-  for (absl::string_view part : absl::StrSplit(text, ',')) {
-    uint32_t value = 0;
-    if (!absl::SimpleAtoi(part, &value)) {
-      return Usage(
-          absl::StrFormat("--%s: '%s' is not a list of uint32", flag, text));
-    }
-    values.push_back(value);
-  }
-  return values;
-}
-
-absl::StatusOr<std::vector<uint32_t>> RequiredPoint(const Args& args,
-                                                    const std::string& flag) {
-  std::optional<std::string> text = args.Flag(flag);
-  if (!text) return Usage("--" + flag + " is required");
-  return ParseCoordinates(*text, flag);
-}
-
-// The flag's value as a number from 0 to `max` (0 when the flag is absent).
-absl::StatusOr<uint64_t> Number(const Args& args, const std::string& flag,
-                                uint64_t max = UINT64_MAX) {
-  std::optional<std::string> text = args.Flag(flag);
-  uint64_t value = 0;
-  if (text && (!absl::SimpleAtoi(*text, &value) || value > max)) {
-    return Usage(absl::StrFormat("--%s: '%s' is not a number from 0 to %d",
-                                 flag, *text, max));
-  }
-  return value;
-}
-
-absl::StatusOr<std::string> Operand(const Args& args, size_t index,
-                                    const std::string& name) {
-  if (args.words.size() <= index) return Usage(name + " is required");
-  return args.words[index];
-}
-
-absl::StatusOr<v1::ReadOptions> ReadFlags(const Args& args) {
-  v1::ReadOptions read;
-  read.set_branch(args.Flag("branch").value_or(""));
-  absl::StatusOr<uint64_t> as_of = Number(args, "as-of");
-  if (!as_of.ok()) return as_of.status();
-  read.set_as_of(*as_of);
-  return read;
-}
 
 void PrintRecords(const std::vector<v1::Record>& records, bool json,
                   bool with_deleted) {
@@ -106,17 +60,9 @@ absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args) {
   absl::StatusOr<uint64_t> limit = Number(args, "limit");
   if (!limit.ok()) return limit.status();
   request.set_limit(*limit);
-  if (std::optional<std::string> cursor = args.Flag("cursor")) {
-    std::string bytes;
-    for (size_t i = 0; i + 1 < cursor->size(); i += 2) {
-      int byte = 0;
-      if (std::sscanf(cursor->c_str() + i, "%2x", &byte) != 1) {
-        return Usage("--cursor: not hex");
-      }
-      bytes.push_back(static_cast<char>(byte));
-    }
-    request.set_cursor(bytes);
-  }
+  absl::StatusOr<std::string> cursor = CursorFlag(args);
+  if (!cursor.ok()) return cursor.status();
+  request.set_cursor(*cursor);
   return request;
 }
 
@@ -201,12 +147,8 @@ absl::Status RecordCommand(client::Client& client, const Args& args) {
   absl::StatusOr<std::vector<uint32_t>> point = RequiredPoint(args, "point");
   if (!point.ok()) return point.status();
   std::string branch = args.Flag("branch").value_or("");
-  std::optional<uint64_t> if_revision;
-  if (args.Flag("if-revision")) {
-    absl::StatusOr<uint64_t> revision = Number(args, "if-revision");
-    if (!revision.ok()) return revision.status();
-    if_revision = *revision;
-  }
+  absl::StatusOr<std::optional<uint64_t>> if_revision = IfRevision(args);
+  if (!if_revision.ok()) return if_revision.status();
   if (verb == "put") {
     std::string value;
     if (std::optional<std::string> file = args.Flag("value-file")) {
@@ -220,11 +162,11 @@ absl::Status RecordCommand(client::Client& client, const Args& args) {
     } else {
       return Usage("--value or --value-file is required");
     }
-    return PrintStamp(client.Put(branch, *space, *point, value, if_revision),
+    return PrintStamp(client.Put(branch, *space, *point, value, *if_revision),
                       args.json);
   }
   if (verb == "del") {
-    return PrintStamp(client.Delete(branch, *space, *point, if_revision),
+    return PrintStamp(client.Delete(branch, *space, *point, *if_revision),
                       args.json);
   }
   absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
@@ -378,6 +320,7 @@ absl::Status RunCommand(client::Client& client, const Args& args) {
   if (command == "query" || command == "count") {
     return QueryCommand(client, args);
   }
+  if (command == "edge") return EdgeCommand(client, args);
   if (command == "replication") return ReplicationCommand(client, args);
   if (command == "status" || command == "stats" || command == "flush" ||
       command == "compact") {

@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
       if (equals != std::string::npos) {
         value = name.substr(equals + 1);
         name = name.substr(0, equals);
+      } else if (infinitedb::cli::IsSwitch(name)) {
+        value = "true";  // --directed; --directed=false also works
       } else if (i + 1 < argc) {
         value = argv[++i];
       } else {
@@ -92,7 +94,7 @@ int main(int argc, char** argv) {
         }
         options.deadline = std::chrono::milliseconds(ms);
       } else {
-        args.flags[name] = value;
+        args.flags[name].push_back(value);
       }
     } else if (arg.size() > 1 && arg[0] == '-') {
       std::fprintf(stderr,

@@ -40,7 +40,8 @@ void PrintTable(const Table& table, bool json) {
       std::printf("%s{", r == 0 ? "" : ",");
       for (size_t c = 0; c < table.columns.size(); ++c) {
         const std::string& cell = table.rows[r][c];
-        bool bare = LooksNumeric(cell) || cell == "true" || cell == "false";
+        bool bare = LooksNumeric(cell) || cell == "true" || cell == "false" ||
+                    table.json_columns.contains(table.columns[c]);
         std::printf("%s%s:%s", c == 0 ? "" : ",",
                     JsonString(table.columns[c]).c_str(),
                     bare ? cell.c_str() : JsonString(cell).c_str());

@@ -2,6 +2,7 @@
 #ifndef INFINITEDB_CLIENT_CLI_OUTPUT_H_
 #define INFINITEDB_CLIENT_CLI_OUTPUT_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@ namespace infinitedb::cli {
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+  // Columns whose cells are JSON already (an array, an object, null) in
+  // --json output: printed as they are. Their cells are plain text in the
+  // table for people.
+  std::set<std::string> json_columns = {};
 };
 
 void PrintTable(const Table& table, bool json);

@@ -33,6 +33,33 @@ commands:
   query SPACE [--min 1,2 --max 5,6 | --scope 42] [--as-of R] [--branch B]
         [--limit N] [--cursor HEX]
   count SPACE [same shape flags as query]
+  edge put --kind KIND --endpoint SPACE:1,2,3:ROLE[:tail|head] --endpoint ...
+      [--directed] [--weight N] [--prop KEY=VALUE ...] [--payload TEXT]
+      [--id ID] [--branch B] [--if-revision R]
+      (a new edge unless --id names one; --directed: at least one :tail
+       and one :head endpoint)
+  edge get ID [--as-of R] [--branch B]
+  edge del ID [--branch B] [--if-revision R]
+  edge history ID [--as-of R] [--branch B]
+  edge incident --node SPACE:1,2,3 [--direction any|out|in|neutral]
+      [--kind K ...] [--role R ...] [--limit N] [--cursor HEX] [--as-of R]
+      [--branch B]
+  edge box --space SPACE --min 0,0,0 --max 9,9,9 [same filters as incident]
+  edge kind KIND [--limit N] [--cursor HEX] [--as-of R] [--branch B]
+  edge degree --node SPACE:1,2,3 [--direction D] [--kind K ...] [--role R ...]
+      [--as-of R] [--branch B]
+  edge traverse --start SPACE:1,2,3 [--start ...] [--depth N] [--max-nodes N]
+      [--direction D] [--kind K ...] [--role R ...] [--b-connectivity]
+      [--as-of R] [--branch B]
+  edge path --from SPACE:1,2,3 --to SPACE:4,5,6 [--weighted] [--max-depth N]
+      [--direction D] [--kind K ...] [--role R ...] [--as-of R] [--branch B]
+      (NOT_FOUND, exit 1, when there is no path)
+  edge cycle [--kind K ...] [--as-of R] [--branch B]
+  edge import FILE [--batch N] [--branch B]
+      (JSON lines, one edge a line: {"kind":"k","endpoints":["s:1,2:a",
+       "s:3,4:b"],"directed":false,"weight":5,"properties":{"k":"v"}};
+       each batch of N lines (default 1000) is one atomic write; prints the
+       refused batches with the line and error of the failing edge)
 )";
 
 absl::Status Usage(const std::string& what) {
@@ -41,7 +68,8 @@ absl::Status Usage(const std::string& what) {
 
 namespace {
 
-// The flags each command takes (besides --server and --json).
+// The flags each command takes (besides --server and --json); a trailing
+// "..." marks a flag that may be given more than once.
 const std::map<std::string, std::set<std::string>>& CommandFlags() {
   static const auto* flags = new std::map<std::string, std::set<std::string>>{
       {"space create", {"dims"}},
@@ -52,6 +80,29 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
       {"history", {"point", "as-of", "branch"}},
       {"query", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
       {"count", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
+      {"edge put",
+       {"kind", "endpoint...", "directed", "weight", "prop...", "payload", "id",
+        "branch", "if-revision"}},
+      {"edge get", {"as-of", "branch"}},
+      {"edge del", {"branch", "if-revision"}},
+      {"edge history", {"as-of", "branch"}},
+      {"edge incident",
+       {"node", "direction", "kind...", "role...", "limit", "cursor", "as-of",
+        "branch"}},
+      {"edge box",
+       {"space", "min", "max", "direction", "kind...", "role...", "limit",
+        "cursor", "as-of", "branch"}},
+      {"edge kind", {"limit", "cursor", "as-of", "branch"}},
+      {"edge degree",
+       {"node", "direction", "kind...", "role...", "as-of", "branch"}},
+      {"edge traverse",
+       {"start...", "depth", "max-nodes", "direction", "kind...", "role...",
+        "b-connectivity", "as-of", "branch"}},
+      {"edge path",
+       {"from", "to", "weighted", "max-depth", "direction", "kind...",
+        "role...", "as-of", "branch"}},
+      {"edge cycle", {"kind...", "as-of", "branch"}},
+      {"edge import", {"batch", "branch"}},
   };
   return *flags;
 }
@@ -77,19 +128,36 @@ size_t MaxWords(const std::string& command) {
                                         {"status", 1},
                                         {"stats", 1},
                                         {"flush", 1},
-                                        {"compact", 2}};
+                                        {"compact", 2},
+                                        {"edge put", 2},
+                                        {"edge get", 3},
+                                        {"edge del", 3},
+                                        {"edge history", 3},
+                                        {"edge incident", 2},
+                                        {"edge box", 2},
+                                        {"edge kind", 3},
+                                        {"edge degree", 2},
+                                        {"edge traverse", 2},
+                                        {"edge path", 2},
+                                        {"edge cycle", 2},
+                                        {"edge import", 3}};
   auto it = words->find(command);
   return it == words->end() ? SIZE_MAX : it->second;
 }
 
 }  // namespace
 
+bool IsSwitch(const std::string& name) {
+  return name == "directed" || name == "weighted" || name == "b-connectivity";
+}
+
 // A usage error naming the first flag the command does not take, or a word
 // too many (a mistyped --brnach, or -branch, must not silently write to
 // main).
 absl::Status CheckCommandLine(const Args& args) {
   std::string command = args.words[0];
-  if ((command == "space" || command == "branch" || command == "replication") &&
+  if ((command == "space" || command == "branch" || command == "replication" ||
+       command == "edge") &&
       args.words.size() > 1) {
     command += " " + args.words[1];
   }
@@ -98,24 +166,36 @@ absl::Status CheckCommandLine(const Args& args) {
                                  args.words[MaxWords(command)]));
   }
   auto known = CommandFlags().find(command);
-  for (const auto& [name, value] : args.flags) {
-    if (known != CommandFlags().end() && known->second.contains(name)) {
-      continue;
+  for (const auto& [name, values] : args.flags) {
+    const bool takes =
+        known != CommandFlags().end() &&
+        (known->second.contains(name) || known->second.contains(name + "..."));
+    if (!takes) {
+      return Usage(
+          absl::StrFormat("--%s: '%s' takes no such flag", name, command));
     }
-    return Usage(
-        absl::StrFormat("--%s: '%s' takes no such flag", name, command));
+    if (values.size() > 1 && !known->second.contains(name + "...")) {
+      return Usage(absl::StrFormat("--%s: given %d times; '%s' takes one", name,
+                                   values.size(), command));
+    }
   }
   return absl::OkStatus();
 }
 
 std::string HelpFor(const std::vector<std::string>& topic) {
   if (topic.empty()) return kUsage;
-  // The usage lines of the command (with their continuation lines).
+  // The usage lines of the command (with their continuation lines); of the
+  // command and its verb ("edge put") when the usage has lines for them.
   std::string help;
   bool in_command = false;
   absl::string_view usage(kUsage);
   size_t commands = usage.find("commands:\n");
   if (commands == absl::string_view::npos) return "";
+  std::string wanted = topic[0];
+  if (topic.size() > 1 &&
+      absl::StrContains(usage, "\n  " + topic[0] + " " + topic[1] + " ")) {
+    wanted = topic[0] + " " + topic[1];
+  }
   for (absl::string_view line :
        absl::StrSplit(usage.substr(commands), '\n', absl::SkipEmpty())) {
     if (!absl::StartsWith(line, "  ")) continue;
@@ -123,8 +203,8 @@ std::string HelpFor(const std::vector<std::string>& topic) {
       absl::string_view body = line.substr(2);
       in_command = false;
       for (absl::string_view alternative : absl::StrSplit(body, " | ")) {
-        if (alternative == topic[0] ||
-            absl::StartsWith(alternative, topic[0] + " ")) {
+        if (alternative == wanted ||
+            absl::StartsWith(alternative, wanted + " ")) {
           in_command = true;
         }
       }

@@ -17,8 +17,13 @@ extern const char kUsage[];
 // A usage error: `what`, and where to read the usage.
 absl::Status Usage(const std::string& what);
 
-// A usage error naming the first flag the command does not take, or a word
-// too many; OK otherwise.
+// True for the flags that take no value (--directed, --weighted,
+// --b-connectivity): present means "true".
+bool IsSwitch(const std::string& name);
+
+// A usage error naming the first flag the command does not take, a flag
+// given twice that the command does not repeat, or a word too many; OK
+// otherwise.
 absl::Status CheckCommandLine(const Args& args);
 
 // The usage of `topic` (a command, or a command and its verb: "space

@@ -19,6 +19,7 @@ Client::Client(const ClientOptions& options) : options_(options) {
       options.target, grpc::InsecureChannelCredentials(), arguments);
   spaces_ = v1::Spaces::NewStub(channel_);
   records_ = v1::Records::NewStub(channel_);
+  graph_ = v1::Graph::NewStub(channel_);
   branches_ = v1::Branches::NewStub(channel_);
   admin_ = v1::Admin::NewStub(channel_);
   replication_ = v1::Replication::NewStub(channel_);

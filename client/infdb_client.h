@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "infinitedb/v1/admin.grpc.pb.h"
 #include "infinitedb/v1/branches.grpc.pb.h"
+#include "infinitedb/v1/graph.grpc.pb.h"
 #include "infinitedb/v1/records.grpc.pb.h"
 #include "infinitedb/v1/replication.grpc.pb.h"
 #include "infinitedb/v1/spaces.grpc.pb.h"
@@ -35,6 +36,14 @@ struct ClientOptions {
 struct QuerySummary {
   uint64_t revision = 0;
   uint64_t records = 0;
+  std::string next_cursor;  // empty when complete
+};
+
+// What a finished graph stream (Incident, BoxIncident, EdgesByKind)
+// reports besides its answers.
+struct GraphPageSummary {
+  uint64_t revision = 0;
+  uint64_t count = 0;       // answers received
   std::string next_cursor;  // empty when complete
 };
 
@@ -75,6 +84,47 @@ class Client {
       const std::function<bool(const v1::Record&)>& on_record);
   absl::StatusOr<v1::CountResponse> Count(const v1::QueryRequest& request);
 
+  // Graph (graph.proto; defined in infdb_graph_client.cc). Writes are never
+  // retried; reads are, on UNAVAILABLE, except the streams.
+  absl::StatusOr<v1::EdgeWriteResponse> PutEdge(
+      const v1::PutEdgeRequest& request);
+  absl::StatusOr<v1::EdgeWriteResponse> DeleteEdge(
+      const v1::DeleteEdgeRequest& request);
+  // Records and edges in one commit.
+  absl::StatusOr<v1::GraphWriteResponse> Write(
+      const v1::GraphWriteRequest& request);
+  absl::StatusOr<v1::GetEdgeResponse> GetEdge(
+      const v1::GetEdgeRequest& request);
+  absl::StatusOr<v1::EdgeHistoryResponse> EdgeHistory(
+      const v1::EdgeHistoryRequest& request);
+  // Stream the answers; the callback returns false to stop early (the call
+  // is then cancelled and the summary's cursor is empty).
+  absl::StatusOr<GraphPageSummary> Incident(
+      const v1::IncidentRequest& request,
+      const std::function<bool(const v1::Incidence&)>& on_incidence);
+  absl::StatusOr<GraphPageSummary> BoxIncident(
+      const v1::BoxIncidentRequest& request,
+      const std::function<bool(const v1::Incidence&)>& on_incidence);
+  absl::StatusOr<GraphPageSummary> EdgesByKind(
+      const v1::EdgesByKindRequest& request,
+      const std::function<bool(const v1::Edge&)>& on_edge);
+  absl::StatusOr<v1::DegreeResponse> Degree(const v1::DegreeRequest& request);
+  absl::StatusOr<v1::TraverseResponse> Traverse(
+      const v1::TraverseRequest& request);
+  absl::StatusOr<v1::ShortestPathResponse> ShortestPath(
+      const v1::ShortestPathRequest& request);
+  absl::StatusOr<v1::FindCycleResponse> FindCycle(
+      const v1::FindCycleRequest& request);
+  // One ImportEdges stream: sends the batches `next_batch` fills (it
+  // returns false when there are no more), one at a time, and hands each
+  // batch's answer to `on_result` before sending the next. The deadline
+  // covers the whole stream. An error status means the stream failed (the
+  // batches answered before it were handled as usual); refused batches are
+  // reported through `on_result` only.
+  absl::Status ImportEdges(
+      const std::function<bool(v1::ImportEdgesRequest*)>& next_batch,
+      const std::function<void(const v1::ImportEdgesResponse&)>& on_result);
+
   // Admin.
   absl::StatusOr<v1::StatusResponse> Status();
   absl::StatusOr<v1::StatsResponse> Stats();
@@ -97,6 +147,7 @@ class Client {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Spaces::Stub> spaces_;
   std::unique_ptr<v1::Records::Stub> records_;
+  std::unique_ptr<v1::Graph::Stub> graph_;
   std::unique_ptr<v1::Branches::Stub> branches_;
   std::unique_ptr<v1::Admin::Stub> admin_;
   std::unique_ptr<v1::Replication::Stub> replication_;

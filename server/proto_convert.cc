@@ -60,9 +60,36 @@ ReadOptions ReadOptionsFrom(const v1::ReadOptions& read) {
   return ReadOptions{BranchOrMain(read.branch()), read.as_of()};
 }
 
+ReadOptions PinnedReadOptions(const v1::ReadOptions& read, Engine& engine) {
+  ReadOptions options = ReadOptionsFrom(read);
+  if (options.as_of == 0) options.as_of = engine.CurrentRevision();
+  return options;
+}
+
 absl::Status CheckRequired(std::string_view value, std::string_view field) {
   if (!value.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrFormat("%s: required", field));
+}
+
+absl::StatusOr<Mutation> MutationFrom(const v1::Mutation& m,
+                                      std::string_view field) {
+  if (absl::Status s = CheckRequired(m.space(), std::string(field) + ".space");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<Point> point =
+      PointFrom(m.point(), m.has_point(), std::string(field) + ".point");
+  if (!point.ok()) return point.status();
+  if (m.kind_case() == v1::Mutation::KIND_NOT_SET) {
+    return absl::InvalidArgumentError(std::string(field) +
+                                      ": set put_value or delete");
+  }
+  Mutation mutation =
+      m.kind_case() == v1::Mutation::kDelete
+          ? Mutation::Delete(m.space(), std::move(*point))
+          : Mutation::Put(m.space(), std::move(*point), m.put_value());
+  mutation.if_revision = IfRevisionOf(m);
+  return mutation;
 }
 
 std::string BranchOrMain(const std::string& branch) {

@@ -1,25 +1,12 @@
 #include "server/records_service.h"
 
 #include "absl/strings/str_format.h"
+#include "server/page_limits.h"
 #include "server/proto_convert.h"
 #include "server/status_util.h"
 
 namespace infinitedb::server {
 namespace {
-
-// A query stream is cut into messages of at most this many records or
-// bytes; gRPC's flow control then blocks the writer while the client is
-// behind, so the server never buffers more than about one page per stream.
-constexpr size_t kPageRecordsMax = 1024;
-constexpr size_t kPageBytesMax = 1 << 20;
-
-// Resolves as_of 0 to the current revision, so the response header names
-// exactly the revision that was read.
-ReadOptions Pinned(const v1::ReadOptions& read, Engine& engine) {
-  ReadOptions options = ReadOptionsFrom(read);
-  if (options.as_of == 0) options.as_of = engine.CurrentRevision();
-  return options;
-}
 
 absl::StatusOr<QueryRequest> QueryFrom(const v1::QueryRequest& request) {
   if (absl::Status s = CheckRequired(request.space(), "space"); !s.ok()) {
@@ -56,13 +43,6 @@ absl::StatusOr<Point> AddressPoint(const Request& request) {
   return PointFrom(request.point(), request.has_point(), "point");
 }
 
-// The request's precondition (its if_revision field), if set.
-template <typename Request>
-std::optional<Revision> IfRevision(const Request& request) {
-  if (!request.has_if_revision()) return std::nullopt;
-  return request.if_revision().revision();
-}
-
 }  // namespace
 
 grpc::Status RecordsService::Written(const absl::StatusOr<CommitStamp>& stamp,
@@ -80,7 +60,7 @@ grpc::Status RecordsService::Put(grpc::ServerContext*,
   if (!point.ok()) return ToGrpcStatus(point.status());
   return Written(
       context_->engine->Put(BranchOrMain(request->branch()), request->space(),
-                            *point, request->value(), IfRevision(*request)),
+                            *point, request->value(), IfRevisionOf(*request)),
       response);
 }
 
@@ -89,10 +69,10 @@ grpc::Status RecordsService::Delete(grpc::ServerContext*,
                                     v1::WriteResponse* response) {
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
-  return Written(
-      context_->engine->Delete(BranchOrMain(request->branch()),
-                               request->space(), *point, IfRevision(*request)),
-      response);
+  return Written(context_->engine->Delete(BranchOrMain(request->branch()),
+                                          request->space(), *point,
+                                          IfRevisionOf(*request)),
+                 response);
 }
 
 grpc::Status RecordsService::Batch(grpc::ServerContext*,
@@ -101,23 +81,10 @@ grpc::Status RecordsService::Batch(grpc::ServerContext*,
   std::vector<Mutation> mutations;
   mutations.reserve(request->mutations_size());
   for (int i = 0; i < request->mutations_size(); ++i) {
-    const v1::Mutation& m = request->mutations(i);
-    std::string field = absl::StrFormat("mutations[%d]", i);
-    if (absl::Status s = CheckRequired(m.space(), field + ".space"); !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-    absl::StatusOr<Point> point =
-        PointFrom(m.point(), m.has_point(), field + ".point");
-    if (!point.ok()) return ToGrpcStatus(point.status());
-    if (m.kind_case() == v1::Mutation::KIND_NOT_SET) {
-      return ToGrpcStatus(
-          absl::InvalidArgumentError(field + ": set put_value or delete"));
-    }
-    mutations.push_back(
-        m.kind_case() == v1::Mutation::kDelete
-            ? Mutation::Delete(m.space(), std::move(*point))
-            : Mutation::Put(m.space(), std::move(*point), m.put_value()));
-    mutations.back().if_revision = IfRevision(m);
+    absl::StatusOr<Mutation> mutation = MutationFrom(
+        request->mutations(i), absl::StrFormat("mutations[%d]", i));
+    if (!mutation.ok()) return ToGrpcStatus(mutation.status());
+    mutations.push_back(std::move(*mutation));
   }
   return Written(
       context_->engine->Batch(BranchOrMain(request->branch()), mutations),
@@ -129,7 +96,7 @@ grpc::Status RecordsService::Get(grpc::ServerContext*,
                                  v1::GetResponse* response) {
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
-  ReadOptions options = Pinned(request->read(), *context_->engine);
+  ReadOptions options = PinnedReadOptions(request->read(), *context_->engine);
   absl::StatusOr<std::optional<Record>> record =
       context_->engine->Get(options, request->space(), *point);
   if (!record.ok()) return ToGrpcStatus(record.status());
@@ -144,7 +111,7 @@ grpc::Status RecordsService::History(grpc::ServerContext*,
                                      v1::HistoryResponse* response) {
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
-  ReadOptions options = Pinned(request->read(), *context_->engine);
+  ReadOptions options = PinnedReadOptions(request->read(), *context_->engine);
   absl::StatusOr<std::vector<Record>> versions =
       context_->engine->History(options, request->space(), *point);
   if (!versions.ok()) return ToGrpcStatus(versions.status());
@@ -170,7 +137,7 @@ grpc::Status RecordsService::Query(
       context_->engine->Query(*query, [&](const RecordView& record) {
         ToProto(record, page.add_records());
         page_bytes += record.value.size() + 8 * record.dims() + 32;
-        if (page.records_size() < static_cast<int>(kPageRecordsMax) &&
+        if (page.records_size() < static_cast<int>(kPageItemsMax) &&
             page_bytes < kPageBytesMax) {
           return true;
         }

@@ -1,10 +1,10 @@
 // infdb-server: serves an InfiniteDB data directory over gRPC.
 //
 // Starts the engine (replaying its WAL), serves the Spaces, Records,
-// Branches, Admin and Replication services plus the standard health service
-// and server reflection, pulls changes from every --peer, and on SIGTERM or
-// SIGINT stops replication, stops accepting calls, lets in-flight calls
-// finish, and closes the engine (making the WAL durable).
+// Graph, Branches, Admin and Replication services plus the standard health
+// service and server reflection, pulls changes from every --peer, and on
+// SIGTERM or SIGINT stops replication, stops accepting calls, lets in-flight
+// calls finish, and closes the engine (making the WAL durable).
 #include <signal.h>
 
 #include <cstdio>
@@ -23,6 +23,7 @@
 #include "server/admin_service.h"
 #include "server/branches_service.h"
 #include "server/command_line.h"
+#include "server/graph_service.h"
 #include "server/records_service.h"
 #include "server/replication_service.h"
 #include "server/server_flags.h"
@@ -65,6 +66,7 @@ int Serve(const ServerConfig& config) {
   }
   SpacesService spaces(&context);
   RecordsService records(&context);
+  GraphService graph(&context);
   BranchesService branches(&context);
   AdminService admin(&context);
   ReplicationService replication(&context);
@@ -85,6 +87,7 @@ int Serve(const ServerConfig& config) {
       config.slow_request_ms, spdlog::default_logger()));
   builder.RegisterService(&spaces);
   builder.RegisterService(&records);
+  builder.RegisterService(&graph);
   builder.RegisterService(&branches);
   builder.RegisterService(&admin);
   builder.RegisterService(&replication);

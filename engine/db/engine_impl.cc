@@ -35,7 +35,8 @@ EngineImpl::EngineImpl(
       versions_(std::move(catalog), std::make_shared<mvcc::MemTable>()),
       subscriber_acks_(std::move(subscriber_acks)),
       reader_(&versions_),
-      graph_store_(&options_, &versions_, &reader_) {}
+      graph_store_(&options_, &versions_, &reader_),
+      graph_replication_(&versions_, &graph_store_) {}
 
 EngineImpl::~EngineImpl() {
   // No sealing while the pipeline drains; what stays unsealed is rebuilt
@@ -88,12 +89,14 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
   if (!pipeline.ok()) return pipeline.status();
   e->pipeline_ = std::move(*pipeline);
   e->applier_ = std::make_unique<replication::ReplicationApplier>(
-      &e->options_, &e->versions_, e->pipeline_.get());
+      &e->options_, &e->versions_, e->pipeline_.get(), &e->graph_replication_);
   e->graph_store_.set_pipeline(e->pipeline_.get());
   absl::StatusOr<std::unique_ptr<graph::Graph>> graph =
       graph::Graph::Open(&e->graph_store_, e->options_);
   if (!graph.ok()) return graph.status();
   e->graph_ = std::move(*graph);
+  e->graph_replication_.set_id_observer(
+      [e](EdgeId id) { return e->graph_->ObserveId(id); });
   status = e->maintenance_->ReleaseWal();
   if (!status.ok()) return status;
   e->maintenance_->StartBackground();

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "engine/commit/commit_pipeline.h"
+#include "engine/db/graph_replication.h"
 #include "engine/db/graph_store_impl.h"
 #include "engine/db/maintenance.h"
 #include "engine/db/record_reader.h"
@@ -153,6 +154,7 @@ class EngineImpl : public Engine {
   std::unique_ptr<replication::ReplicationApplier> applier_;
   RecordReader reader_;
   GraphStoreImpl graph_store_;
+  GraphReplication graph_replication_;
   std::unique_ptr<graph::Graph> graph_;
 };
 

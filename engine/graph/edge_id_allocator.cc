@@ -72,17 +72,31 @@ absl::StatusOr<EdgeId> EdgeIdAllocator::Allocate(uint64_t count) {
     return absl::ResourceExhaustedError(
         "id: this server has assigned every edge id it can");
   }
-  if (next_ + count > reserved_) {
-    uint64_t reserved =
-        std::min(kCounterLimit, next_ + count + kBlock - count % kBlock);
-    absl::Status status = io::WriteFileAtomically(
-        file_system_, data_dir_, kEdgeIdsFile, Encode(reserved));
-    if (!status.ok()) return status;
-    reserved_ = reserved;
-  }
+  if (absl::Status s = ReserveBeyond(next_ + count); !s.ok()) return s;
   const uint64_t first = next_;
   next_ += count;
   return (static_cast<uint64_t>(node_id_) << kEdgeCounterBits) | first;
+}
+
+absl::Status EdgeIdAllocator::Observe(EdgeId id) {
+  if ((id >> kEdgeCounterBits) != node_id_) return absl::OkStatus();
+  const uint64_t counter = id & (kCounterLimit - 1);
+  absl::MutexLock lock(&mu_);
+  if (counter < next_) return absl::OkStatus();
+  if (absl::Status s = ReserveBeyond(counter + 1); !s.ok()) return s;
+  next_ = counter + 1;
+  return absl::OkStatus();
+}
+
+absl::Status EdgeIdAllocator::ReserveBeyond(uint64_t next) {
+  if (next <= reserved_) return absl::OkStatus();
+  const uint64_t reserved =
+      std::min(kCounterLimit, next + kBlock - next % kBlock);
+  absl::Status status = io::WriteFileAtomically(file_system_, data_dir_,
+                                                kEdgeIdsFile, Encode(reserved));
+  if (!status.ok()) return status;
+  reserved_ = reserved;
+  return absl::OkStatus();
 }
 
 }  // namespace infinitedb::graph

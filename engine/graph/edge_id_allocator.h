@@ -37,6 +37,13 @@ class EdgeIdAllocator {
 
   // `count` consecutive new ids starting at the returned one.
   absl::StatusOr<EdgeId> Allocate(uint64_t count);
+  // An id written without the allocator (given by a client, or received
+  // from a peer): when it has this server's node id, the counter moves past
+  // it, so that no assigned id ever equals it.
+  absl::Status Observe(EdgeId id);
+
+  // Makes every counter below `next` reserved, durably.
+  absl::Status ReserveBeyond(uint64_t next) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // The file's contents for `reserved`.
   static std::string Encode(uint64_t reserved);

@@ -2,24 +2,13 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/graph/edge_codec.h"
+#include "engine/graph/edge_entries.h"
 #include "engine/graph/graph_reader.h"
 #include "engine/graph/graph_spaces.h"
 #include "engine/public/changes.h"
 
 namespace infinitedb::graph {
 namespace {
-
-using Roles = std::vector<std::pair<std::string_view, Polarity>>;
-
-// The endpoints of `edge` by node: an edge may touch a point several times.
-std::map<NodeRef, Roles> RolesByNode(const Edge& edge) {
-  std::map<NodeRef, Roles> nodes;
-  for (const Endpoint& endpoint : edge.endpoints) {
-    nodes[NodeRef{endpoint.space, endpoint.point}].emplace_back(
-        endpoint.role, endpoint.polarity);
-  }
-  return nodes;
-}
 
 class Planner {
  public:
@@ -46,6 +35,8 @@ class Planner {
   absl::StatusOr<std::optional<Edge>> Previous(EdgeId id, bool* first_read);
   absl::Status RemoveEntries(const Edge& old);
   absl::Status AddEntries(const Edge& edge);
+  // The entry's space name, from storage that outlives the planner.
+  std::string_view StoredName(const EntryWrite& entry);
   void Add(Mutation::Kind kind, std::string_view space, Point point,
            std::string value, std::optional<Revision> if_revision = {});
   // The endpoint index of `space` for points of `dims`: created when
@@ -116,29 +107,34 @@ absl::StatusOr<std::optional<Edge>> Planner::Previous(EdgeId id,
 }
 
 absl::Status Planner::RemoveEntries(const Edge& old) {
-  Add(Mutation::Kind::kDelete, kKindsSpace, KindPoint(old.kind, old.id), "");
-  for (const auto& [node, roles] : RolesByNode(old)) {
-    absl::StatusOr<std::optional<std::string_view>> index =
-        IndexOf(node.space, node.point.size(), /*create=*/false);
-    if (!index.ok()) return index.status();
-    if (!*index) continue;  // its space was dropped: so was the index
-    Add(Mutation::Kind::kDelete, **index, IncidencePoint(node.point, old.id),
-        "");
+  for (EntryWrite& entry : EntriesOf(old)) {
+    if (!entry.node_space.empty()) {
+      absl::StatusOr<std::optional<std::string_view>> index = IndexOf(
+          entry.node_space, entry.point.size() - kIdAxes, /*create=*/false);
+      if (!index.ok()) return index.status();
+      if (!*index) continue;  // its space was dropped: so was the index
+    }
+    Add(Mutation::Kind::kDelete, StoredName(entry), std::move(entry.point), "");
   }
   return absl::OkStatus();
 }
 
 absl::Status Planner::AddEntries(const Edge& edge) {
-  Add(Mutation::Kind::kPut, kKindsSpace, KindPoint(edge.kind, edge.id),
-      edge.kind);
-  for (const auto& [node, roles] : RolesByNode(edge)) {
-    absl::StatusOr<std::optional<std::string_view>> index =
-        IndexOf(node.space, node.point.size(), /*create=*/true);
-    if (!index.ok()) return index.status();
-    Add(Mutation::Kind::kPut, **index, IncidencePoint(node.point, edge.id),
-        EncodeIncidence(edge, roles));
+  for (EntryWrite& entry : EntriesOf(edge)) {
+    if (!entry.node_space.empty()) {
+      absl::StatusOr<std::optional<std::string_view>> index = IndexOf(
+          entry.node_space, entry.point.size() - kIdAxes, /*create=*/true);
+      if (!index.ok()) return index.status();
+    }
+    Add(Mutation::Kind::kPut, StoredName(entry), std::move(entry.point),
+        std::move(entry.value));
   }
   return absl::OkStatus();
+}
+
+std::string_view Planner::StoredName(const EntryWrite& entry) {
+  if (entry.node_space.empty()) return kKindsSpace;
+  return *indexes_.at(entry.node_space);  // IndexOf found it
 }
 
 void Planner::Add(Mutation::Kind kind, std::string_view space, Point point,

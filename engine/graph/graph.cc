@@ -109,6 +109,9 @@ absl::StatusOr<std::vector<EdgeId>> Graph::AssignIds(const WriteBatch& batch,
   std::vector<EdgeId> ids;
   for (const EdgeMutation& mutation : batch.edges) {
     const bool assign = mutation.edge.id == 0;
+    if (!assign) {
+      if (absl::Status s = ids_->Observe(mutation.edge.id); !s.ok()) return s;
+    }
     ids.push_back(assign ? next++ : mutation.edge.id);
     fresh->push_back(assign);
   }

@@ -53,6 +53,8 @@ class Graph {
   }
   absl::StatusOr<GraphPage> DanglingEdges(const GraphRead& read,
                                           EdgeVisitor visit);
+  // An edge id that arrived from a peer (EdgeIdAllocator::Observe).
+  absl::Status ObserveId(EdgeId id) { return ids_->Observe(id); }
 
  private:
   Graph(GraphStore* store, const EngineOptions& options,

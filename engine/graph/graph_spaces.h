@@ -3,7 +3,8 @@
 //
 //   __graph.edges          2 axes (id >> 32, id & 0xffffffff), both ordered:
 //                          one record per edge, its value the encoded edge
-//                          (edge_codec.h); a delete is a tombstone.
+//                          (edge_codec.h); a delete is a tombstone. The
+//                          one graph space in the change stream.
 //   __graph.kinds          4 axes (kind hash high, low, id high, low), all
 //                          ordered: one entry per live edge, so the edges of
 //                          a kind are one key range; the value is the kind
@@ -21,12 +22,13 @@
 #include <string>
 #include <string_view>
 
+#include "engine/public/changes.h"
 #include "engine/public/graph.h"
 #include "engine/public/types.h"
 
 namespace infinitedb::graph {
 
-inline constexpr char kEdgesSpace[] = "__graph.edges";
+inline constexpr const char* kEdgesSpace = kGraphEdgesSpace;
 inline constexpr int kEdgesDims = 2;
 inline constexpr char kKindsSpace[] = "__graph.kinds";
 inline constexpr int kKindsDims = 4;

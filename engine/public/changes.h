@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/public/types.h"
@@ -51,9 +52,16 @@ struct ReplicationApplyResult {
 };
 
 // Space names with this prefix are the engine's own (the replication
-// cursors); users cannot create them and they are not streamed.
+// cursors, the graph's edges and indexes); users cannot create them.
 inline constexpr char kSystemSpacePrefix[] = "__";
 inline constexpr char kReplicationCursorSpace[] = "__replication";
+// The graph's edges: the one system space whose changes are streamed (a
+// server that applies them derives the edges' index entries itself).
+inline constexpr char kGraphEdgesSpace[] = "__graph.edges";
+
+inline bool IsStreamedSpace(std::string_view name) {
+  return !name.starts_with(kSystemSpacePrefix) || name == kGraphEdgesSpace;
+}
 
 }  // namespace infinitedb
 

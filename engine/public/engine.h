@@ -189,8 +189,10 @@ class Engine {
   // The change stream: the committed change sets after `from.after`, in
   // revision order, read back from the WAL, about `max_bytes` at a time
   // (at least one change set when there is one). Operations on system
-  // spaces are left out. OutOfRange, naming OldestChangeRevision(), once
-  // the WAL no longer holds every revision after `from.after`.
+  // spaces are left out, but for the graph's edges (kGraphEdgesSpace), whose
+  // index entries a server that applies them derives itself. OutOfRange, naming
+  // OldestChangeRevision(), once the WAL no longer holds every revision after
+  // `from.after`.
   virtual absl::StatusOr<ChangeBatch> ReadChanges(const ChangeCursor& from,
                                                   size_t max_bytes) = 0;
   // Subscriptions can start after this revision or any newer one.
@@ -204,7 +206,9 @@ class Engine {
   // is not newer than the stored newest version, tombstones included, is
   // dropped and counted as stale), and in the same revision stores
   // `source_revision` as the cursor for that source. Missing spaces and
-  // branches are created (branches from main). All or nothing.
+  // branches are created (branches from main). Edges resolve the same way
+  // per edge id, and a winning edge's index entries are rewritten in the
+  // same revision. All or nothing.
   virtual absl::StatusOr<ReplicationApplyResult> ApplyReplicated(
       uint32_t source_node, Revision source_revision,
       std::span<const ChangeOp> ops) = 0;

@@ -17,9 +17,10 @@ void AppendChangeSets(const manifest::CatalogState& catalog,
     for (wal::WalOp& op : commit.ops) {
       auto space = catalog.spaces.find(op.space_id);
       auto branch = catalog.branches.find(op.branch_id);
-      // Dropped spaces and the engine's own spaces are not streamed.
+      // Dropped spaces and the engine's own spaces (but edges) are not
+      // streamed.
       if (space == catalog.spaces.end() || branch == catalog.branches.end() ||
-          space->second.name.starts_with(kSystemSpacePrefix)) {
+          !IsStreamedSpace(space->second.name)) {
         continue;
       }
       change.ops.push_back({branch->second.name, space->second.name,

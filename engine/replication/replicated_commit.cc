@@ -5,6 +5,7 @@
 #include <optional>
 #include <tuple>
 
+#include "engine/mvcc/point_key.h"
 #include "engine/wal/wal_format.h"
 
 namespace infinitedb::replication {
@@ -39,6 +40,20 @@ class ReplicatedCommit::NewestLookup {
 
   // Whether a stored version is at least as new as the candidate's op.
   absl::StatusOr<bool> Loses(const Candidate& candidate) {
+    absl::StatusOr<std::optional<Record>> newest = Newest(candidate);
+    if (!newest.ok()) return newest.status();
+    return StoredWins(candidate, *newest);
+  }
+
+  static bool StoredWins(const Candidate& candidate,
+                         const std::optional<Record>& newest) {
+    return newest.has_value() &&
+           WriterOrder(newest->stamp.hlc, newest->stamp.origin) >=
+               WriterOrder(candidate.op->hlc, candidate.op->origin);
+  }
+
+  // The newest stored version of the candidate's address, tombstones too.
+  absl::StatusOr<std::optional<Record>> Newest(const Candidate& candidate) {
     const ChangeOp& op = *candidate.op;
     std::unique_ptr<mvcc::SnapshotReader>& reader =
         readers_[{candidate.branch_id, candidate.space.id}];
@@ -50,11 +65,7 @@ class ReplicatedCommit::NewestLookup {
           SourcesFor(state_, candidate.space.id), std::move(*chain),
           candidate.space.id, candidate.space.dims);
     }
-    absl::StatusOr<std::optional<Record>> newest = reader->Newest(op.point);
-    if (!newest.ok()) return newest.status();
-    return newest->has_value() &&
-           WriterOrder((*newest)->stamp.hlc, (*newest)->stamp.origin) >=
-               WriterOrder(op.hlc, op.origin);
+    return reader->Newest(op.point);
   }
 
  private:
@@ -74,6 +85,13 @@ absl::Status ReplicatedCommit::Resolve(HlcClock& hlc) {
   NewestLookup lookup(versions_, resolved_at_);
   for (Candidate& candidate : candidates) {
     candidate.lost = false;
+    if (candidate.derives) {
+      absl::StatusOr<std::optional<Record>> newest = lookup.Newest(candidate);
+      if (!newest.ok()) return newest.status();
+      candidate.replaced = std::move(*newest);
+      candidate.lost = NewestLookup::StoredWins(candidate, candidate.replaced);
+      continue;
+    }
     if (candidate.op->hlc > hlc_bound) continue;  // newer than anything stored
     absl::StatusOr<bool> lost = lookup.Loses(candidate);
     if (!lost.ok()) return lost.status();
@@ -91,9 +109,11 @@ absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
   if (changed_since_resolve) lookup.emplace(versions_, read_at);
   ops.clear();
   ops.reserve(candidates.size() + 1);
+  derived_ops_.clear();
   stale = 0;
+  applied = 0;
   bool cursor_added = false;
-  for (const Candidate& candidate : candidates) {
+  for (Candidate& candidate : candidates) {
     if (!cursor_added &&
         std::tie(main_branch_id, cursor_space_id) <
             std::tie(candidate.branch_id, candidate.space.id)) {
@@ -102,8 +122,15 @@ absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
     }
     const ChangeOp& op = *candidate.op;
     bool lost = candidate.lost;
-    // Only a commit since Resolve can beat a candidate that won then.
-    if (!lost && changed_since_resolve && op.hlc <= writer.max_stored_hlc) {
+    if (candidate.derives && changed_since_resolve) {
+      // The version it replaces may have changed too.
+      absl::StatusOr<std::optional<Record>> newest = lookup->Newest(candidate);
+      if (!newest.ok()) return newest.status();
+      candidate.replaced = std::move(*newest);
+      lost = NewestLookup::StoredWins(candidate, candidate.replaced);
+    } else if (!lost && changed_since_resolve &&
+               op.hlc <= writer.max_stored_hlc) {
+      // Only a commit since Resolve can beat a candidate that won then.
       absl::StatusOr<bool> loses = lookup->Loses(candidate);
       if (!loses.ok()) return loses.status();
       lost = *loses;
@@ -122,9 +149,41 @@ absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
     prepared.hlc = op.hlc;
     prepared.origin = op.origin;
     ops.push_back(std::move(prepared));
+    ++applied;
+    if (candidate.derives) {
+      if (absl::Status s = AddDerived(candidate); !s.ok()) return s;
+    }
   }
   if (!cursor_added) AddCursor();
   Encode();
+  return absl::OkStatus();
+}
+
+absl::Status ReplicatedCommit::AddDerived(const Candidate& candidate) {
+  std::vector<DerivedOp> derived_writes;
+  absl::Status status =
+      derived->Derive(*candidate.op, candidate.replaced, &derived_writes);
+  if (!status.ok()) return status;
+  for (DerivedOp& write : derived_writes) {
+    absl::StatusOr<manifest::SpaceEntry> space =
+        versions_->catalog().FindSpace(write.space);
+    // A space dropped meanwhile takes its derived data with it.
+    if (!space.ok() || space->dims != static_cast<int>(write.point.size())) {
+      continue;
+    }
+    const DerivedOp& kept = derived_ops_.emplace_back(std::move(write));
+    PreparedCommit::Op op;
+    op.branch_id = candidate.branch_id;
+    op.space_id = space->id;
+    op.point = &kept.point;
+    op.hilbert_key = mvcc::PointKey(space->id, kept.point);
+    op.deleted = kept.deleted;
+    op.value = kept.value;
+    op.hlc = candidate.op->hlc;
+    op.origin = candidate.op->origin;
+    op.system = true;
+    ops.push_back(std::move(op));
+  }
   return absl::OkStatus();
 }
 

@@ -9,14 +9,21 @@
 // decisions final: when nothing was committed since Resolve they stand;
 // otherwise only the operations that won are looked up again (a stored
 // version only ever gets newer, so one that lost stays lost).
+//
+// An op on a space with derived data (DerivedWrites: the graph's edges)
+// is always looked up, for the version it replaces; when it wins, Prepare
+// adds the derived writes (index entries) of the replacement to the commit.
 #ifndef INFINITEDB_ENGINE_REPLICATION_REPLICATED_COMMIT_H_
 #define INFINITEDB_ENGINE_REPLICATION_REPLICATED_COMMIT_H_
 
+#include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/commit/commit_pipeline.h"
 #include "engine/public/changes.h"
+#include "engine/replication/derived_writes.h"
 #include "engine/version/version_set.h"
 
 namespace infinitedb::replication {
@@ -28,7 +35,9 @@ class ReplicatedCommit : public commit::ExclusiveCommit {
     uint32_t branch_id = 0;
     manifest::SpaceEntry space;
     std::string hilbert_key;
-    bool lost = false;  // to a stored version, as of `resolved_at`
+    bool lost = false;               // to a stored version, as of `resolved_at`
+    bool derives = false;            // its space has derived data
+    std::optional<Record> replaced;  // for `derives`: the newest stored
   };
 
   explicit ReplicatedCommit(const version::VersionSet* versions)
@@ -43,9 +52,12 @@ class ReplicatedCommit : public commit::ExclusiveCommit {
   Point cursor_point;
   std::string cursor_value;
   std::string cursor_hilbert_key;
-  // Operations that lost to a newer or equal stored version (filled by
-  // Prepare).
+  // Operations that lost to a newer or equal stored version, and that won
+  // (filled by Prepare).
   uint64_t stale = 0;
+  uint64_t applied = 0;
+  // Derives the writes of candidates with `derives` (may be null when none).
+  const DerivedWrites* derived = nullptr;
 
   // Decides every candidate against the visible revision. `hlc` is read
   // after that revision: every stamp up to it was made or observed before,
@@ -59,7 +71,12 @@ class ReplicatedCommit : public commit::ExclusiveCommit {
  private:
   class NewestLookup;
   void AddCursor();
+  // Adds the derived writes of a winning candidate.
+  absl::Status AddDerived(const Candidate& candidate);
   void Encode();
+
+  // What the derived ops point to.
+  std::deque<DerivedOp> derived_ops_;
 
   Revision resolved_at_ = 0;
 

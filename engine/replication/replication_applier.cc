@@ -49,8 +49,12 @@ absl::Status ReplicationApplier::CheckOps(std::span<const ChangeOp> ops) const {
   for (size_t i = 0; i < ops.size(); ++i) {
     const ChangeOp& op = ops[i];
     if (op.space.starts_with(kSystemSpacePrefix)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "ops[%d].space: '%s' is a system space", i, op.space));
+      if (derived_ == nullptr || !derived_->Derives(op.space)) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "ops[%d].space: '%s' is a system space", i, op.space));
+      }
+      absl::Status status = derived_->Check(op, absl::StrFormat("ops[%d]", i));
+      if (!status.ok()) return status;
     }
     if (op.point.empty() || op.point.size() > kMaxDims) {
       return absl::InvalidArgumentError(
@@ -94,7 +98,7 @@ absl::StatusOr<ReplicationApplyResult> ReplicationApplier::Apply(
   if (!stamp.ok()) return stamp.status();
   ReplicationApplyResult result;
   result.stamp = *stamp;
-  result.applied = (*commit)->ops.size() - 1;  // minus the cursor
+  result.applied = (*commit)->applied;
   result.stale = (*commit)->stale + stale_in_batch;
   return result;
 }
@@ -105,6 +109,7 @@ ReplicationApplier::BuildCommit(uint32_t source_node, Revision source_revision,
                                 uint64_t* stale_in_batch) {
   Catalog& catalog = versions_->catalog();
   auto commit = std::make_unique<ReplicatedCommit>(versions_);
+  commit->derived = derived_;
   absl::StatusOr<manifest::SpaceEntry> cursor_space =
       catalog.FindSpace(kReplicationCursorSpace);
   if (absl::IsNotFound(cursor_space.status())) {
@@ -150,6 +155,7 @@ ReplicationApplier::BuildCommit(uint32_t source_node, Revision source_revision,
     }  // every op's dimensions were checked by CreateMissing
     candidates.push_back({&op, branch_id->second, space->second,
                           mvcc::PointKey(space->second.id, op.point)});
+    candidates.back().derives = op.space.starts_with(kSystemSpacePrefix);
     max_hlc = std::max(max_hlc, op.hlc);
   }
   // One candidate per address: the one last-writer-wins picks.
@@ -199,6 +205,8 @@ absl::Status ReplicationApplier::CreateMissing(std::span<const ChangeOp> ops) {
       if (!valid.ok()) return valid;
       new_branches[op.branch] = i;
     }
+    // Derived data's spaces are created by its owner (CreateSpaces).
+    if (op.space.starts_with(kSystemSpacePrefix)) continue;
     if (catalog.FindSpace(op.space).ok()) {
       absl::StatusOr<manifest::SpaceEntry> checked = SpaceFor(op, i);
       if (!checked.ok()) return checked.status();
@@ -237,6 +245,10 @@ absl::Status ReplicationApplier::CreateMissing(std::span<const ChangeOp> ops) {
                           absl::StrFormat("ops[%d].%s", op_and_dims.first,
                                           created.status().message()));
     }
+  }
+  for (const ChangeOp& op : ops) {
+    if (!op.space.starts_with(kSystemSpacePrefix)) continue;
+    if (absl::Status s = derived_->CreateSpaces(op); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -13,6 +13,7 @@
 #include "engine/commit/commit_pipeline.h"
 #include "engine/public/changes.h"
 #include "engine/public/options.h"
+#include "engine/replication/derived_writes.h"
 #include "engine/replication/replicated_commit.h"
 #include "engine/version/version_set.h"
 
@@ -20,11 +21,16 @@ namespace infinitedb::replication {
 
 class ReplicationApplier {
  public:
-  // Every pointer must outlive the applier.
+  // Every pointer must outlive the applier. `derived` (may be null) owns
+  // the system spaces whose changes arrive (the graph's edges).
   ReplicationApplier(const EngineOptions* options,
                      version::VersionSet* versions,
-                     commit::CommitPipeline* pipeline)
-      : options_(options), versions_(versions), pipeline_(pipeline) {}
+                     commit::CommitPipeline* pipeline,
+                     DerivedWrites* derived = nullptr)
+      : options_(options),
+        versions_(versions),
+        pipeline_(pipeline),
+        derived_(derived) {}
 
   absl::StatusOr<ReplicationApplyResult> Apply(uint32_t source_node,
                                                Revision source_revision,
@@ -51,6 +57,7 @@ class ReplicationApplier {
   const EngineOptions* const options_;
   version::VersionSet* const versions_;
   commit::CommitPipeline* const pipeline_;
+  DerivedWrites* const derived_;
 };
 
 }  // namespace infinitedb::replication

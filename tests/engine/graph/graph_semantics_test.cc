@@ -134,12 +134,21 @@ TEST_F(GraphSemanticsTest, AssignedIdsAreUniqueAndNeverReusedAfterReopen) {
     EXPECT_EQ(put->edge_ids[0] >> 40, 7u);  // the node id
     ids.insert(put->edge_ids[0]);
   }
+  // An id a client chose in this server's own range is never assigned.
+  Edge chosen = Beam({1, 1, 1}, {4, 4, 4});
+  chosen.id = *ids.rbegin() + 1;
+  ASSERT_TRUE(engine_->PutEdge("main", chosen).ok());
+  ids.insert(chosen.id);
+  auto after_chosen = engine_->PutEdge("main", Beam({1, 1, 1}, {5, 5, 5}));
+  ASSERT_TRUE(after_chosen.ok());
+  EXPECT_FALSE(ids.count(after_chosen->edge_ids[0]));
+  ids.insert(after_chosen->edge_ids[0]);
   const EdgeId last = *ids.rbegin();
   Open();
   auto put = engine_->PutEdge("main", Beam({1, 1, 1}, {3, 3, 3}));
   ASSERT_TRUE(put.ok());
   EXPECT_GT(put->edge_ids[0], last);
-  EXPECT_EQ(IncidentIds({"frame", {1, 1, 1}}).size(), 6u);
+  EXPECT_EQ(IncidentIds({"frame", {1, 1, 1}}).size(), 8u);
 }
 
 TEST_F(GraphSemanticsTest, PutReplacesDeleteTombstonesHistoryAndAsOf) {
