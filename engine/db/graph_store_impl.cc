@@ -8,6 +8,50 @@
 
 namespace infinitedb {
 
+namespace {
+
+constexpr size_t kSnapshotKeyRangesMax = 64;
+
+class PinnedSpace : public graph::SpaceSnapshot {
+ public:
+  explicit PinnedSpace(version::Snapshot snapshot)
+      : snapshot_(std::move(snapshot)) {}
+
+  absl::StatusOr<std::optional<Record>> Get(const Point& point) override {
+    return snapshot_.reader.Get(point);
+  }
+
+  absl::Status Scan(const Box& box, RecordVisitor visit) override {
+    // Keys with ordered axes, and memtables, gain from tight key ranges;
+    // sealed segments skip what lies outside the box with their R-trees.
+    std::vector<hilbert::KeyRange> ranges;
+    if (mvcc::OrderedAxes(snapshot_.space_id) > 0 ||
+        snapshot_.memtable_entries > 0) {
+      ranges = mvcc::KeyRangesCovering(snapshot_.space_id, box,
+                                       kSnapshotKeyRangesMax);
+    } else {
+      const size_t bytes = hilbert::KeyBytes(snapshot_.dims);
+      ranges = {{std::string(bytes, '\0'), std::string(bytes, '\xff')}};
+    }
+    return snapshot_.reader.Scan(ranges, &box, /*include_tombstones=*/false,
+                                 visit);
+  }
+
+ private:
+  version::Snapshot snapshot_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<graph::SpaceSnapshot>>
+GraphStoreImpl::OpenSnapshot(const ReadOptions& options,
+                             std::string_view space) {
+  absl::StatusOr<version::Snapshot> snapshot =
+      versions_->NewSnapshot(options.branch, options.as_of, space);
+  if (!snapshot.ok()) return snapshot.status();
+  return std::make_unique<PinnedSpace>(std::move(*snapshot));
+}
+
 std::string GraphStoreImpl::CursorAfter(Revision revision, int dims,
                                         std::string_view key) {
   return EncodeCursor(revision, dims, mvcc::KeyHilbert(key));

@@ -20,6 +20,8 @@ class GraphStoreImpl : public graph::GraphStore {
       : options_(options), versions_(versions), reader_(reader) {}
   void set_pipeline(commit::CommitPipeline* pipeline) { pipeline_ = pipeline; }
 
+  absl::StatusOr<std::unique_ptr<graph::SpaceSnapshot>> OpenSnapshot(
+      const ReadOptions& options, std::string_view space) override;
   absl::StatusOr<std::optional<Record>> Get(const ReadOptions& options,
                                             std::string_view space,
                                             const Point& point) override {

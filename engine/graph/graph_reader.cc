@@ -123,8 +123,33 @@ absl::StatusOr<GraphReader> GraphReader::Open(GraphStore& store,
                      std::move(record_cursor));
 }
 
+absl::StatusOr<SpaceSnapshot*> GraphReader::SnapshotOf(
+    const std::string& space) const {
+  auto known = snapshots_.find(space);
+  if (known == snapshots_.end()) {
+    absl::StatusOr<std::unique_ptr<SpaceSnapshot>> opened =
+        store_->OpenSnapshot(Options(), space);
+    if (!opened.ok() && !Missing(*store_, opened.status(), space)) {
+      return opened.status();
+    }
+    known =
+        snapshots_.emplace(space, opened.ok() ? std::move(*opened) : nullptr)
+            .first;
+  }
+  return known->second.get();
+}
+
 absl::StatusOr<std::optional<Edge>> GraphReader::GetEdge(EdgeId id) const {
-  return ReadEdge(*store_, Options(), id);
+  absl::StatusOr<SpaceSnapshot*> edges = SnapshotOf(kEdgesSpace);
+  if (!edges.ok()) return edges.status();
+  if (*edges == nullptr) return std::nullopt;
+  absl::StatusOr<std::optional<Record>> record = (*edges)->Get(EdgePoint(id));
+  if (!record.ok()) return record.status();
+  if (!*record) return std::nullopt;
+  absl::StatusOr<Edge> edge =
+      DecodeEdge((*record)->value, id, (*record)->stamp);
+  if (!edge.ok()) return edge.status();
+  return std::optional<Edge>(std::move(*edge));
 }
 
 absl::StatusOr<std::vector<Edge>> GraphReader::History(EdgeId id) const {
@@ -189,14 +214,13 @@ absl::StatusOr<GraphPage> GraphReader::Page(QueryRequest request, int dims,
 
 absl::Status GraphReader::ScanNode(const NodeRef& node,
                                    EntryVisitor visit) const {
-  QueryRequest request;
-  request.branch = branch_;
-  request.as_of = revision_;
-  request.space = IncidenceSpace(node.space);
-  request.box = IndexBox(Box{node.point, node.point});
+  const std::string space = IncidenceSpace(node.space);
+  absl::StatusOr<SpaceSnapshot*> index = SnapshotOf(space);
+  if (!index.ok()) return index.status();
+  if (*index == nullptr) return absl::OkStatus();  // no edge touched it
   absl::Status status;
-  absl::StatusOr<QueryResult> result =
-      store_->Query(request, [&](const RecordView& view) {
+  absl::Status scanned = (*index)->Scan(
+      IndexBox(Box{node.point, node.point}), [&](const RecordView& view) {
         IncidenceEntry entry;
         if (!DecodeIncidence(view.value, &entry)) {
           status = absl::DataLossError(absl::StrFormat(
@@ -207,9 +231,7 @@ absl::Status GraphReader::ScanNode(const NodeRef& node,
         }
         return visit(IdOfEntry(view), entry);
       });
-  if (!result.ok() && !Missing(*store_, result.status(), request.space)) {
-    return result.status();
-  }
+  if (!scanned.ok()) return scanned;
   return status;
 }
 

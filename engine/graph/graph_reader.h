@@ -8,6 +8,8 @@
 #ifndef INFINITEDB_ENGINE_GRAPH_GRAPH_READER_H_
 #define INFINITEDB_ENGINE_GRAPH_GRAPH_READER_H_
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,6 +80,9 @@ class GraphReader {
         record_cursor_(std::move(record_cursor)) {}
 
   ReadOptions Options() const { return {branch_, revision_}; }
+  // The snapshot of `space` at this revision, opened on first use; null
+  // when the space does not exist.
+  absl::StatusOr<SpaceSnapshot*> SnapshotOf(const std::string& space) const;
   using RecordFilter = absl::FunctionRef<bool(const RecordView&)>;
   // Runs an index query of a space of `dims`: visits with `deliver` the
   // records that `matches` accepts, up to `limit`, and makes the page's
@@ -90,6 +95,7 @@ class GraphReader {
   std::string branch_;
   Revision revision_ = 0;
   std::string record_cursor_;  // of the first page asked for
+  mutable std::map<std::string, std::unique_ptr<SpaceSnapshot>> snapshots_;
 };
 
 }  // namespace infinitedb::graph

@@ -6,6 +6,7 @@
 #ifndef INFINITEDB_ENGINE_GRAPH_GRAPH_STORE_H_
 #define INFINITEDB_ENGINE_GRAPH_GRAPH_STORE_H_
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,9 +19,25 @@
 
 namespace infinitedb::graph {
 
+// Reads of one space at one branch and revision through one pinned
+// snapshot: what walks use for their many lookups. Used by one thread.
+class SpaceSnapshot {
+ public:
+  virtual ~SpaceSnapshot() = default;
+  // The live version at `point` (which has the space's dimensions).
+  virtual absl::StatusOr<std::optional<Record>> Get(const Point& point) = 0;
+  // The live records whose points lie in `box`, in key order; `visit`
+  // returns false to stop.
+  virtual absl::Status Scan(const Box& box, RecordVisitor visit) = 0;
+};
+
 class GraphStore {
  public:
   virtual ~GraphStore() = default;
+
+  // NotFound when the space or the branch does not exist.
+  virtual absl::StatusOr<std::unique_ptr<SpaceSnapshot>> OpenSnapshot(
+      const ReadOptions& options, std::string_view space) = 0;
 
   virtual absl::StatusOr<std::optional<Record>> Get(const ReadOptions& options,
                                                     std::string_view space,
