@@ -1,7 +1,5 @@
 #include "engine/graph/edge_entries.h"
 
-#include <map>
-
 #include "engine/graph/edge_codec.h"
 #include "engine/graph/graph_spaces.h"
 
@@ -9,17 +7,29 @@ namespace infinitedb::graph {
 
 std::vector<EntryWrite> EntriesOf(const Edge& edge) {
   std::vector<EntryWrite> entries;
+  entries.reserve(1 + edge.endpoints.size());
   entries.push_back(
       {kKindsSpace, "", KindPoint(edge.kind, edge.id), edge.kind});
   // An edge may touch one point with several roles: one entry holds them.
-  std::map<NodeRef, std::vector<std::pair<std::string_view, Polarity>>> nodes;
-  for (const Endpoint& endpoint : edge.endpoints) {
-    nodes[NodeRef{endpoint.space, endpoint.point}].emplace_back(
-        endpoint.role, endpoint.polarity);
-  }
-  for (const auto& [node, roles] : nodes) {
-    entries.push_back({IncidenceSpace(node.space), node.space,
-                       IncidencePoint(node.point, edge.id),
+  // Edges have few endpoints, so a pairwise search finds the repeats.
+  const std::vector<Endpoint>& endpoints = edge.endpoints;
+  auto same_node = [&](size_t a, size_t b) {
+    return endpoints[a].point == endpoints[b].point &&
+           endpoints[a].space == endpoints[b].space;
+  };
+  std::vector<std::pair<std::string_view, Polarity>> roles;
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    bool repeat = false;
+    for (size_t j = 0; j < i && !repeat; ++j) repeat = same_node(i, j);
+    if (repeat) continue;
+    roles.clear();
+    for (size_t j = i; j < endpoints.size(); ++j) {
+      if (same_node(i, j)) {
+        roles.emplace_back(endpoints[j].role, endpoints[j].polarity);
+      }
+    }
+    entries.push_back({IncidenceSpace(endpoints[i].space), endpoints[i].space,
+                       IncidencePoint(endpoints[i].point, edge.id),
                        EncodeIncidence(edge, roles)});
   }
   return entries;

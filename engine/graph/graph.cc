@@ -49,11 +49,20 @@ absl::Status Graph::Validate(const WriteBatch& batch) {
   if (batch.records.empty() && batch.edges.empty()) {
     return absl::InvalidArgumentError("batch: nothing to write");
   }
-  auto find = [&](std::string_view name) { return store_->FindSpace(name); };
+  // A batch names few spaces: look each up once.
+  std::map<std::string, absl::StatusOr<SpaceInfo>, std::less<>> spaces;
+  auto find = [&](std::string_view name) -> absl::StatusOr<SpaceInfo> {
+    auto known = spaces.find(name);
+    if (known == spaces.end()) {
+      known = spaces.emplace(std::string(name), store_->FindSpace(name)).first;
+    }
+    return known->second;
+  };
   std::map<std::string, std::optional<KindDeclaration>> declarations;
+  char field[32];
   for (size_t i = 0; i < batch.edges.size(); ++i) {
     const EdgeMutation& mutation = batch.edges[i];
-    std::string field = absl::StrFormat("edges[%d]", i);
+    std::snprintf(field, sizeof(field), "edges[%zu]", i);
     if (mutation.kind == EdgeMutation::Kind::kDelete) {
       if (mutation.edge.id == 0) {
         return absl::InvalidArgumentError(
