@@ -1,5 +1,7 @@
 #include "engine/mvcc/point_key.h"
 
+#include <algorithm>
+
 #include "engine/common/coding.h"
 
 namespace infinitedb::mvcc {
@@ -40,6 +42,16 @@ std::vector<hilbert::KeyRange> KeyRangesCovering(uint32_t space_id,
     return hilbert::CoveringRanges(box.min, box.max, max_ranges);
   }
   const int curve = dims - ordered;
+  const auto min = std::span<const uint32_t>(box.min);
+  const auto max = std::span<const uint32_t>(box.max);
+  if (std::equal(min.begin(), min.begin() + curve, max.begin())) {
+    // One point of the curve (an endpoint's index entries): one range.
+    std::string first(hilbert::KeyBytes(dims), '\0');
+    std::string last(hilbert::KeyBytes(dims), '\0');
+    EncodePointKey(space_id, min, first.data());
+    EncodePointKey(space_id, max, last.data());
+    return {{std::move(first), std::move(last)}};
+  }
   std::string low(hilbert::KeyBytes(ordered), '\0');
   std::string high(hilbert::KeyBytes(ordered), '\0');
   EncodeOrdered(std::span<const uint32_t>(box.min).subspan(curve), low.data());
