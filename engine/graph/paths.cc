@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "engine/graph/node_key.h"
 #include "engine/graph/steps.h"
@@ -51,6 +52,7 @@ absl::StatusOr<PathResult> ShortestPath(const GraphReader& reader,
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue;
   uint64_t order = 0;
   queue.push({0, 0, order++, from});
+  absl::flat_hash_set<EdgeId> walked;
   absl::Status failure;
   while (!queue.empty()) {
     const int64_t distance = std::get<0>(queue.top());
@@ -64,6 +66,7 @@ absl::StatusOr<PathResult> ShortestPath(const GraphReader& reader,
     if (hops >= request.max_depth) continue;
     absl::Status status = ForEachStep(
         reader, NodeOfKey(key), request.filter,
+        [&](EdgeId id) { return walked.insert(id).second; },
         [&](const Edge& edge, const std::vector<const Endpoint*>& targets) {
           const int64_t weight = request.weighted ? edge.weight.value_or(1) : 1;
           if (weight < 0) {

@@ -5,13 +5,14 @@
 namespace infinitedb::graph {
 
 absl::Status ForEachStep(const GraphReader& reader, const NodeRef& node,
-                         const EdgeFilter& filter, StepVisitor visit) {
+                         const EdgeFilter& filter, EdgeWanted wanted,
+                         StepVisitor visit) {
   EdgeFilter at_node = filter;
   at_node.roles.clear();  // roles choose the endpoints walked to
   std::vector<EdgeId> ids;
   absl::Status status =
       reader.ScanNode(node, [&](EdgeId id, const IncidenceEntry& entry) {
-        if (PassesAtNode(at_node, entry)) ids.push_back(id);
+        if (PassesAtNode(at_node, entry) && wanted(id)) ids.push_back(id);
         return true;
       });
   if (!status.ok()) return status;

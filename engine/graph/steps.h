@@ -16,11 +16,20 @@ namespace infinitedb::graph {
 using StepVisitor = absl::FunctionRef<bool(
     const Edge& edge, const std::vector<const Endpoint*>& targets)>;
 
+// Whether a walk still needs edge `id` (it is read only if so).
+using EdgeWanted = absl::FunctionRef<bool(EdgeId id)>;
+
 // Calls `visit` for every incident edge of `node` that passes the filter
-// (kinds and direction at the node; roles choose the targets), in edge id
-// order.
+// (kinds and direction at the node; roles choose the targets) and that the
+// walk wants, in edge id order.
+//
+// An edge leads to the same targets from each of its endpoints, less the
+// endpoint itself, which a walk has reached already: so a walk that is not
+// B-connected wants each edge once, from the first of its endpoints that it
+// expands (also a shortest path: that endpoint is the nearest).
 absl::Status ForEachStep(const GraphReader& reader, const NodeRef& node,
-                         const EdgeFilter& filter, StepVisitor visit);
+                         const EdgeFilter& filter, EdgeWanted wanted,
+                         StepVisitor visit);
 
 }  // namespace infinitedb::graph
 

@@ -47,8 +47,11 @@ absl::StatusOr<TraverseResult> Traverse(const GraphReader& reader,
        ++level) {
     std::vector<NodeRef> next;
     for (const NodeRef& node : frontier) {
+      auto wanted = [&](EdgeId id) {
+        return request.b_connectivity || !walked.contains(id);
+      };
       absl::Status status = ForEachStep(
-          reader, node, request.filter,
+          reader, node, request.filter, wanted,
           [&](const Edge& edge, const std::vector<const Endpoint*>& targets) {
             if (request.b_connectivity &&
                 ++tails_reached[edge.id] < DistinctTails(edge)) {
