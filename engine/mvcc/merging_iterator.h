@@ -30,6 +30,14 @@ class MergingIterator : public VersionIterator {
     }
     PickSmallest();
   }
+  void SeekWithin(std::string_view internal_key,
+                  std::string_view last) override {
+    for (size_t i = 0; i < children_.size(); ++i) {
+      children_[i]->SeekWithin(internal_key, last);
+      Load(i);
+    }
+    PickSmallest();
+  }
   bool Valid() const override { return current_ >= 0; }
   void Next() override {
     std::string_view key = keys_[current_];

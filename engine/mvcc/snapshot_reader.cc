@@ -22,9 +22,9 @@ Record ToRecord(const VersionView& version) {
 // the key ranges the newest version with revision <= cap, in Hilbert order.
 class SnapshotReader::LevelCursor {
  public:
-  LevelCursor(std::unique_ptr<VersionIterator> iterator, BranchLevel level,
-              uint32_t space_id, const std::vector<hilbert::KeyRange>& ranges)
-      : iterator_(std::move(iterator)), level_(level), ranges_(ranges) {
+  LevelCursor(VersionIterator* iterator, BranchLevel level, uint32_t space_id,
+              const std::vector<hilbert::KeyRange>& ranges)
+      : iterator_(iterator), level_(level), ranges_(ranges) {
     EncodeKeyPrefix(level.branch_id, space_id, prefix_);
     if (!ranges_.empty()) SeekRange();
     Settle();
@@ -52,18 +52,28 @@ class SnapshotReader::LevelCursor {
     std::string target(prefix_, kKeyPrefixBytes);
     target += ranges_[range_index_].first;
     target.append(kRevisionBytes, '\0');  // newest possible version first
-    iterator_->Seek(target);
+    std::string last(prefix_, kKeyPrefixBytes);
+    last += ranges_[range_index_].last;
+    last.append(kRevisionBytes, '\xff');  // oldest possible version last
+    iterator_->SeekWithin(target, last);
   }
 
   // Advances to the first address at or after the current position that is
   // inside a range and has a version <= cap; clears valid_ at the end.
   void Settle() {
     valid_ = false;
-    while (range_index_ < ranges_.size() && iterator_->Valid()) {
-      std::string_view key = iterator_->version().key;
-      if (std::memcmp(key.data(), prefix_, kKeyPrefixBytes) != 0) {
-        return;  // past this branch and space
+    while (range_index_ < ranges_.size()) {
+      // Invalid, or past this branch and space: nothing is left in this
+      // range, but SeekWithin lets a source skip what lies beyond the
+      // range, so a later range may still hold versions.
+      if (!iterator_->Valid() || std::memcmp(iterator_->version().key.data(),
+                                             prefix_, kKeyPrefixBytes) != 0) {
+        if (!iterator_->status().ok()) return;
+        ++range_index_;
+        if (range_index_ < ranges_.size()) SeekRange();
+        continue;
       }
+      std::string_view key = iterator_->version().key;
       std::string_view hilbert_key = KeyHilbert(key);
       const hilbert::KeyRange& range = ranges_[range_index_];
       if (CompareKeys(hilbert_key, range.last) > 0) {
@@ -83,7 +93,7 @@ class SnapshotReader::LevelCursor {
     }
   }
 
-  std::unique_ptr<VersionIterator> iterator_;
+  VersionIterator* const iterator_;
   const BranchLevel level_;
   const std::vector<hilbert::KeyRange>& ranges_;
   char prefix_[kKeyPrefixBytes];
@@ -115,8 +125,10 @@ absl::StatusOr<std::optional<Record>> SnapshotReader::Newest(
   for (const BranchLevel& level : chain_) {
     std::string target =
         EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
+    std::string oldest =
+        EncodeInternalKey(level.branch_id, space_id_, hilbert_key, 0);
     std::unique_ptr<VersionIterator> iterator =
-        sources_(level.branch_id, &point_box);
+        sources_(level.branch_id, {&point_box, target, oldest});
     iterator->Seek(target);
     if (!iterator->status().ok()) return iterator->status();
     if (!iterator->Valid() ||
@@ -139,8 +151,10 @@ absl::StatusOr<std::vector<Record>> SnapshotReader::History(
   for (const BranchLevel& level : chain_) {
     std::string target =
         EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
+    std::string oldest =
+        EncodeInternalKey(level.branch_id, space_id_, hilbert_key, 0);
     std::unique_ptr<VersionIterator> iterator =
-        sources_(level.branch_id, &point_box);
+        sources_(level.branch_id, {&point_box, target, oldest});
     for (iterator->Seek(target);
          iterator->Valid() &&
          KeyAddress(iterator->version().key) == KeyAddress(target);
@@ -172,10 +186,22 @@ absl::Status SnapshotReader::Scan(
     const std::vector<hilbert::KeyRange>& ranges, const Box* box,
     bool include_tombstones,
     absl::FunctionRef<bool(const VersionView&)> visit) const {
-  std::vector<std::unique_ptr<LevelCursor>> cursors;
+  std::vector<std::unique_ptr<VersionIterator>> iterators;
   for (const BranchLevel& level : chain_) {
+    iterators.push_back(sources_(level.branch_id, {box}));
+  }
+  return ScanLevels(iterators, ranges, box, include_tombstones, visit);
+}
+
+absl::Status SnapshotReader::ScanLevels(
+    const std::vector<std::unique_ptr<VersionIterator>>& iterators,
+    const std::vector<hilbert::KeyRange>& ranges, const Box* box,
+    bool include_tombstones,
+    absl::FunctionRef<bool(const VersionView&)> visit) const {
+  std::vector<std::unique_ptr<LevelCursor>> cursors;
+  for (size_t i = 0; i < chain_.size(); ++i) {
     cursors.push_back(std::make_unique<LevelCursor>(
-        sources_(level.branch_id, box), level, space_id_, ranges));
+        iterators[i].get(), chain_[i], space_id_, ranges));
   }
   char hilbert_key[4 * kMaxStoredDims];
   while (true) {
@@ -215,6 +241,49 @@ absl::Status SnapshotReader::Scan(
     if (!cursor->status().ok()) return cursor->status();
   }
   return absl::OkStatus();
+}
+
+void RepeatReader::MakeIterators() {
+  if (!levels_.empty()) return;
+  for (const BranchLevel& level : reader_->chain_) {
+    levels_.push_back(reader_->sources_(level.branch_id, {}));
+  }
+}
+
+absl::Status RepeatReader::Scan(
+    const std::vector<hilbert::KeyRange>& ranges, const Box* box,
+    absl::FunctionRef<bool(const VersionView&)> visit) {
+  MakeIterators();
+  return reader_->ScanLevels(levels_, ranges, box,
+                             /*include_tombstones=*/false, visit);
+}
+
+absl::StatusOr<std::optional<Record>> RepeatReader::Get(const Point& point) {
+  const std::vector<BranchLevel>& chain = reader_->chain_;
+  MakeIterators();
+  char hilbert_key[4 * kMaxStoredDims];
+  EncodePointKey(reader_->space_id_, point, hilbert_key);
+  const std::string_view key(hilbert_key, 4 * point.size());
+  std::optional<Record> best;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    std::string target = EncodeInternalKey(
+        chain[i].branch_id, reader_->space_id_, key, chain[i].cap);
+    const std::string oldest =
+        EncodeInternalKey(chain[i].branch_id, reader_->space_id_, key, 0);
+    VersionIterator& iterator = *levels_[i];
+    iterator.SeekWithin(target, oldest);
+    if (!iterator.status().ok()) return iterator.status();
+    if (!iterator.Valid() ||
+        KeyAddress(iterator.version().key) != KeyAddress(target)) {
+      continue;
+    }
+    const VersionView& version = iterator.version();
+    if (!best || version.stamp.revision > best->stamp.revision) {
+      best = ToRecord(version);
+    }
+  }
+  if (best && best->deleted) return std::nullopt;
+  return best;
 }
 
 }  // namespace infinitedb::mvcc

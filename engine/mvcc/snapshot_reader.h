@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -27,11 +28,18 @@ struct BranchLevel {
 
 class SnapshotReader {
  public:
+  // What a read will look at, so that sources can skip the rest: points
+  // in `box` (nullptr = any), and, for a read of one address, only internal
+  // keys in [first_key, last_key] (empty = any).
+  struct SourceHint {
+    const Box* box = nullptr;
+    std::string_view first_key;
+    std::string_view last_key;
+  };
   // Makes a fresh iterator over the snapshot's pinned sources for the
-  // versions of one branch (of the reader's space); sources may skip
-  // versions whose point lies outside `box` (nullptr = no such hint).
+  // versions of one branch (of the reader's space), following `hint`.
   using SourceFactory = std::function<std::unique_ptr<VersionIterator>(
-      uint32_t branch_id, const Box* box)>;
+      uint32_t branch_id, const SourceHint& hint)>;
 
   SnapshotReader(SourceFactory sources, std::vector<BranchLevel> chain,
                  uint32_t space_id, int dims);
@@ -55,12 +63,40 @@ class SnapshotReader {
                     absl::FunctionRef<bool(const VersionView&)> visit) const;
 
  private:
+  friend class RepeatReader;
   class LevelCursor;
+
+  // Scan over one iterator per chain level.
+  absl::Status ScanLevels(
+      const std::vector<std::unique_ptr<VersionIterator>>& iterators,
+      const std::vector<hilbert::KeyRange>& ranges, const Box* box,
+      bool include_tombstones,
+      absl::FunctionRef<bool(const VersionView&)> visit) const;
 
   const SourceFactory sources_;
   const std::vector<BranchLevel> chain_;
   const uint32_t space_id_;
   const int dims_;
+};
+
+// Many small reads of one snapshot (a walk of the graph: an edge, then the
+// index entries of one point, ...): the sources' iterators are made once
+// and sought again for each read. Not thread-safe; `reader` outlives it.
+class RepeatReader {
+ public:
+  explicit RepeatReader(const SnapshotReader* reader) : reader_(reader) {}
+
+  // As SnapshotReader::Get and SnapshotReader::Scan (live records only).
+  absl::StatusOr<std::optional<Record>> Get(const Point& point);
+  absl::Status Scan(const std::vector<hilbert::KeyRange>& ranges,
+                    const Box* box,
+                    absl::FunctionRef<bool(const VersionView&)> visit);
+
+ private:
+  void MakeIterators();
+
+  const SnapshotReader* const reader_;
+  std::vector<std::unique_ptr<VersionIterator>> levels_;  // per chain level
 };
 
 // Copies a view into an owning record.

@@ -22,6 +22,14 @@ class VersionIterator {
   virtual ~VersionIterator() = default;
   // Positions at the first version whose key is >= `internal_key`.
   virtual void Seek(std::string_view internal_key) = 0;
+  // The same, for a read that wants only keys <= `last`: a source that
+  // knows it holds none may skip the work and become invalid instead (a
+  // segment then reads no block). Otherwise positioned as by Seek.
+  virtual void SeekWithin(std::string_view internal_key,
+                          std::string_view last) {
+    (void)last;
+    Seek(internal_key);
+  }
   virtual bool Valid() const = 0;
   virtual void Next() = 0;
   // Requires Valid().

@@ -41,11 +41,11 @@ uint32_t SegmentIterator::NextInBox(const Block& block, uint32_t position) {
   return count;
 }
 
-const Block* SegmentIterator::LoadCandidate(size_t c) {
+const Block* SegmentIterator::LoadCandidate(size_t c, size_t window) {
   if (c >= window_start_ && c < window_start_ + window_.size()) {
     return window_[c - window_start_].get();
   }
-  size_t end = std::min(candidates_.size(), c + kWindowBlocks);
+  size_t end = std::min(candidates_.size(), c + window);
   auto blocks = reader_->ReadBlocks(
       std::span<const uint32_t>(candidates_.data() + c, end - c));
   if (!blocks.ok()) {
@@ -78,17 +78,34 @@ void SegmentIterator::Position(size_t c, uint32_t position) {
 }
 
 void SegmentIterator::Seek(std::string_view internal_key) {
+  SeekWithin(internal_key, {});
+}
+
+void SegmentIterator::SeekWithin(std::string_view internal_key,
+                                 std::string_view last) {
   const auto& blocks = reader_->index().blocks;
   size_t c = std::partition_point(candidates_.begin(), candidates_.end(),
                                   [&](uint32_t b) {
                                     return blocks[b].last_key < internal_key;
                                   }) -
              candidates_.begin();
-  if (c >= candidates_.size()) {
+  if (c >= candidates_.size() ||
+      (!last.empty() &&
+       std::string_view(blocks[candidates_[c]].first_key) > last)) {
     block_ = nullptr;
     return;
   }
-  const Block* block = LoadCandidate(c);
+  // A bounded read needs only the blocks that start by `last`.
+  size_t window = kWindowBlocks;
+  if (!last.empty()) {
+    window = 1;
+    while (c + window < candidates_.size() && window < kWindowBlocks &&
+           std::string_view(blocks[candidates_[c + window]].first_key) <=
+               last) {
+      ++window;
+    }
+  }
+  const Block* block = LoadCandidate(c, window);
   if (block == nullptr) {
     block_ = nullptr;
     return;

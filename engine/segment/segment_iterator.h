@@ -21,6 +21,10 @@ class SegmentIterator : public mvcc::VersionIterator {
                   std::vector<uint32_t> candidates, std::optional<Box> box);
 
   void Seek(std::string_view internal_key) override;
+  // Reads no block when the first candidate block that could hold
+  // `internal_key` starts after `last`.
+  void SeekWithin(std::string_view internal_key,
+                  std::string_view last) override;
   bool Valid() const override { return block_ != nullptr; }
   void Next() override;
   const RecordView& version() const override { return view_; }
@@ -33,7 +37,9 @@ class SegmentIterator : public mvcc::VersionIterator {
   // Makes candidate `c` current at record `position` (moving on to later
   // candidates when it is past the end); invalid at the end or on error.
   void Position(size_t c, uint32_t position);
-  const Block* LoadCandidate(size_t c);
+  // Candidate `c`'s block, reading it with up to `window` - 1 candidates
+  // after it when it is not in the current window.
+  const Block* LoadCandidate(size_t c, size_t window = kWindowBlocks);
   // The first record at or after `position` inside box_ (record_count()
   // if none); notes in inside_until_ where a run wholly inside ends.
   uint32_t NextInBox(const Block& block, uint32_t position);

@@ -105,6 +105,23 @@ std::vector<uint32_t> SegmentReader::CandidateBlocks(
   return out;
 }
 
+std::vector<uint32_t> SegmentReader::BlocksInKeyRange(
+    std::string_view first, std::string_view last) const {
+  const auto& blocks = index_.blocks;
+  size_t at =
+      std::partition_point(blocks.begin(), blocks.end(),
+                           [&](const BlockEntry& b) {
+                             return std::string_view(b.last_key) < first;
+                           }) -
+      blocks.begin();
+  std::vector<uint32_t> out;
+  for (; at < blocks.size() && std::string_view(blocks[at].first_key) <= last;
+       ++at) {
+    out.push_back(static_cast<uint32_t>(at));
+  }
+  return out;
+}
+
 absl::StatusOr<std::shared_ptr<const Block>> SegmentReader::ReadBlock(
     uint32_t index) const {
   if (index >= index_.blocks.size()) {

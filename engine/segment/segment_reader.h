@@ -32,6 +32,11 @@ class SegmentReader : public std::enable_shared_from_this<SegmentReader> {
   std::vector<uint32_t> CandidateBlocks(std::string_view key_prefix,
                                         const Box* box) const;
 
+  // Blocks that may hold keys in [first, last] (internal keys), found by
+  // the blocks' key ranges: what a point read needs, without the R-tree.
+  std::vector<uint32_t> BlocksInKeyRange(std::string_view first,
+                                         std::string_view last) const;
+
   // The block, from the cache or the file.
   absl::StatusOr<std::shared_ptr<const Block>> ReadBlock(uint32_t index) const;
   // The blocks, in the order asked: cached ones from the cache, the others

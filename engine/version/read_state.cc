@@ -8,8 +8,9 @@ namespace infinitedb {
 mvcc::SnapshotReader::SourceFactory SourcesFor(
     std::shared_ptr<const ReadState> state, uint32_t space_id) {
   return [state = std::move(state), space_id](
-             uint32_t branch_id,
-             const Box* box) -> std::unique_ptr<mvcc::VersionIterator> {
+             uint32_t branch_id, const mvcc::SnapshotReader::SourceHint& hint)
+             -> std::unique_ptr<mvcc::VersionIterator> {
+    const Box* box = hint.box;
     std::vector<std::unique_ptr<mvcc::VersionIterator>> children;
     if (state->active->entry_count() > 0) {
       children.push_back(state->active->NewIterator());
@@ -22,8 +23,12 @@ mvcc::SnapshotReader::SourceFactory SourcesFor(
       char prefix[mvcc::kKeyPrefixBytes];
       mvcc::EncodeKeyPrefix(branch_id, space_id, prefix);
       for (const auto& segment : segments->second) {
-        std::vector<uint32_t> candidates = segment->CandidateBlocks(
-            std::string_view(prefix, mvcc::kKeyPrefixBytes), box);
+        // One address: its blocks by key; else those the R-tree finds.
+        std::vector<uint32_t> candidates =
+            hint.first_key.empty()
+                ? segment->CandidateBlocks(
+                      std::string_view(prefix, mvcc::kKeyPrefixBytes), box)
+                : segment->BlocksInKeyRange(hint.first_key, hint.last_key);
         if (!candidates.empty()) {
           children.push_back(segment->NewIterator(
               std::move(candidates),
