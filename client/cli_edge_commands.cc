@@ -155,14 +155,18 @@ absl::Status EdgeCommand(client::Client& client, const Args& args) {
   if (verb == "del") return DeleteCommand(client, args);
   if (verb == "get" || verb == "history") return ReadCommand(client, args);
   if (verb == "import") return EdgeImportCommand(client, args);
+  if (verb == "kinds" || verb == "declare") {
+    return EdgeKindsCommand(client, args);
+  }
   if (verb == "incident" || verb == "box" || verb == "kind" ||
       verb == "degree" || verb == "traverse" || verb == "path" ||
-      verb == "cycle") {
+      verb == "cycle" || verb == "dangling") {
     return EdgeQueryCommand(client, args);
   }
   return Usage(verb.empty() ? "edge: expected a verb (put, get, del, "
                               "history, incident, box, kind, degree, "
-                              "traverse, path, cycle, import)"
+                              "traverse, path, cycle, dangling, import, "
+                              "kinds, declare)"
                             : "unknown edge command '" + verb + "'");
 }
 

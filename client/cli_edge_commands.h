@@ -1,6 +1,7 @@
 // The `infdb-cli edge` commands: writes and reads of single edges
-// (cli_edge_commands.cc), the graph queries (cli_edge_queries.cc) and bulk
-// import from JSON lines (cli_edge_import.cc).
+// (cli_edge_commands.cc), the graph queries and the dangling-edge check
+// (cli_edge_queries.cc), bulk import from JSON lines (cli_edge_import.cc)
+// and the kind catalogue (cli_edge_kinds.cc).
 #ifndef INFINITEDB_CLIENT_CLI_EDGE_COMMANDS_H_
 #define INFINITEDB_CLIENT_CLI_EDGE_COMMANDS_H_
 
@@ -14,8 +15,11 @@ namespace infinitedb::cli {
 // `edge VERB ...`: runs the verb; usage errors are InvalidArgument.
 absl::Status EdgeCommand(client::Client& client, const Args& args);
 
-// `edge incident|box|kind|degree|traverse|path|cycle`.
+// `edge incident|box|kind|degree|traverse|path|cycle|dangling`.
 absl::Status EdgeQueryCommand(client::Client& client, const Args& args);
+
+// `edge kinds` and `edge declare KIND [--directed] [--role R ...]`.
+absl::Status EdgeKindsCommand(client::Client& client, const Args& args);
 
 // `edge import FILE [--batch N] [--branch B]`.
 absl::Status EdgeImportCommand(client::Client& client, const Args& args);

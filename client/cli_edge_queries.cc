@@ -1,5 +1,5 @@
-// `infdb-cli edge incident|box|kind|degree|traverse|path|cycle`: the graph
-// queries, each printed as one table.
+// `infdb-cli edge incident|box|kind|degree|traverse|path|cycle|dangling`:
+// the graph queries, each printed as one table.
 #include <cstdio>
 #include <map>
 
@@ -80,26 +80,41 @@ absl::Status IncidentCommand(client::Client& client, const Args& args) {
   return absl::OkStatus();
 }
 
-absl::Status KindCommand(client::Client& client, const Args& args) {
-  absl::StatusOr<std::string> kind = Operand(args, 2, "KIND");
-  if (!kind.ok()) return kind.status();
+// `edge kind KIND` and `edge dangling`: a paged list of edges.
+absl::Status EdgeListCommand(client::Client& client, const Args& args) {
+  const bool by_kind = args.words[1] == "kind";
+  std::string kind;
+  if (by_kind) {
+    absl::StatusOr<std::string> operand = Operand(args, 2, "KIND");
+    if (!operand.ok()) return operand.status();
+    kind = *operand;
+  }
   absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
   if (!read.ok()) return read.status();
   absl::StatusOr<uint64_t> limit = Number(args, "limit");
   if (!limit.ok()) return limit.status();
   absl::StatusOr<std::string> cursor = CursorFlag(args);
   if (!cursor.ok()) return cursor.status();
-  v1::EdgesByKindRequest request;
-  *request.mutable_read() = *read;
-  request.set_kind(*kind);
-  request.set_limit(*limit);
-  request.set_cursor(*cursor);
   std::vector<v1::Edge> edges;
-  absl::StatusOr<client::GraphPageSummary> summary =
-      client.EdgesByKind(request, [&](const v1::Edge& edge) {
-        edges.push_back(edge);
-        return true;
-      });
+  auto collect = [&](const v1::Edge& edge) {
+    edges.push_back(edge);
+    return true;
+  };
+  absl::StatusOr<client::GraphPageSummary> summary;
+  if (by_kind) {
+    v1::EdgesByKindRequest request;
+    *request.mutable_read() = *read;
+    request.set_kind(kind);
+    request.set_limit(*limit);
+    request.set_cursor(*cursor);
+    summary = client.EdgesByKind(request, collect);
+  } else {
+    v1::DanglingEdgesRequest request;
+    *request.mutable_read() = *read;
+    request.set_limit(*limit);
+    request.set_cursor(*cursor);
+    summary = client.DanglingEdges(request, collect);
+  }
   if (!summary.ok()) return summary.status();
   PrintTable(EdgeTable(edges, args.json, false), args.json);
   PrintMore(summary->next_cursor, args.json);
@@ -243,7 +258,9 @@ absl::Status EdgeQueryCommand(client::Client& client, const Args& args) {
   if (verb == "incident" || verb == "box") {
     return IncidentCommand(client, args);
   }
-  if (verb == "kind") return KindCommand(client, args);
+  if (verb == "kind" || verb == "dangling") {
+    return EdgeListCommand(client, args);
+  }
   if (verb == "degree") return DegreeCommand(client, args);
   if (verb == "traverse") return TraverseCommand(client, args);
   if (verb == "path") return PathCommand(client, args);

@@ -55,6 +55,13 @@ commands:
       [--direction D] [--kind K ...] [--role R ...] [--as-of R] [--branch B]
       (NOT_FOUND, exit 1, when there is no path)
   edge cycle [--kind K ...] [--as-of R] [--branch B]
+  edge dangling [--limit N] [--cursor HEX] [--as-of R] [--branch B]
+      (the edges with an endpoint that has no live record)
+  edge kinds
+      (the server's declared kinds: kind, directed, roles)
+  edge declare KIND [--directed] [--role R ...]
+      (declares or redeclares a kind; no --role = any role. The server's
+       --unknown-edge-labels says what happens to other kinds and roles)
   edge import FILE [--batch N] [--branch B]
       (JSON lines, one edge a line: {"kind":"k","endpoints":["s:1,2:a",
        "s:3,4:b"],"directed":false,"weight":5,"properties":{"k":"v"}};
@@ -103,6 +110,9 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
         "role...", "as-of", "branch"}},
       {"edge cycle", {"kind...", "as-of", "branch"}},
       {"edge import", {"batch", "branch"}},
+      {"edge dangling", {"limit", "cursor", "as-of", "branch"}},
+      {"edge kinds", {}},
+      {"edge declare", {"directed", "role..."}},
   };
   return *flags;
 }
@@ -140,7 +150,10 @@ size_t MaxWords(const std::string& command) {
                                         {"edge traverse", 2},
                                         {"edge path", 2},
                                         {"edge cycle", 2},
-                                        {"edge import", 3}};
+                                        {"edge import", 3},
+                                        {"edge dangling", 2},
+                                        {"edge kinds", 2},
+                                        {"edge declare", 3}};
   auto it = words->find(command);
   return it == words->end() ? SIZE_MAX : it->second;
 }
@@ -192,9 +205,13 @@ std::string HelpFor(const std::vector<std::string>& topic) {
   size_t commands = usage.find("commands:\n");
   if (commands == absl::string_view::npos) return "";
   std::string wanted = topic[0];
-  if (topic.size() > 1 &&
-      absl::StrContains(usage, "\n  " + topic[0] + " " + topic[1] + " ")) {
-    wanted = topic[0] + " " + topic[1];
+  if (topic.size() > 1) {
+    // "edge put ..." has operands or flags; "edge kinds" has neither.
+    const std::string both = "\n  " + topic[0] + " " + topic[1];
+    if (absl::StrContains(usage, both + " ") ||
+        absl::StrContains(usage, both + "\n")) {
+      wanted = topic[0] + " " + topic[1];
+    }
   }
   for (absl::string_view line :
        absl::StrSplit(usage.substr(commands), '\n', absl::SkipEmpty())) {

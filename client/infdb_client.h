@@ -39,8 +39,8 @@ struct QuerySummary {
   std::string next_cursor;  // empty when complete
 };
 
-// What a finished graph stream (Incident, BoxIncident, EdgesByKind)
-// reports besides its answers.
+// What a finished graph stream (Incident, BoxIncident, EdgesByKind,
+// DanglingEdges) reports besides its answers.
 struct GraphPageSummary {
   uint64_t revision = 0;
   uint64_t count = 0;       // answers received
@@ -124,6 +124,16 @@ class Client {
   absl::Status ImportEdges(
       const std::function<bool(v1::ImportEdgesRequest*)>& next_batch,
       const std::function<void(const v1::ImportEdgesResponse&)>& on_result);
+  // The kind catalogue: DeclareKind is a write (never retried), ListKinds
+  // the declared kinds in kind order.
+  absl::StatusOr<v1::DeclareKindResponse> DeclareKind(
+      const v1::DeclareKindRequest& request);
+  absl::StatusOr<std::vector<v1::KindDeclaration>> ListKinds();
+  // The live edges with an endpoint that has no live record; streamed like
+  // EdgesByKind.
+  absl::StatusOr<GraphPageSummary> DanglingEdges(
+      const v1::DanglingEdgesRequest& request,
+      const std::function<bool(const v1::Edge&)>& on_edge);
 
   // Admin.
   absl::StatusOr<v1::StatusResponse> Status();

@@ -174,4 +174,33 @@ absl::Status Client::ImportEdges(
   return FromGrpc(stream->Finish());
 }
 
+absl::StatusOr<v1::DeclareKindResponse> Client::DeclareKind(
+    const v1::DeclareKindRequest& request) {
+  v1::DeclareKindResponse response;
+  absl::Status status =
+      FromGrpc(graph_->DeclareKind(NewContext().get(), request, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::KindDeclaration>> Client::ListKinds() {
+  v1::ListKindsResponse response;
+  absl::Status status = Retrying([&] {
+    return graph_->ListKinds(NewContext().get(), v1::ListKindsRequest(),
+                             &response);
+  });
+  if (!status.ok()) return status;
+  return std::vector<v1::KindDeclaration>(response.kinds().begin(),
+                                          response.kinds().end());
+}
+
+absl::StatusOr<GraphPageSummary> Client::DanglingEdges(
+    const v1::DanglingEdgesRequest& request,
+    const std::function<bool(const v1::Edge&)>& on_edge) {
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  auto reader = graph_->DanglingEdges(context.get(), request);
+  return ReadPages<v1::EdgesResponse, v1::Edge>(*context, *reader, EdgesOf,
+                                                on_edge);
+}
+
 }  // namespace infinitedb::client

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "server/graph_convert.h"
 #include "server/graph_import.h"
+#include "server/graph_kinds.h"
 #include "server/page_stream.h"
 #include "server/proto_convert.h"
 #include "server/status_util.h"
@@ -220,6 +221,21 @@ grpc::Status GraphService::EdgesByKind(
   return stream.Finish(result, *context_);
 }
 
+grpc::Status GraphService::DanglingEdges(
+    grpc::ServerContext* context, const v1::DanglingEdgesRequest* request,
+    grpc::ServerWriter<v1::EdgesResponse>* writer) {
+  GraphRead read = GraphReadFrom(request->read(), request->limit(),
+                                 request->cursor(), *context_->engine);
+  PageStream<v1::EdgesResponse> stream(context, writer);
+  absl::StatusOr<GraphPage> result =
+      context_->engine->DanglingEdges(read, [&](const Edge& edge) {
+        v1::Edge* out = stream.page().add_edges();
+        ToProto(edge, out);
+        return stream.Added(out->ByteSizeLong());
+      });
+  return stream.Finish(result, *context_);
+}
+
 grpc::Status GraphService::Degree(grpc::ServerContext*,
                                   const v1::DegreeRequest* request,
                                   v1::DegreeResponse* response) {
@@ -347,6 +363,18 @@ grpc::Status GraphService::ImportEdges(
     }
   }
   return grpc::Status::OK;
+}
+
+grpc::Status GraphService::DeclareKind(grpc::ServerContext*,
+                                       const v1::DeclareKindRequest* request,
+                                       v1::DeclareKindResponse* response) {
+  return server::DeclareKind(*context_, *request, response);
+}
+
+grpc::Status GraphService::ListKinds(grpc::ServerContext*,
+                                     const v1::ListKindsRequest*,
+                                     v1::ListKindsResponse* response) {
+  return server::ListKinds(*context_, response);
 }
 
 }  // namespace infinitedb::server

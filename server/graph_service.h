@@ -1,6 +1,7 @@
 // infinitedb.v1.Graph over the engine: edge writes (alone, with records in
 // one commit, and batched imports), edge reads and history, the streamed
-// incidence and kind reads, degree, traversal, shortest path and cycles.
+// incidence, kind and dangling-edge reads, degree, traversal, shortest path
+// and cycles, and the kind catalogue (graph_kinds.h).
 #ifndef INFINITEDB_SERVER_GRAPH_SERVICE_H_
 #define INFINITEDB_SERVER_GRAPH_SERVICE_H_
 
@@ -49,6 +50,14 @@ class GraphService final : public v1::Graph::Service {
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportEdgesResponse, v1::ImportEdgesRequest>*
           stream) override;
+  grpc::Status DeclareKind(grpc::ServerContext*,
+                           const v1::DeclareKindRequest* request,
+                           v1::DeclareKindResponse* response) override;
+  grpc::Status ListKinds(grpc::ServerContext*, const v1::ListKindsRequest*,
+                         v1::ListKindsResponse* response) override;
+  grpc::Status DanglingEdges(
+      grpc::ServerContext* context, const v1::DanglingEdgesRequest* request,
+      grpc::ServerWriter<v1::EdgesResponse>* writer) override;
 
  private:
   // One edge write (PutEdge, DeleteEdge) and its answer.

@@ -1,7 +1,7 @@
 // Bounds of the pages that streamed answers (Records.Query, the graph's
-// Incident, BoxIncident and EdgesByKind) are cut into. gRPC's flow control
-// blocks the writer while the client is behind, so a stream never buffers
-// more than about one page on the server.
+// Incident, BoxIncident, EdgesByKind and DanglingEdges) are cut into. gRPC's
+// flow control blocks the writer while the client is behind, so a stream never
+// buffers more than about one page on the server.
 #ifndef INFINITEDB_SERVER_PAGE_LIMITS_H_
 #define INFINITEDB_SERVER_PAGE_LIMITS_H_
 

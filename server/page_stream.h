@@ -1,7 +1,7 @@
 // PageStream: cuts a streamed answer of the graph (Incident, BoxIncident,
-// EdgesByKind) into messages within the bounds of page_limits.h, the way
-// Records.Query streams: the last message carries the header, the cursor
-// and `done`.
+// EdgesByKind, DanglingEdges) into messages within the bounds of page_limits.h,
+// the way Records.Query streams: the last message carries the header, the
+// cursor and `done`.
 #ifndef INFINITEDB_SERVER_PAGE_STREAM_H_
 #define INFINITEDB_SERVER_PAGE_STREAM_H_
 

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <functional>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "server/proto_convert.h"
@@ -41,6 +43,20 @@ size_t OpBytes(const ChangeOp& op) {
          op.space.size() + 24;
 }
 
+// The spaces a full copy streams: every user space, then the graph's edges
+// (the one system space of the change stream, which ListSpaces leaves out;
+// the receiver derives their index entries). Without them a follower that
+// resynchronises from a copy would lose every edge written while it was
+// behind.
+std::vector<std::string> CopiedSpaces(Engine& engine) {
+  std::vector<std::string> names;
+  for (const SpaceInfo& space : engine.ListSpaces()) {
+    names.push_back(space.name);
+  }
+  names.push_back(kGraphEdgesSpace);
+  return names;
+}
+
 // Streams the newest version of every address of every branch and space at
 // `revision`, tombstones included, in messages of about kMessageBytes.
 absl::Status StreamCopy(Engine& engine, Revision revision,
@@ -60,14 +76,14 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
     if (!filters.branches.empty() && !filters.branches.contains(branch.name)) {
       continue;
     }
-    for (const SpaceInfo& space : engine.ListSpaces()) {
-      if (!filters.spaces.empty() && !filters.spaces.contains(space.name)) {
+    for (const std::string& space : CopiedSpaces(engine)) {
+      if (!filters.spaces.empty() && !filters.spaces.contains(space)) {
         continue;
       }
       QueryRequest request;
       request.branch = branch.name;
       request.as_of = revision;
-      request.space = space.name;
+      request.space = space;
       request.include_tombstones = true;
       absl::StatusOr<QueryResult> result =
           engine.Query(request, [&](const RecordView& record) {
@@ -81,7 +97,7 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
             }
             ChangeOp op{
                 branch.name,
-                space.name,
+                space,
                 record.point(),
                 record.deleted,
                 record.deleted ? std::string() : std::string(record.value),
@@ -92,7 +108,8 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
             if (bytes >= kMessageBytes) flush();
             return !write_failed;
           });
-      // A space dropped meanwhile has nothing to copy.
+      // A space dropped meanwhile (or no edge ever written) has nothing to
+      // copy.
       if (!result.ok() && !absl::IsNotFound(result.status())) {
         return result.status();
       }

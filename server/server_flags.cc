@@ -52,9 +52,29 @@ ABSL_FLAG(uint64_t, slow_request_ms, 1000,
           "Log every rpc that takes longer than this, in ms (a stream until "
           "its final status), at warn level with its method, duration, "
           "status code and peer; 0 turns the log off.");
+ABSL_FLAG(std::string, unknown_edge_labels, "allow",
+          "An edge whose kind is not declared (Graph.DeclareKind), or whose "
+          "endpoint has a role its kind does not declare: allow (written), "
+          "warn (written, with a warning in the log) or reject "
+          "(INVALID_ARGUMENT naming the field).");
+ABSL_FLAG(bool, reject_dangling_edges, false,
+          "Refuse an edge one of whose endpoints has no live record on the "
+          "branch written to.");
+ABSL_FLAG(uint64_t, max_edge_endpoints, 1024,
+          "Most endpoints of one edge (at least 2).");
+ABSL_FLAG(uint64_t, max_edge_property_bytes, 1 << 20,
+          "Largest properties (keys and values) plus payload of one edge, in "
+          "bytes; at most the largest value (--max_value_kb), which holds the "
+          "whole edge.");
+ABSL_FLAG(uint64_t, max_edge_label_bytes, 256,
+          "Longest edge kind and endpoint role, in bytes (1 to 65536).");
 
 namespace infinitedb::server {
 namespace {
+
+// Labels are repeated in every index entry of an edge: this bounds the
+// largest --max_edge_label_bytes.
+constexpr uint64_t kEdgeLabelBytesFlagMax = 64 << 10;
 
 bool IsLogLevel(const std::string& level) {
   for (const char* known : {"trace", "debug", "info", "warn", "error"}) {
@@ -63,23 +83,56 @@ bool IsLogLevel(const std::string& level) {
   return false;
 }
 
-}  // namespace
-
-absl::Status CheckListenAddress(const std::string& address) {
-  size_t colon = address.rfind(':');
-  uint32_t port = 0;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port > 65535) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "--listen: '%s' is not HOST:PORT with a port from 0 to 65535",
-        address));
+bool ParseUnknownLabelPolicy(const std::string& name,
+                             UnknownLabelPolicy* policy) {
+  if (name == "allow") {
+    *policy = UnknownLabelPolicy::kAllow;
+  } else if (name == "warn") {
+    *policy = UnknownLabelPolicy::kWarn;
+  } else if (name == "reject") {
+    *policy = UnknownLabelPolicy::kReject;
+  } else {
+    return false;
   }
+  return true;
+}
+
+// The graph's flags; needs engine.max_value_bytes and max_batch_mutations.
+absl::Status GraphOptionsFromFlags(EngineOptions& engine) {
+  const std::string policy = absl::GetFlag(FLAGS_unknown_edge_labels);
+  if (!ParseUnknownLabelPolicy(policy, &engine.unknown_edge_labels)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--unknown_edge_labels: '%s' is not allow, warn or reject", policy));
+  }
+  engine.reject_dangling_edges = absl::GetFlag(FLAGS_reject_dangling_edges);
+  // Every endpoint is an index entry in the edge's commit.
+  const uint64_t endpoints = absl::GetFlag(FLAGS_max_edge_endpoints);
+  if (endpoints < 2 || endpoints > engine.max_batch_mutations / 2) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--max_edge_endpoints: %d is not from 2 to %d",
+                        endpoints, engine.max_batch_mutations / 2));
+  }
+  engine.max_edge_endpoints = endpoints;
+  const uint64_t property_bytes = absl::GetFlag(FLAGS_max_edge_property_bytes);
+  if (property_bytes > engine.max_value_bytes) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--max_edge_property_bytes: %d is more than the largest value, %d "
+        "bytes (--max_value_kb), which holds the whole edge",
+        property_bytes, engine.max_value_bytes));
+  }
+  engine.max_edge_property_bytes = property_bytes;
+  const uint64_t label_bytes = absl::GetFlag(FLAGS_max_edge_label_bytes);
+  if (label_bytes < 1 || label_bytes > kEdgeLabelBytesFlagMax) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--max_edge_label_bytes: %d is not from 1 to %d",
+                        label_bytes, kEdgeLabelBytesFlagMax));
+  }
+  engine.max_edge_label_bytes = label_bytes;
   return absl::OkStatus();
 }
 
-absl::StatusOr<ServerConfig> ConfigFromFlags() {
-  ServerConfig config;
-  EngineOptions& engine = config.engine;
+// Every flag that becomes an engine option.
+absl::Status EngineOptionsFromFlags(EngineOptions& engine) {
   engine.data_dir = absl::GetFlag(FLAGS_data_dir);
   engine.node_id = absl::GetFlag(FLAGS_node_id);
   if (engine.node_id == 0) {
@@ -106,8 +159,37 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
     return absl::InvalidArgumentError("--memtable_mb: must be at least 1");
   }
   engine.max_value_bytes = absl::GetFlag(FLAGS_max_value_kb) << 10;
+  if (absl::Status s = GraphOptionsFromFlags(engine); !s.ok()) return s;
   engine.history_retention_revisions = absl::GetFlag(FLAGS_retention_revisions);
   engine.max_clock_skew_ms = absl::GetFlag(FLAGS_max_clock_skew_ms);
+  engine.replication_retention_revisions =
+      absl::GetFlag(FLAGS_replication_retention_revisions);
+  if (engine.replication_retention_revisions == 0) {
+    return absl::InvalidArgumentError(
+        "--replication_retention_revisions: must be at least 1");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckListenAddress(const std::string& address) {
+  size_t colon = address.rfind(':');
+  uint32_t port = 0;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--listen: '%s' is not HOST:PORT with a port from 0 to 65535",
+        address));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ServerConfig> ConfigFromFlags() {
+  ServerConfig config;
+  if (absl::Status s = EngineOptionsFromFlags(config.engine); !s.ok()) {
+    return s;
+  }
   config.listen = absl::GetFlag(FLAGS_listen);
   absl::Status listen = CheckListenAddress(config.listen);
   if (!listen.ok()) return listen;
@@ -127,13 +209,7 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
     }
     config.peers.push_back(peer);
   }
-  config.engine.replication_retention_revisions =
-      absl::GetFlag(FLAGS_replication_retention_revisions);
-  if (config.engine.replication_retention_revisions == 0) {
-    return absl::InvalidArgumentError(
-        "--replication_retention_revisions: must be at least 1");
-  }
-  if (config.max_message_bytes < engine.max_value_bytes + (1 << 16)) {
+  if (config.max_message_bytes < config.engine.max_value_bytes + (1 << 16)) {
     return absl::InvalidArgumentError(
         "--max_message_mb: must leave room for the largest value");
   }

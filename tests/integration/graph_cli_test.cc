@@ -1,8 +1,9 @@
 // Integration test of the graph API against a real infdb-server: a user's
 // session through `infdb-cli edge` (writes, reads, history, incidence with
-// filters, box, kind, degree, traversal, paths, cycles, import with a
-// report of the refused batches), and bad input over gRPC through the C++
-// client, refused with the field named and nothing written.
+// filters, box, kind, degree, traversal, paths, cycles, the kind catalogue,
+// dangling edges, import with a report of the refused batches), and bad
+// input over gRPC through the C++ client, refused with the field named and
+// nothing written.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -254,6 +255,63 @@ TEST_F(GraphCliTest, CommandLineMistakesAreUsageErrors) {
   EXPECT_TRUE(Contains(help.output, "--endpoint")) << help.output;
   EXPECT_FALSE(Contains(help.output, "edge traverse")) << help.output;
   EXPECT_TRUE(Contains(Run("edge --help").output, "edge traverse"));
+}
+
+TEST_F(GraphCliTest, KindsDeclareAndDangling) {
+  EXPECT_EQ(Run("edge kinds --json").output, "[]\n");
+  CliResult r =
+      Run("edge declare beam.bears_on --directed --role beam --role column");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r.output, "beam.bears_on  true      beam column"))
+      << r.output;
+  ASSERT_EQ(Run("edge declare brace").exit_code, 0);
+  r = Run("edge kinds");
+  EXPECT_EQ(r.output,
+            "kind           directed  roles\n"
+            "beam.bears_on  true      beam column\n"
+            "brace          false     (any)\n")
+      << r.output;
+  EXPECT_EQ(Run("edge kinds --json").output,
+            "[{\"kind\":\"beam.bears_on\",\"directed\":true,\"roles\":"
+            "[\"beam\",\"column\"]},{\"kind\":\"brace\",\"directed\":false,"
+            "\"roles\":[]}]\n");
+
+  // Edges between records; deleting a record leaves its edges dangling.
+  for (const char* point : {"1,2,3", "4,5,6", "7,8,9", "10,10,10"}) {
+    ASSERT_EQ(
+        Run(std::string("put frame --point ") + point + " --value n").exit_code,
+        0);
+  }
+  const Frame f = PutFrame();
+  EXPECT_EQ(Run("edge dangling --json").output, "[]\n");
+  const uint64_t before = Revision();
+  ASSERT_EQ(Run("del frame --point 7,8,9").exit_code, 0);
+  r = Run("edge dangling --json");
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Column())) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Brace())) << r.output;
+  EXPECT_FALSE(Contains(r.output, "\"id\":" + f.Beam())) << r.output;
+  EXPECT_EQ(
+      Run("edge dangling --json --as-of " + std::to_string(before)).output,
+      "[]\n");
+  r = Run("edge dangling --limit 1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r.output, "more: --cursor ")) << r.output;
+  ASSERT_EQ(Run("branch create b").exit_code, 0);
+  ASSERT_EQ(Run("put frame --point 7,8,9 --value n --branch b").exit_code, 0);
+  EXPECT_EQ(Run("edge dangling --branch b --json").output, "[]\n");
+
+  for (const char* command :
+       {"edge declare", "edge declare a b", "edge declare k --kind x",
+        "edge declare k --directed=maybe", "edge kinds extra",
+        "edge kinds --limit 1", "edge dangling --kind k",
+        "edge dangling --limit x"}) {
+    r = Run(command);
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
+  }
+  r = Run("help edge kinds");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(Contains(r.output, "edge kinds")) << r.output;
+  EXPECT_FALSE(Contains(r.output, "edge declare")) << r.output;
 }
 
 // Five edges in batches of two: batch 2 has an edge with a 2-D point in a

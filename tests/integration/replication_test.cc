@@ -9,9 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,32 +22,15 @@
 #include <vector>
 
 #include "client/infdb_client.h"
-#include "tests/engine/testutil/temp_dir.h"
-#include "tests/integration/server_process.h"
+#include "tests/integration/replication_cluster.h"
 
 namespace infinitedb {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Address = std::vector<uint32_t>;
-
-// Replication must converge within this once the writers stop.
-constexpr auto kConvergeTimeout = std::chrono::seconds(30);
-constexpr auto kPollInterval = std::chrono::milliseconds(50);
-// Every client call gets this deadline, every test stream kStreamDeadline.
-constexpr auto kCallDeadline = std::chrono::milliseconds(5000);
-constexpr auto kStreamDeadline = std::chrono::seconds(20);
-
-// Calls `done` until it returns true or `timeout` passes; false on timeout.
-bool PollUntil(const std::function<bool()>& done,
-               Clock::duration timeout = kConvergeTimeout) {
-  const Clock::time_point deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  return true;
-}
+using testing::kStreamDeadline;
+using testing::Node;
+using testing::PollUntil;
 
 std::string Format(const Address& address) {
   std::ostringstream out;
@@ -208,160 +189,14 @@ class AckedLog {
   std::vector<Acked> writes_;
 };
 
-// The end of a server's log, for a failure message (the log is removed
-// with the test's directory).
-std::string LogTail(const std::string& path) {
-  std::ifstream log(path);
-  std::string text((std::istreambuf_iterator<char>(log)),
-                   std::istreambuf_iterator<char>());
-  return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
-}
-
-// One server of a test cluster, at a loopback address fixed up front so
-// that peers can name it before it starts and find it after a restart.
-struct Node {
-  uint32_t id = 0;
-  std::string data_dir;
-  std::string address;
-  std::vector<std::string> flags;  // --node-id, --peer and any others
-  std::unique_ptr<testing::ServerProcess> process;
-  std::unique_ptr<client::Client> client;
-};
-
-class ServerReplicationTest : public ::testing::Test {
+class ServerReplicationTest : public testing::ClusterTest {
  protected:
-  // Nodes with ids 1..count and their own data directories and ports; none
-  // replicates from another until Peer() says so.
-  void MakeNodes(int count) {
-    for (int i = 0; i < count; ++i) {
-      Node& node = nodes_.emplace_back();
-      node.id = static_cast<uint32_t>(i + 1);
-      node.data_dir = dir_.path() + "/node" + std::to_string(node.id);
-      int port = testing::FreeLoopbackPort();
-      ASSERT_NE(port, 0);
-      node.address = "127.0.0.1:" + std::to_string(port);
-      node.flags = {"--node-id=" + std::to_string(node.id)};
-    }
-  }
-
-  // Node `i` pulls changes from each of `sources`.
-  void Peer(int i, const std::vector<int>& sources) {
-    for (int source : sources) {
-      nodes_[i].flags.push_back("--peer=" + nodes_[source].address);
-    }
-  }
-
-  // Starts (or restarts) node `i` on its data directory and address, with a
-  // new client (a fresh channel, no reconnection backoff left over).
-  ::testing::AssertionResult StartNode(int i) {
-    Node& node = nodes_[i];
-    node.client.reset();
-    node.process =
-        std::make_unique<testing::ServerProcess>(node.data_dir, node.flags);
-    node.process->set_listen_address(node.address);
-    if (!node.process->Start()) {
-      return ::testing::AssertionFailure()
-             << "node " << node.id << " did not start; its log:\n"
-             << LogTail(node.process->log_path());
-    }
-    client::ClientOptions options;
-    options.target = node.address;
-    options.deadline = kCallDeadline;
-    node.client = std::make_unique<client::Client>(options);
-    return ::testing::AssertionSuccess();
-  }
-
-  // Stops node `i` with SIGTERM; returns its exit status. Its client goes
-  // first: an idle connection delays a graceful shutdown by seconds.
-  int StopNode(int i) {
-    nodes_[i].client.reset();
-    return nodes_[i].process->Stop();
-  }
-
-  ::testing::AssertionResult StartAll() {
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      ::testing::AssertionResult started = StartNode(static_cast<int>(i));
-      if (!started) return started;
-    }
-    return ::testing::AssertionSuccess();
-  }
-
-  // The state of node `i`'s first source; a default one if unreachable.
-  v1::SourceState FirstSource(int i) {
-    absl::StatusOr<v1::ReplicationStatusResponse> status =
-        nodes_[i].client->ReplicationStatus();
-    if (!status.ok() || status->sources_size() == 0) return {};
-    return status->sources(0);
-  }
-
-  // Waits until node `i` has applied at least `ops` operations since it
-  // started: it is replicating right now.
-  ::testing::AssertionResult WaitForApplied(int i, uint64_t ops) {
-    if (PollUntil([&] { return FirstSource(i).applied_ops() >= ops; })) {
-      return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure()
-           << "node " << nodes_[i].id << " applied no more than "
-           << FirstSource(i).applied_ops() << " operations";
-  }
-
-  // Waits until every node has space "s" (a space reaches a node with the
-  // first change to it).
-  ::testing::AssertionResult WaitForSpace() {
-    for (Node& node : nodes_) {
-      if (!PollUntil([&] { return node.client->GetSpace("s").ok(); })) {
-        return ::testing::AssertionFailure()
-               << "node " << node.id << " never got space s";
-      }
-    }
-    return ::testing::AssertionSuccess();
-  }
-
   // Polls until every node's full scan of space "s" is the same and every
   // source of every node is streaming with no revisions left to consider;
   // returns the agreed scan.
   absl::StatusOr<Digest> WaitForConvergence() {
-    std::string state;
-    Digest agreed;
-    bool converged = PollUntil([&] {
-      std::ostringstream out;
-      std::optional<Digest> first;
-      bool same = true;
-      for (Node& node : nodes_) {
-        absl::StatusOr<Digest> scan = Scan(*node.client, "s");
-        absl::StatusOr<v1::ReplicationStatusResponse> status =
-            node.client->ReplicationStatus();
-        if (!scan.ok() || !status.ok()) {
-          out << "node " << node.id << ": " << scan.status() << " "
-              << status.status() << "; ";
-          same = false;
-          continue;
-        }
-        out << "node " << node.id << ": " << scan->size() << " records";
-        if (!first.has_value()) {
-          first = std::move(*scan);
-        } else if (*scan != *first) {
-          out << ", first difference " << FirstDifference(*first, *scan);
-          same = false;
-        }
-        for (const v1::SourceState& source : status->sources()) {
-          out << ", source " << source.node_id() << " " << source.state()
-              << " lag " << source.lag_revisions() << " cursor "
-              << source.cursor() << " error '" << source.last_error() << "'";
-          same = same && source.state() == "streaming" &&
-                 source.lag_revisions() == 0;
-        }
-        out << "; ";
-      }
-      state = out.str();
-      if (same) agreed = std::move(*first);
-      return same;
-    });
-    if (!converged) {
-      return absl::DeadlineExceededError("replication did not converge: " +
-                                         state);
-    }
-    return agreed;
+    return WaitForAgreement<Digest>(
+        [](Node& node) { return Scan(*node.client, "s"); }, FirstDifference);
   }
 
   // Every node writes with `writers_per_node` threads at once, on shared
@@ -400,9 +235,6 @@ class ServerReplicationTest : public ::testing::Test {
         << "first difference (replicated vs expected): "
         << FirstDifference(*digest, expected);
   }
-
-  testing::TempDir dir_;
-  std::vector<Node> nodes_;
 };
 
 TEST_F(ServerReplicationTest,

@@ -2,7 +2,8 @@
 // not take and numbers out of range (exit 2, naming the flag, nothing
 // written); infdb-server refuses a busy port, an out-of-range port, an
 // unknown flag or log level, reads flagfiles with dashed names, and answers
-// --help and --version with exit 0.
+// --help and --version with exit 0. The graph's flags
+// (--unknown-edge-labels, --max-edge-*) are checked the same way.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -148,14 +149,29 @@ TEST(ServerFlagsTest, BadValuesAndUnknownFlagsAreRefusedNamingTheFlag) {
   struct Case {
     std::string flags;
     std::string named;
+    int exit_code = -1;  // -1: any but 0
   };
   for (const Case& c :
        {Case{"--listen=127.0.0.1:99999", "--listen"},
         Case{"--log-level=verbose", "--log_level"},
         Case{"--no-such-flag=1", "--no-such-flag"}, Case{"-bogus=1", "--bogus"},
-        Case{"--node-id=4294967296", "node_id"}}) {
+        Case{"--node-id=4294967296", "node_id"},
+        Case{"--unknown-edge-labels=maybe", "--unknown_edge_labels", 2},
+        Case{"--reject-dangling-edges=maybe", "reject_dangling_edges"},
+        Case{"--max-edge-endpoints=1", "--max_edge_endpoints", 2},
+        Case{"--max-edge-endpoints=-2", "max_edge_endpoints"},
+        Case{"--max-edge-endpoints=999999999", "--max_edge_endpoints", 2},
+        Case{"--max-edge-label-bytes=0", "--max_edge_label_bytes", 2},
+        Case{"--max-edge-label-bytes=65537", "--max_edge_label_bytes", 2},
+        Case{"--max-edge-property-bytes=4194305", "--max_edge_property_bytes",
+             2},
+        Case{"--max-value-kb=1 --max-edge-property-bytes=1025",
+             "--max_edge_property_bytes", 2}}) {
     RunResult r = RunCommand(server + data + " " + c.flags);
     EXPECT_NE(r.exit_code, 0) << c.flags << ": " << r.output;
+    if (c.exit_code != -1) {
+      EXPECT_EQ(r.exit_code, c.exit_code) << c.flags << ": " << r.output;
+    }
     EXPECT_NE(r.output.find(c.named), std::string::npos)
         << c.flags << ": " << r.output;
   }
@@ -164,8 +180,11 @@ TEST(ServerFlagsTest, BadValuesAndUnknownFlagsAreRefusedNamingTheFlag) {
 TEST(ServerFlagsTest, HelpAndVersionExitZero) {
   RunResult help = RunCommand(std::string(INFDB_SERVER_PATH) + " --help");
   EXPECT_EQ(help.exit_code, 0) << help.output;
-  for (const char* flag : {"--data-dir", "--listen", "--node-id", "--peer",
-                           "--segment-compression", "--flagfile"}) {
+  for (const char* flag :
+       {"--data-dir", "--listen", "--node-id", "--peer",
+        "--segment-compression", "--flagfile", "--unknown-edge-labels",
+        "--reject-dangling-edges", "--max-edge-endpoints",
+        "--max-edge-property-bytes", "--max-edge-label-bytes"}) {
     EXPECT_NE(help.output.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(help.output.find("--undefok"), std::string::npos) << help.output;
