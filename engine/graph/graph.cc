@@ -79,15 +79,28 @@ absl::Status Graph::Validate(const WriteBatch& batch) {
 
 absl::Status Graph::CheckEndpointsLive(std::string_view branch,
                                        const WriteBatch& batch) {
+  // The batch's own records count as they will be after it (last wins).
+  std::map<std::pair<std::string_view, Point>, bool> written;
+  for (const Mutation& record : batch.records) {
+    written[{record.space, record.point}] = record.kind == Mutation::Kind::kPut;
+  }
   for (size_t i = 0; i < batch.edges.size(); ++i) {
     const EdgeMutation& mutation = batch.edges[i];
     if (mutation.kind != EdgeMutation::Kind::kPut) continue;
     for (size_t j = 0; j < mutation.edge.endpoints.size(); ++j) {
       const Endpoint& endpoint = mutation.edge.endpoints[j];
-      absl::StatusOr<std::optional<Record>> record = store_->Get(
-          ReadOptions{std::string(branch), 0}, endpoint.space, endpoint.point);
-      if (!record.ok()) return record.status();
-      if (record->has_value()) continue;
+      auto in_batch = written.find({endpoint.space, endpoint.point});
+      bool live = false;
+      if (in_batch != written.end()) {
+        live = in_batch->second;
+      } else {
+        absl::StatusOr<std::optional<Record>> record =
+            store_->Get(ReadOptions{std::string(branch), 0}, endpoint.space,
+                        endpoint.point);
+        if (!record.ok()) return record.status();
+        live = record->has_value();
+      }
+      if (live) continue;
       return absl::InvalidArgumentError(absl::StrFormat(
           "edges[%d].endpoints[%d]: no live record at this point of space "
           "'%s' on branch '%s' (reject_dangling_edges)",

@@ -350,9 +350,17 @@ TEST_F(GraphSemanticsTest, DanglingEdgesAreRefusedOrListed) {
                   .starts_with("edges[0].endpoints[0]:"))
       << dangling.status();
   ASSERT_TRUE(engine_->Put("main", "frame", {1, 1, 1}, "beam").ok());
-  ASSERT_TRUE(engine_->Put("main", "frame", {2, 2, 2}, "column").ok());
-  auto linked = engine_->PutEdge("main", Beam({1, 1, 1}, {2, 2, 2}));
+  // A record written in the same batch counts; one deleted there does not.
+  WriteBatch together;
+  together.records.push_back(Mutation::Put("frame", {2, 2, 2}, "column"));
+  together.edges.push_back(EdgeMutation::Put(Beam({1, 1, 1}, {2, 2, 2})));
+  auto linked = engine_->Write("main", together);
   ASSERT_TRUE(linked.ok()) << linked.status();
+  WriteBatch unlinking;
+  unlinking.records.push_back(Mutation::Delete("frame", {1, 1, 1}));
+  unlinking.edges.push_back(EdgeMutation::Put(Beam({1, 1, 1}, {2, 2, 2})));
+  auto refused = engine_->Write("main", unlinking);
+  EXPECT_TRUE(absl::IsInvalidArgument(refused.status())) << refused.status();
   auto list = [&] {
     std::vector<EdgeId> ids;
     EXPECT_TRUE(engine_
