@@ -22,7 +22,8 @@ def main():
     os.makedirs(out)
     protos = [os.path.join("infinitedb/v1", name) for name in
               ("common.proto", "spaces.proto", "records.proto",
-               "branches.proto", "admin.proto", "graph.proto")]
+               "branches.proto", "admin.proto", "graph_types.proto",
+               "graph.proto")]
     if protoc.main(["protoc", "-I" + proto_dir, "--python_out=" + out,
                     "--grpc_python_out=" + out] + protos) != 0:
         sys.exit("protoc failed")
@@ -30,7 +31,7 @@ def main():
     import grpc
     from infinitedb.v1 import common_pb2, records_pb2, records_pb2_grpc
     from infinitedb.v1 import spaces_pb2, spaces_pb2_grpc
-    from infinitedb.v1 import graph_pb2, graph_pb2_grpc
+    from infinitedb.v1 import graph_pb2, graph_pb2_grpc, graph_types_pb2
 
     log_path = os.path.join(work, "server.log")
     with open(log_path, "w") as log:
@@ -81,44 +82,46 @@ def main():
         except grpc.RpcError as error:
             assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error
             assert "point" in error.details(), error.details()
-        check_graph(channel, grpc, common_pb2, graph_pb2, graph_pb2_grpc)
+        check_graph(channel, grpc, common_pb2, graph_types_pb2, graph_pb2,
+                    graph_pb2_grpc)
         print("2 passed, 0 failed")
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def check_graph(channel, grpc, common_pb2, graph_pb2, graph_pb2_grpc):
+def check_graph(channel, grpc, common_pb2, types_pb2, graph_pb2,
+                graph_pb2_grpc):
     """A directed hyperedge between points of the space "field": put, get,
     incidence from one of its nodes, and a refused one-endpoint edge."""
     graph = graph_pb2_grpc.GraphStub(channel)
 
     def endpoint(coordinates, role, polarity):
-        return graph_pb2.Endpoint(
+        return types_pb2.Endpoint(
             space="field", point=common_pb2.Point(coordinates=coordinates),
             role=role, polarity=polarity)
 
-    edge = graph_pb2.Edge(
-        kind="pipe", directed=True, weight=graph_pb2.EdgeWeight(value=7),
+    edge = types_pb2.Edge(
+        kind="pipe", directed=True, weight=types_pb2.EdgeWeight(value=7),
         properties={"diameter": "50"},
-        endpoints=[endpoint([2, 4], "source", graph_pb2.POLARITY_TAIL),
-                   endpoint([3, 6], "sink", graph_pb2.POLARITY_HEAD),
-                   endpoint([4, 8], "sink", graph_pb2.POLARITY_HEAD)])
+        endpoints=[endpoint([2, 4], "source", types_pb2.POLARITY_TAIL),
+                   endpoint([3, 6], "sink", types_pb2.POLARITY_HEAD),
+                   endpoint([4, 8], "sink", types_pb2.POLARITY_HEAD)])
     written = graph.PutEdge(graph_pb2.PutEdgeRequest(edge=edge))
     assert written.id != 0, written
     got = graph.GetEdge(graph_pb2.GetEdgeRequest(id=written.id))
     assert got.found and got.edge.weight.value == 7, got
     assert got.edge.properties["diameter"] == "50", got
     assert [e.role for e in got.edge.endpoints] == ["source", "sink", "sink"]
-    node = graph_pb2.NodeRef(space="field",
+    node = types_pb2.NodeRef(space="field",
                              point=common_pb2.Point(coordinates=[3, 6]))
     incidences = []
     for page in graph.Incident(graph_pb2.IncidentRequest(
-            node=node, filter=graph_pb2.EdgeFilter(
-                direction=graph_pb2.DIRECTION_INCOMING))):
+            node=node, filter=types_pb2.EdgeFilter(
+                direction=types_pb2.DIRECTION_INCOMING))):
         incidences.extend(page.incidences)
     assert [i.edge.id for i in incidences] == [written.id], incidences
-    assert incidences[0].roles[0].polarity == graph_pb2.POLARITY_HEAD
+    assert incidences[0].roles[0].polarity == types_pb2.POLARITY_HEAD
     try:
         del edge.endpoints[1:]
         graph.PutEdge(graph_pb2.PutEdgeRequest(edge=edge))
