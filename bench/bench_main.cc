@@ -8,6 +8,9 @@
 //                                 rocksdb-hilbert]
 //   infdb-bench replication [--dir DIR] [--clients N] [--batch N]
 //                           [--seconds S]
+//   infdb-bench graph [--dir DIR] [--edges N] [--points N] [--paths N]
+//                     [--path-ends walk|random]
+//                     [--systems infinitedb,sqlite,postgres]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +18,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "bench/graph_bench.h"
 #include "bench/ingest_bench.h"
 #include "bench/points_bench.h"
 #include "bench/replication_bench.h"
@@ -29,7 +33,10 @@ int Usage() {
                "[--records N] [--systems infinitedb,infinitedb-lz4,"
                "infinitedb-grpc,sqlite-rtree,rocksdb-hilbert]\n"
                "       infdb-bench replication [--dir DIR] [--clients N] "
-               "[--batch N] [--seconds S]\n");
+               "[--batch N] [--seconds S]\n"
+               "       infdb-bench graph [--dir DIR] [--edges N] [--points N] "
+               "[--paths N] [--path-ends walk|random] "
+               "[--systems infinitedb,sqlite,postgres]\n");
   return 2;
 }
 
@@ -61,6 +68,35 @@ int RunPoints(int argc, char** argv) {
   return infinitedb::bench::RunPointsBench(config);
 }
 
+int RunGraph(int argc, char** argv) {
+  infinitedb::bench::GraphConfig config;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    std::string value = argv[i + 1];
+    size_t count = 0;
+    if (flag == "--dir") {
+      config.work_dir = value;
+    } else if (flag == "--edges" && absl::SimpleAtoi(value, &count)) {
+      config.edges = count;
+    } else if (flag == "--points" && absl::SimpleAtoi(value, &count)) {
+      config.points = count;
+    } else if (flag == "--paths" && absl::SimpleAtoi(value, &count)) {
+      config.queries.paths = count;
+    } else if (flag == "--path-ends" &&
+               (value == "walk" || value == "random")) {
+      config.queries.path_ends = value == "walk"
+                                     ? infinitedb::bench::PathEnds::kWalk
+                                     : infinitedb::bench::PathEnds::kRandom;
+    } else if (flag == "--systems") {
+      config.systems = absl::StrSplit(value, ',');
+    } else {
+      return Usage();
+    }
+  }
+  if (argc % 2 != 0 || config.points < 4) return Usage();
+  return infinitedb::bench::RunGraphBench(config);
+}
+
 int RunReplication(int argc, char** argv) {
   infinitedb::bench::ReplicationBenchConfig config;
   for (int i = 2; i + 1 < argc; i += 2) {
@@ -87,6 +123,9 @@ int RunReplication(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "points") == 0) {
     return RunPoints(argc, argv);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "graph") == 0) {
+    return RunGraph(argc, argv);
   }
   if (argc >= 2 && std::strcmp(argv[1], "replication") == 0) {
     return RunReplication(argc, argv);

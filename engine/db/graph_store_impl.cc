@@ -15,7 +15,7 @@ constexpr size_t kSnapshotKeyRangesMax = 64;
 class PinnedSpace : public graph::SpaceSnapshot {
  public:
   explicit PinnedSpace(version::Snapshot snapshot)
-      : snapshot_(std::move(snapshot)), reads_(&snapshot_.reader) {}
+      : snapshot_(std::move(snapshot)) {}
 
   absl::StatusOr<std::optional<Record>> Get(const Point& point) override {
     if (static_cast<int>(point.size()) != snapshot_.dims) {
@@ -23,23 +23,18 @@ class PinnedSpace : public graph::SpaceSnapshot {
           absl::StrFormat("point: %d coordinates, the space has %d",
                           point.size(), snapshot_.dims));
     }
-    return reads_.Get(point);
+    return snapshot_.reader.Get(point);
   }
 
   absl::Status Scan(const Box& box, RecordVisitor visit) override {
-    if (mvcc::OrderedAxes(snapshot_.space_id) > 0) {
-      // The graph's index spaces: a box is a few tight key ranges, read
-      // with the iterators kept for this snapshot.
-      return reads_.Scan(mvcc::KeyRangesCovering(snapshot_.space_id, box,
-                                                 kSnapshotKeyRangesMax),
-                         &box, visit);
-    }
-    // Other spaces: fresh iterators that skip what lies outside the box
-    // (sealed segments with their R-trees).
+    // Keys with ordered axes (the graph's spaces), and memtables, gain from
+    // tight key ranges; sealed segments of other spaces skip what lies
+    // outside the box with their R-trees.
     const size_t bytes = hilbert::KeyBytes(snapshot_.dims);
     std::vector<hilbert::KeyRange> ranges = {
         {std::string(bytes, '\0'), std::string(bytes, '\xff')}};
-    if (snapshot_.memtable_entries > 0) {
+    if (mvcc::OrderedAxes(snapshot_.space_id) > 0 ||
+        snapshot_.memtable_entries > 0) {
       ranges = mvcc::KeyRangesCovering(snapshot_.space_id, box,
                                        kSnapshotKeyRangesMax);
     }
@@ -49,7 +44,6 @@ class PinnedSpace : public graph::SpaceSnapshot {
 
  private:
   version::Snapshot snapshot_;
-  mvcc::RepeatReader reads_;  // through snapshot_.reader
 };
 
 }  // namespace

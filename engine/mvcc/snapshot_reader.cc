@@ -243,47 +243,4 @@ absl::Status SnapshotReader::ScanLevels(
   return absl::OkStatus();
 }
 
-void RepeatReader::MakeIterators() {
-  if (!levels_.empty()) return;
-  for (const BranchLevel& level : reader_->chain_) {
-    levels_.push_back(reader_->sources_(level.branch_id, {}));
-  }
-}
-
-absl::Status RepeatReader::Scan(
-    const std::vector<hilbert::KeyRange>& ranges, const Box* box,
-    absl::FunctionRef<bool(const VersionView&)> visit) {
-  MakeIterators();
-  return reader_->ScanLevels(levels_, ranges, box,
-                             /*include_tombstones=*/false, visit);
-}
-
-absl::StatusOr<std::optional<Record>> RepeatReader::Get(const Point& point) {
-  const std::vector<BranchLevel>& chain = reader_->chain_;
-  MakeIterators();
-  char hilbert_key[4 * kMaxStoredDims];
-  EncodePointKey(reader_->space_id_, point, hilbert_key);
-  const std::string_view key(hilbert_key, 4 * point.size());
-  std::optional<Record> best;
-  for (size_t i = 0; i < chain.size(); ++i) {
-    std::string target = EncodeInternalKey(
-        chain[i].branch_id, reader_->space_id_, key, chain[i].cap);
-    const std::string oldest =
-        EncodeInternalKey(chain[i].branch_id, reader_->space_id_, key, 0);
-    VersionIterator& iterator = *levels_[i];
-    iterator.SeekWithin(target, oldest);
-    if (!iterator.status().ok()) return iterator.status();
-    if (!iterator.Valid() ||
-        KeyAddress(iterator.version().key) != KeyAddress(target)) {
-      continue;
-    }
-    const VersionView& version = iterator.version();
-    if (!best || version.stamp.revision > best->stamp.revision) {
-      best = ToRecord(version);
-    }
-  }
-  if (best && best->deleted) return std::nullopt;
-  return best;
-}
-
 }  // namespace infinitedb::mvcc

@@ -63,7 +63,6 @@ class SnapshotReader {
                     absl::FunctionRef<bool(const VersionView&)> visit) const;
 
  private:
-  friend class RepeatReader;
   class LevelCursor;
 
   // Scan over one iterator per chain level.
@@ -77,26 +76,6 @@ class SnapshotReader {
   const std::vector<BranchLevel> chain_;
   const uint32_t space_id_;
   const int dims_;
-};
-
-// Many small reads of one snapshot (a walk of the graph: an edge, then the
-// index entries of one point, ...): the sources' iterators are made once
-// and sought again for each read. Not thread-safe; `reader` outlives it.
-class RepeatReader {
- public:
-  explicit RepeatReader(const SnapshotReader* reader) : reader_(reader) {}
-
-  // As SnapshotReader::Get and SnapshotReader::Scan (live records only).
-  absl::StatusOr<std::optional<Record>> Get(const Point& point);
-  absl::Status Scan(const std::vector<hilbert::KeyRange>& ranges,
-                    const Box* box,
-                    absl::FunctionRef<bool(const VersionView&)> visit);
-
- private:
-  void MakeIterators();
-
-  const SnapshotReader* const reader_;
-  std::vector<std::unique_ptr<VersionIterator>> levels_;  // per chain level
 };
 
 // Copies a view into an owning record.

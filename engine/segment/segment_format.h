@@ -8,8 +8,9 @@
 //
 //   [block 0][block 1]...[block n-1][index][footer]
 //
-// Block (format 2; about kTargetBlockBytes of contents; one branch per
-// block):
+// Block (format 2; about TargetBlockBytes(space id) of contents -- 64 KiB,
+// or 8 KiB for spaces whose keys have ordered axes, the graph's, which are
+// read a record at a time; one branch per block):
 //   payload       the block contents, compressed with `codec`
 //   raw_size      u32   bytes of the contents
 //   codec         u8    block_codec.h: 0 none, 1 LZ4, 2 zstd (the writer
@@ -79,6 +80,10 @@
 namespace infinitedb::segment {
 
 inline constexpr size_t kTargetBlockBytes = 64 << 10;
+// Blocks of the spaces read by point (mvcc/point_key.h: ordered axes, the
+// graph's edges and indexes): a lookup that misses the cache then decodes
+// 8 KiB, not 64.
+inline constexpr size_t kPointReadBlockBytes = 8 << 10;
 inline constexpr uint8_t kTreeFanout = 16;
 inline constexpr size_t kFooterBytes = 40;
 inline constexpr uint32_t kFormatVersion = 2;

@@ -6,6 +6,7 @@
 #include "engine/common/coding.h"
 #include "engine/common/crc32c.h"
 #include "engine/mvcc/internal_key.h"
+#include "engine/mvcc/point_key.h"
 #include "engine/segment/stored_record.h"
 
 namespace infinitedb::segment {
@@ -22,7 +23,9 @@ SegmentWriter::SegmentWriter(io::File file, std::unique_ptr<IoRing> uring,
     : file_(std::move(file)),
       uring_(std::move(uring)),
       dims_(dims),
-      codec_(codec) {
+      codec_(codec),
+      target_block_bytes_(mvcc::OrderedAxes(space_id) > 0 ? kPointReadBlockBytes
+                                                          : kTargetBlockBytes) {
   properties_.file_number = file_number;
   properties_.space_id = space_id;
   properties_.min_revision = UINT64_MAX;
@@ -61,7 +64,7 @@ absl::Status SegmentWriter::Add(const RecordView& version) {
   }
   // One branch per block: a block's key range then names a single branch.
   if (!block_.empty() &&
-      (block_.size() >= kTargetBlockBytes ||
+      (block_.size() >= target_block_bytes_ ||
        version.key.compare(0, mvcc::kKeyPrefixBytes, block_entry_.first_key, 0,
                            mvcc::kKeyPrefixBytes) != 0)) {
     FinishBlock();

@@ -46,6 +46,8 @@ class SegmentWriter {
   std::unique_ptr<IoRing> uring_;
   const int dims_;
   const BlockCodec codec_;
+  // kTargetBlockBytes, or kPointReadBlockBytes for spaces read by point.
+  const size_t target_block_bytes_;
   SegmentProperties properties_;
   SegmentIndex index_;
   bool finished_ = false;
