@@ -187,21 +187,11 @@ absl::Status SnapshotReader::Scan(
     bool include_tombstones,
     absl::FunctionRef<bool(const VersionView&)> visit) const {
   std::vector<std::unique_ptr<VersionIterator>> iterators;
+  std::vector<std::unique_ptr<LevelCursor>> cursors;
   for (const BranchLevel& level : chain_) {
     iterators.push_back(sources_(level.branch_id, {box}));
-  }
-  return ScanLevels(iterators, ranges, box, include_tombstones, visit);
-}
-
-absl::Status SnapshotReader::ScanLevels(
-    const std::vector<std::unique_ptr<VersionIterator>>& iterators,
-    const std::vector<hilbert::KeyRange>& ranges, const Box* box,
-    bool include_tombstones,
-    absl::FunctionRef<bool(const VersionView&)> visit) const {
-  std::vector<std::unique_ptr<LevelCursor>> cursors;
-  for (size_t i = 0; i < chain_.size(); ++i) {
-    cursors.push_back(std::make_unique<LevelCursor>(
-        iterators[i].get(), chain_[i], space_id_, ranges));
+    cursors.push_back(std::make_unique<LevelCursor>(iterators.back().get(),
+                                                    level, space_id_, ranges));
   }
   char hilbert_key[4 * kMaxStoredDims];
   while (true) {

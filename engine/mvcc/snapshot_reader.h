@@ -65,13 +65,6 @@ class SnapshotReader {
  private:
   class LevelCursor;
 
-  // Scan over one iterator per chain level.
-  absl::Status ScanLevels(
-      const std::vector<std::unique_ptr<VersionIterator>>& iterators,
-      const std::vector<hilbert::KeyRange>& ranges, const Box* box,
-      bool include_tombstones,
-      absl::FunctionRef<bool(const VersionView&)> visit) const;
-
   const SourceFactory sources_;
   const std::vector<BranchLevel> chain_;
   const uint32_t space_id_;
