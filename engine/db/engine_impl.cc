@@ -157,9 +157,13 @@ absl::StatusOr<SpaceInfo> EngineImpl::CreateSpace(std::string_view name,
       versions_.catalog().CreateSpace(name, dims, CurrentRevision());
   if (!space.ok()) return space;
   // An endpoint index left by a crash between dropping a space of this name
-  // and dropping its index belongs to the old space.
-  absl::Status dropped = maintenance_->DropSpace(graph::IncidenceSpace(name));
-  if (!dropped.ok() && !absl::IsNotFound(dropped)) return dropped;
+  // and dropping its index belongs to the old space. (Looked up first:
+  // dropping waits for maintenance, which may be compacting.)
+  const std::string index = graph::IncidenceSpace(name);
+  if (versions_.catalog().FindSpace(index).ok()) {
+    absl::Status dropped = maintenance_->DropSpace(index);
+    if (!dropped.ok() && !absl::IsNotFound(dropped)) return dropped;
+  }
   return space;
 }
 
@@ -182,7 +186,9 @@ absl::Status EngineImpl::DropSpace(std::string_view name) {
   absl::Status status = maintenance_->DropSpace(name);
   if (!status.ok()) return status;
   // Its endpoint index goes with it; the edges that touched it stay.
-  status = maintenance_->DropSpace(graph::IncidenceSpace(name));
+  const std::string index = graph::IncidenceSpace(name);
+  if (!versions_.catalog().FindSpace(index).ok()) return absl::OkStatus();
+  status = maintenance_->DropSpace(index);
   if (absl::IsNotFound(status)) return absl::OkStatus();
   return status;
 }
