@@ -12,6 +12,29 @@
 namespace infinitedb::server {
 namespace {
 
+v1::Incidence* AddAnswer(v1::IncidentResponse& page, const Incidence&) {
+  return page.add_incidences();
+}
+v1::Edge* AddAnswer(v1::EdgesResponse& page, const Edge&) {
+  return page.add_edges();
+}
+
+// Streams the answers of one paged graph read: `read` runs the engine call
+// with a visitor that adds each answer (an Incidence or an Edge) to the
+// current page.
+template <typename Answer, typename Response, typename Read>
+grpc::Status StreamAnswers(grpc::ServerContext* context,
+                           grpc::ServerWriter<Response>* writer,
+                           const ServiceContext& service, Read read) {
+  PageStream<Response> stream(context, writer);
+  absl::StatusOr<GraphPage> result = read([&](const Answer& answer) {
+    auto* out = AddAnswer(stream.page(), answer);
+    ToProto(answer, out);
+    return stream.Added(out->ByteSizeLong());
+  });
+  return stream.Finish(result, service);
+}
+
 absl::Status CheckId(uint64_t id, const char* field) {
   if (id != 0) return absl::OkStatus();
   return absl::InvalidArgumentError(
@@ -161,14 +184,9 @@ grpc::Status GraphService::Incident(
                                 request->cursor(), *context_->engine);
   incident.node = std::move(*node);
   incident.filter = std::move(*filter);
-  PageStream<v1::IncidentResponse> stream(context, writer);
-  absl::StatusOr<GraphPage> result =
-      context_->engine->Incident(incident, [&](const Incidence& incidence) {
-        v1::Incidence* out = stream.page().add_incidences();
-        ToProto(incidence, out);
-        return stream.Added(out->ByteSizeLong());
-      });
-  return stream.Finish(result, *context_);
+  return StreamAnswers<Incidence>(context, writer, *context_, [&](auto visit) {
+    return context_->engine->Incident(incident, visit);
+  });
 }
 
 grpc::Status GraphService::BoxIncident(
@@ -191,14 +209,9 @@ grpc::Status GraphService::BoxIncident(
   incident.space = request->space();
   incident.box = std::move(*box);
   incident.filter = std::move(*filter);
-  PageStream<v1::IncidentResponse> stream(context, writer);
-  absl::StatusOr<GraphPage> result =
-      context_->engine->BoxIncident(incident, [&](const Incidence& incidence) {
-        v1::Incidence* out = stream.page().add_incidences();
-        ToProto(incidence, out);
-        return stream.Added(out->ByteSizeLong());
-      });
-  return stream.Finish(result, *context_);
+  return StreamAnswers<Incidence>(context, writer, *context_, [&](auto visit) {
+    return context_->engine->BoxIncident(incident, visit);
+  });
 }
 
 grpc::Status GraphService::EdgesByKind(
@@ -211,14 +224,9 @@ grpc::Status GraphService::EdgesByKind(
   kind.read = GraphReadFrom(request->read(), request->limit(),
                             request->cursor(), *context_->engine);
   kind.kind = request->kind();
-  PageStream<v1::EdgesResponse> stream(context, writer);
-  absl::StatusOr<GraphPage> result =
-      context_->engine->EdgesByKind(kind, [&](const Edge& edge) {
-        v1::Edge* out = stream.page().add_edges();
-        ToProto(edge, out);
-        return stream.Added(out->ByteSizeLong());
-      });
-  return stream.Finish(result, *context_);
+  return StreamAnswers<Edge>(context, writer, *context_, [&](auto visit) {
+    return context_->engine->EdgesByKind(kind, visit);
+  });
 }
 
 grpc::Status GraphService::DanglingEdges(
@@ -226,14 +234,9 @@ grpc::Status GraphService::DanglingEdges(
     grpc::ServerWriter<v1::EdgesResponse>* writer) {
   GraphRead read = GraphReadFrom(request->read(), request->limit(),
                                  request->cursor(), *context_->engine);
-  PageStream<v1::EdgesResponse> stream(context, writer);
-  absl::StatusOr<GraphPage> result =
-      context_->engine->DanglingEdges(read, [&](const Edge& edge) {
-        v1::Edge* out = stream.page().add_edges();
-        ToProto(edge, out);
-        return stream.Added(out->ByteSizeLong());
-      });
-  return stream.Finish(result, *context_);
+  return StreamAnswers<Edge>(context, writer, *context_, [&](auto visit) {
+    return context_->engine->DanglingEdges(read, visit);
+  });
 }
 
 grpc::Status GraphService::Degree(grpc::ServerContext*,

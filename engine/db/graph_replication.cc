@@ -58,13 +58,7 @@ absl::Status GraphReplication::Check(const ChangeOp& op,
 }
 
 absl::Status GraphReplication::CreateSpaces(const ChangeOp& op) {
-  for (const auto& [name, dims] :
-       {std::pair{graph::kEdgesSpace, graph::kEdgesDims},
-        {graph::kKindsSpace, graph::kKindsDims}}) {
-    absl::StatusOr<SpaceInfo> space =
-        store_->EnsureSystemSpace(name, dims, dims);
-    if (!space.ok()) return space.status();
-  }
+  if (absl::Status s = graph::EnsureGraphSpaces(*store_); !s.ok()) return s;
   if (observe_id_) {
     absl::Status observed =
         observe_id_(graph::IdOfAxes(op.point[0], op.point[1]));

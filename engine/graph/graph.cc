@@ -148,12 +148,7 @@ absl::StatusOr<WriteResult> Graph::Write(std::string_view branch,
     if (absl::Status s = CheckEndpointsLive(branch, batch); !s.ok()) return s;
   }
   if (!batch.edges.empty()) {
-    for (const auto& [name, dims] :
-         {std::pair{kEdgesSpace, kEdgesDims}, {kKindsSpace, kKindsDims}}) {
-      absl::StatusOr<SpaceInfo> space =
-          store_->EnsureSystemSpace(name, dims, dims);
-      if (!space.ok()) return space.status();
-    }
+    if (absl::Status s = EnsureGraphSpaces(*store_); !s.ok()) return s;
   }
   std::vector<bool> fresh;
   absl::StatusOr<std::vector<EdgeId>> ids = AssignIds(batch, &fresh);

@@ -50,6 +50,15 @@ Incidence ToIncidence(const std::string& space, const RecordView& view,
   return incidence;
 }
 
+// The edge a record of the edges space holds, if it is live.
+absl::StatusOr<std::optional<Edge>> LiveEdge(
+    const std::optional<Record>& record, EdgeId id) {
+  if (!record) return std::nullopt;
+  absl::StatusOr<Edge> edge = DecodeEdge(record->value, id, record->stamp);
+  if (!edge.ok()) return edge.status();
+  return std::optional<Edge>(std::move(*edge));
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<Edge>> ReadEdge(GraphStore& store,
@@ -61,11 +70,7 @@ absl::StatusOr<std::optional<Edge>> ReadEdge(GraphStore& store,
     if (Missing(store, record.status(), kEdgesSpace)) return std::nullopt;
     return record.status();
   }
-  if (!*record) return std::nullopt;
-  absl::StatusOr<Edge> edge =
-      DecodeEdge((*record)->value, id, (*record)->stamp);
-  if (!edge.ok()) return edge.status();
-  return std::optional<Edge>(std::move(*edge));
+  return LiveEdge(*record, id);
 }
 
 bool PassesAtNode(const EdgeFilter& filter, const IncidenceEntry& entry) {
@@ -145,11 +150,7 @@ absl::StatusOr<std::optional<Edge>> GraphReader::GetEdge(EdgeId id) const {
   if (*edges == nullptr) return std::nullopt;
   absl::StatusOr<std::optional<Record>> record = (*edges)->Get(EdgePoint(id));
   if (!record.ok()) return record.status();
-  if (!*record) return std::nullopt;
-  absl::StatusOr<Edge> edge =
-      DecodeEdge((*record)->value, id, (*record)->stamp);
-  if (!edge.ok()) return edge.status();
-  return std::optional<Edge>(std::move(*edge));
+  return LiveEdge(*record, id);
 }
 
 absl::StatusOr<std::vector<Edge>> GraphReader::History(EdgeId id) const {
@@ -346,8 +347,7 @@ absl::StatusOr<GraphPage> GraphReader::Dangling(uint64_t limit,
   Edge edge;
   auto matches = [&](const RecordView& view) {
     absl::StatusOr<Edge> decoded =
-        DecodeEdge(view.value, IdOfAxes(view.coordinate(0), view.coordinate(1)),
-                   view.stamp);
+        DecodeEdge(view.value, IdOfEntry(view), view.stamp);
     if (!decoded.ok()) {
       status = decoded.status();
       return true;  // delivered, and stops there
@@ -381,9 +381,8 @@ absl::Status GraphReader::ScanEdges(EdgeVisitor visit) const {
   absl::Status status;
   absl::StatusOr<QueryResult> result =
       store_->Query(request, [&](const RecordView& view) {
-        absl::StatusOr<Edge> edge = DecodeEdge(
-            view.value, IdOfAxes(view.coordinate(0), view.coordinate(1)),
-            view.stamp);
+        absl::StatusOr<Edge> edge =
+            DecodeEdge(view.value, IdOfEntry(view), view.stamp);
         if (!edge.ok()) {
           status = edge.status();
           return false;

@@ -11,4 +11,13 @@ uint64_t KindHash(std::string_view kind) {
   return hash;
 }
 
+absl::Status EnsureGraphSpaces(GraphStore& store) {
+  for (const auto& [name, dims] :
+       {std::pair{kEdgesSpace, kEdgesDims}, {kKindsSpace, kKindsDims}}) {
+    absl::StatusOr<SpaceInfo> space = store.EnsureSystemSpace(name, dims, dims);
+    if (!space.ok()) return space.status();
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace infinitedb::graph

@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
+#include "engine/graph/graph_store.h"
 #include "engine/public/changes.h"
 #include "engine/public/graph.h"
 #include "engine/public/types.h"
@@ -62,7 +64,11 @@ inline Point IncidencePoint(const Point& point, EdgeId id) {
   return entry;
 }
 
-// The id of an index entry: its last two coordinates.
+// Creates __graph.edges and __graph.kinds unless they exist.
+absl::Status EnsureGraphSpaces(GraphStore& store);
+
+// The id of an index entry, or of an edge record: its last two
+// coordinates.
 inline EdgeId IdOfEntry(const RecordView& entry) {
   const int dims = entry.dims();
   return IdOfAxes(entry.coordinate(dims - 2), entry.coordinate(dims - 1));
