@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/public/engine.h"
+#include "tests/engine/testutil/kill_child.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {
@@ -96,29 +97,8 @@ EngineOptions OptionsFor(const std::string& dir, uint32_t cycle) {
 // writer killed while it starts may not get that far).
 std::vector<Ack> CrashOnce(const std::string& dir, uint32_t cycle, int run_ms,
                            bool* space_acked) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    RunChild(dir, cycle, fds[1]);
-  }
-  close(fds[1]);
-  std::string acks_text;
-  std::thread reader([&] {
-    char buffer[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) {
-      acks_text.append(buffer, n);
-    }
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(run_ms));
-  kill(pid, SIGKILL);
-  int wstatus = 0;
-  waitpid(pid, &wstatus, 0);
-  reader.join();
-  close(fds[0]);
-  EXPECT_TRUE(WIFSIGNALED(wstatus)) << "child exited early: " << wstatus;
+  std::string acks_text =
+      testing::RunAndKill([&](int fd) { RunChild(dir, cycle, fd); }, run_ms);
   std::vector<Ack> acks;
   *space_acked = acks_text.starts_with("space\n");
   if (*space_acked) acks_text.erase(0, 6);

@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/public/engine.h"
+#include "tests/engine/testutil/kill_child.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {
@@ -98,29 +99,8 @@ Edge EdgeOf(uint32_t cycle, uint32_t thread, uint32_t sequence, uint32_t index,
 }
 
 std::string CrashOnce(const std::string& dir, uint32_t cycle, int run_ms) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    RunChild(dir, cycle, fds[1]);
-  }
-  close(fds[1]);
-  std::string acks;
-  std::thread reader([&] {
-    char buffer[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buffer, sizeof(buffer))) > 0)
-      acks.append(buffer, n);
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(run_ms));
-  kill(pid, SIGKILL);
-  int wstatus = 0;
-  waitpid(pid, &wstatus, 0);
-  reader.join();
-  close(fds[0]);
-  EXPECT_TRUE(WIFSIGNALED(wstatus)) << "child exited early: " << wstatus;
-  return acks;
+  return ::infinitedb::testing::RunAndKill(
+      [&](int fd) { RunChild(dir, cycle, fd); }, run_ms);
 }
 
 // Every (point, edge) pair of the endpoint index.
