@@ -152,21 +152,12 @@ absl::StatusOr<v1::CommitStamp> Client::Batch(const v1::BatchRequest& request) {
 }
 
 absl::StatusOr<v1::GetResponse> Client::Get(const v1::GetRequest& request) {
-  v1::GetResponse response;
-  absl::Status status = Retrying(
-      [&] { return records_->Get(NewContext().get(), request, &response); });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(records_.get(), &v1::Records::Stub::Get, request);
 }
 
 absl::StatusOr<v1::HistoryResponse> Client::History(
     const v1::HistoryRequest& request) {
-  v1::HistoryResponse response;
-  absl::Status status = Retrying([&] {
-    return records_->History(NewContext().get(), request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(records_.get(), &v1::Records::Stub::History, request);
 }
 
 absl::StatusOr<QuerySummary> Client::Query(
@@ -203,11 +194,7 @@ absl::StatusOr<QuerySummary> Client::Query(
 
 absl::StatusOr<v1::CountResponse> Client::Count(
     const v1::QueryRequest& request) {
-  v1::CountResponse response;
-  absl::Status status = Retrying(
-      [&] { return records_->Count(NewContext().get(), request, &response); });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(records_.get(), &v1::Records::Stub::Count, request);
 }
 
 absl::StatusOr<v1::StatusResponse> Client::Status() {

@@ -152,6 +152,21 @@ class Client {
   std::unique_ptr<grpc::ClientContext> NewContext() const;
   // Runs `call` up to read_attempts times while it fails with UNAVAILABLE.
   absl::Status Retrying(const std::function<grpc::Status()>& call) const;
+  // A unary read, retried like Retrying: `method` of `stub` with a fresh
+  // context each time.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> RetriedRead(
+      Stub* stub,
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request) const {
+    Response response;
+    absl::Status status = Retrying([&] {
+      return (stub->*method)(NewContext().get(), request, &response);
+    });
+    if (!status.ok()) return status;
+    return response;
+  }
 
   const ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;

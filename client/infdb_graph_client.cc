@@ -73,21 +73,12 @@ absl::StatusOr<v1::GraphWriteResponse> Client::Write(
 
 absl::StatusOr<v1::GetEdgeResponse> Client::GetEdge(
     const v1::GetEdgeRequest& request) {
-  v1::GetEdgeResponse response;
-  absl::Status status = Retrying(
-      [&] { return graph_->GetEdge(NewContext().get(), request, &response); });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(graph_.get(), &v1::Graph::Stub::GetEdge, request);
 }
 
 absl::StatusOr<v1::EdgeHistoryResponse> Client::EdgeHistory(
     const v1::EdgeHistoryRequest& request) {
-  v1::EdgeHistoryResponse response;
-  absl::Status status = Retrying([&] {
-    return graph_->EdgeHistory(NewContext().get(), request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(graph_.get(), &v1::Graph::Stub::EdgeHistory, request);
 }
 
 absl::StatusOr<GraphPageSummary> Client::Incident(
@@ -119,40 +110,22 @@ absl::StatusOr<GraphPageSummary> Client::EdgesByKind(
 
 absl::StatusOr<v1::DegreeResponse> Client::Degree(
     const v1::DegreeRequest& request) {
-  v1::DegreeResponse response;
-  absl::Status status = Retrying(
-      [&] { return graph_->Degree(NewContext().get(), request, &response); });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(graph_.get(), &v1::Graph::Stub::Degree, request);
 }
 
 absl::StatusOr<v1::TraverseResponse> Client::Traverse(
     const v1::TraverseRequest& request) {
-  v1::TraverseResponse response;
-  absl::Status status = Retrying(
-      [&] { return graph_->Traverse(NewContext().get(), request, &response); });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(graph_.get(), &v1::Graph::Stub::Traverse, request);
 }
 
 absl::StatusOr<v1::ShortestPathResponse> Client::ShortestPath(
     const v1::ShortestPathRequest& request) {
-  v1::ShortestPathResponse response;
-  absl::Status status = Retrying([&] {
-    return graph_->ShortestPath(NewContext().get(), request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(graph_.get(), &v1::Graph::Stub::ShortestPath, request);
 }
 
 absl::StatusOr<v1::FindCycleResponse> Client::FindCycle(
     const v1::FindCycleRequest& request) {
-  v1::FindCycleResponse response;
-  absl::Status status = Retrying([&] {
-    return graph_->FindCycle(NewContext().get(), request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return RetriedRead(graph_.get(), &v1::Graph::Stub::FindCycle, request);
 }
 
 absl::Status Client::ImportEdges(
