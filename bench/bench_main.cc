@@ -10,7 +10,7 @@
 //                           [--seconds S]
 //   infdb-bench graph [--dir DIR] [--edges N] [--points N] [--paths N]
 //                     [--path-ends walk|random]
-//                     [--systems infinitedb,sqlite,postgres]
+//                     [--systems infinitedb,infinitedb-nocache,sqlite,postgres]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,7 +36,7 @@ int Usage() {
                "[--batch N] [--seconds S]\n"
                "       infdb-bench graph [--dir DIR] [--edges N] [--points N] "
                "[--paths N] [--path-ends walk|random] "
-               "[--systems infinitedb,sqlite,postgres]\n");
+               "[--systems infinitedb,infinitedb-nocache,sqlite,postgres]\n");
   return 2;
 }
 

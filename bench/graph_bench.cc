@@ -24,7 +24,10 @@ constexpr uint64_t kQuerySeed = 7;
 constexpr size_t kProblemsShown = 5;
 
 std::unique_ptr<GraphStore> NewStore(const std::string& name) {
-  if (name == "infinitedb") return NewGraphEngineStore();
+  if (name == "infinitedb") return NewGraphEngineStore(/*graph_cache=*/true);
+  if (name == "infinitedb-nocache") {
+    return NewGraphEngineStore(/*graph_cache=*/false);
+  }
   if (name == "sqlite") return NewGraphSqliteStore();
   if (name == "postgres") return NewGraphPostgresStore();
   return nullptr;

@@ -26,7 +26,8 @@ struct GraphConfig {
   QueryPlan queries;
   size_t verified_queries = 20;  // per class, against the reference
   uint32_t path_depth_max = 6;   // most edges on a shortest path
-  std::vector<std::string> systems = {"infinitedb", "sqlite", "postgres"};
+  std::vector<std::string> systems = {"infinitedb", "infinitedb-nocache",
+                                      "sqlite", "postgres"};
 };
 
 // Returns the process exit code: 0, or 1 on any error or mismatch (a

@@ -93,7 +93,9 @@ class GraphStore {
   virtual std::map<std::string, double> ExtraResults() { return {}; }
 };
 
-std::unique_ptr<GraphStore> NewGraphEngineStore();
+// Without `graph_cache`, the engine's graph cache is off
+// ("infinitedb-nocache").
+std::unique_ptr<GraphStore> NewGraphEngineStore(bool graph_cache);
 std::unique_ptr<GraphStore> NewGraphSqliteStore();
 std::unique_ptr<GraphStore> NewGraphPostgresStore();
 // Answers from the workload itself, in memory: the reference every

@@ -50,6 +50,10 @@ std::vector<Row> Rows(const GraphConfig& config) {
                   Better::kNone, "%.0f"});
   rows.push_back({"engine block cache after warm (blocks)",
                   "engine_cache_blocks", Better::kNone, "%.0f"});
+  rows.push_back({"engine graph cache after warm (MB)", "engine_graph_cache_mb",
+                  Better::kNone, "%.0f"});
+  rows.push_back({"engine graph cache hits, whole run (%)",
+                  "engine_graph_cache_hit_pct", Better::kNone, "%.1f"});
   rows.push_back(
       {"engine segment blocks", "engine_blocks", Better::kNone, "%.0f"});
   rows.push_back(
@@ -71,6 +75,8 @@ void PrintRow(const Row& row,
     double value = it->second;
     if (name == "infinitedb") {
       ours = value;
+    } else if (name.starts_with("infinitedb")) {
+      continue;  // a variant of ours (infinitedb-nocache), not a peer
     } else if (best_peer < 0 ||
                (row.better == Better::kHigher ? value > best_peer
                                               : value < best_peer)) {

@@ -1,5 +1,7 @@
 #include "server/server_flags.h"
 
+#include <tuple>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
@@ -20,6 +22,9 @@ ABSL_FLAG(uint32_t, async_sync_interval_ms, 20,
           "fdatasync.");
 ABSL_FLAG(uint64_t, block_cache_mb, 256,
           "Memory for cached segment blocks, in MiB.");
+ABSL_FLAG(uint64_t, graph_cache_mb, 128,
+          "Memory for decoded edges and node index entries that graph reads "
+          "looked up, in MiB; 0 turns it off.");
 ABSL_FLAG(std::string, segment_compression, "zstd",
           "Compression of segment file blocks written from now on: zstd "
           "(smallest files), lz4 (a little faster to read from disk) or "
@@ -97,6 +102,8 @@ bool ParseUnknownLabelPolicy(const std::string& name,
   return true;
 }
 
+constexpr uint64_t kCacheMbFlagMax = uint64_t{1} << 20;
+
 // The graph's flags; needs engine.max_value_bytes and max_batch_mutations.
 absl::Status GraphOptionsFromFlags(EngineOptions& engine) {
   const std::string policy = absl::GetFlag(FLAGS_unknown_edge_labels);
@@ -148,7 +155,19 @@ absl::Status EngineOptionsFromFlags(EngineOptions& engine) {
         absl::StrFormat("--durability: '%s' is not sync or async", durability));
   }
   engine.async_sync_interval_ms = absl::GetFlag(FLAGS_async_sync_interval_ms);
-  engine.block_cache_bytes = absl::GetFlag(FLAGS_block_cache_mb) << 20;
+  for (auto [flag, name, bytes] :
+       {std::tuple{&FLAGS_block_cache_mb, "block_cache_mb",
+                   &engine.block_cache_bytes},
+        std::tuple{&FLAGS_graph_cache_mb, "graph_cache_mb",
+                   &engine.graph_cache_bytes}}) {
+    const uint64_t mebibytes = absl::GetFlag(*flag);
+    if (mebibytes > kCacheMbFlagMax) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--%s: %d is more than %d (1 TiB)", name, mebibytes,
+                          kCacheMbFlagMax));
+    }
+    *bytes = mebibytes << 20;
+  }
   std::string compression = absl::GetFlag(FLAGS_segment_compression);
   if (!ParseSegmentCompression(compression, &engine.segment_compression)) {
     return absl::InvalidArgumentError(absl::StrFormat(

@@ -97,6 +97,7 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
   e->graph_ = std::move(*graph);
   e->graph_replication_.set_id_observer(
       [e](EdgeId id) { return e->graph_->ObserveId(id); });
+  e->graph_replication_.set_cache(&e->graph_->cache());
   status = e->maintenance_->ReleaseWal();
   if (!status.ok()) return status;
   e->maintenance_->StartBackground();
@@ -161,7 +162,7 @@ absl::StatusOr<SpaceInfo> EngineImpl::CreateSpace(std::string_view name,
   // dropping waits for maintenance, which may be compacting.)
   const std::string index = graph::IncidenceSpace(name);
   if (versions_.catalog().FindSpace(index).ok()) {
-    absl::Status dropped = maintenance_->DropSpace(index);
+    absl::Status dropped = DropEndpointIndex(index);
     if (!dropped.ok() && !absl::IsNotFound(dropped)) return dropped;
   }
   return space;
@@ -188,8 +189,16 @@ absl::Status EngineImpl::DropSpace(std::string_view name) {
   // Its endpoint index goes with it; the edges that touched it stay.
   const std::string index = graph::IncidenceSpace(name);
   if (!versions_.catalog().FindSpace(index).ok()) return absl::OkStatus();
-  status = maintenance_->DropSpace(index);
+  status = DropEndpointIndex(index);
   if (absl::IsNotFound(status)) return absl::OkStatus();
+  return status;
+}
+
+absl::Status EngineImpl::DropEndpointIndex(const std::string& index) {
+  graph::GraphCache& cache = graph_->cache();
+  cache.BeginWriteAll();
+  absl::Status status = maintenance_->DropSpace(index);
+  cache.EndWriteAll(CurrentRevision());
   return status;
 }
 
@@ -242,6 +251,10 @@ EngineStats EngineImpl::Stats() {
   }
   stats.cache_bytes = block_cache_.bytes();
   stats.cache_blocks = block_cache_.blocks();
+  const graph::GraphCacheStats graph_cache = graph_->cache().Stats();
+  stats.graph_cache_bytes = graph_cache.bytes;
+  stats.graph_cache_hits = graph_cache.hits;
+  stats.graph_cache_misses = graph_cache.misses;
   stats.cache_capacity_bytes = block_cache_.capacity_bytes();
   stats.wal_segments = wal_segments_.segment_count();
   wal::GroupCommitter::Stats wal = pipeline_->stats();

@@ -140,6 +140,9 @@ class EngineImpl : public Engine {
   absl::StatusOr<CommitStamp> Commit(std::string_view branch,
                                      std::span<const MutationView> mutations,
                                      std::string_view field_prefix);
+  // Drops the endpoint index `index` of a space, and what the graph cache
+  // holds of it.
+  absl::Status DropEndpointIndex(const std::string& index);
 
   // Constant after Open. Declared in the order they are built; the
   // destructor stops them in the reverse order.

@@ -10,6 +10,7 @@
 
 #include <functional>
 
+#include "engine/graph/graph_cache.h"
 #include "engine/graph/graph_store.h"
 #include "engine/public/graph.h"
 #include "engine/replication/derived_writes.h"
@@ -27,6 +28,8 @@ class GraphReplication : public replication::DerivedWrites {
   void set_id_observer(std::function<absl::Status(EdgeId)> observe) {
     observe_id_ = std::move(observe);
   }
+  // The graph's cache, which replicated edges invalidate.
+  void set_cache(graph::GraphCache* cache) { cache_ = cache; }
 
   bool Derives(std::string_view space) const override {
     return space == kGraphEdgesSpace;
@@ -35,11 +38,18 @@ class GraphReplication : public replication::DerivedWrites {
   absl::Status CreateSpaces(const ChangeOp& op) override;
   absl::Status Derive(const ChangeOp& op, const std::optional<Record>& replaced,
                       std::vector<replication::DerivedOp>* out) const override;
+  void CommitStarting() override {
+    if (cache_ != nullptr) cache_->BeginWriteAll();
+  }
+  void CommitEnded() override {
+    if (cache_ != nullptr) cache_->EndWriteAll(versions_->visible_revision());
+  }
 
  private:
   version::VersionSet* const versions_;
   graph::GraphStore* const store_;
   std::function<absl::Status(EdgeId)> observe_id_;
+  graph::GraphCache* cache_ = nullptr;
 };
 
 }  // namespace infinitedb

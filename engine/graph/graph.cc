@@ -180,8 +180,12 @@ absl::StatusOr<WriteResult> Graph::TryWrite(std::string_view branch,
   absl::StatusOr<EdgeWritePlan> plan =
       PlanEdgeWrite(*store_, branch, batch, ids, fresh);
   if (!plan.ok()) return plan.status();
+  const std::vector<GraphCache::WrittenKey> written =
+      cache_.KeysWritten(plan->mutations);
+  cache_.BeginWrite(written);
   absl::StatusOr<CommitStamp> stamp =
       store_->Commit(branch, plan->mutations, "records");
+  cache_.EndWrite(written, store_->CurrentRevision());
   if (absl::IsFailedPrecondition(stamp.status())) {
     // A record's precondition, or an edge read for the plan that changed.
     for (const auto& [id, assumed] : plan->assumed) {
@@ -197,7 +201,7 @@ absl::StatusOr<WriteResult> Graph::TryWrite(std::string_view branch,
 absl::StatusOr<std::optional<Edge>> Graph::GetEdge(const ReadOptions& options,
                                                    EdgeId id) {
   absl::StatusOr<GraphReader> reader =
-      GraphReader::Open(*store_, options.branch, options.as_of);
+      GraphReader::Open(*store_, &cache_, options.branch, options.as_of);
   if (!reader.ok()) return reader.status();
   return reader->GetEdge(id);
 }
@@ -205,7 +209,7 @@ absl::StatusOr<std::optional<Edge>> Graph::GetEdge(const ReadOptions& options,
 absl::StatusOr<std::vector<Edge>> Graph::EdgeHistory(const ReadOptions& options,
                                                      EdgeId id) {
   absl::StatusOr<GraphReader> reader =
-      GraphReader::Open(*store_, options.branch, options.as_of);
+      GraphReader::Open(*store_, &cache_, options.branch, options.as_of);
   if (!reader.ok()) return reader.status();
   return reader->History(id);
 }
@@ -213,8 +217,9 @@ absl::StatusOr<std::vector<Edge>> Graph::EdgeHistory(const ReadOptions& options,
 absl::StatusOr<GraphPage> Graph::Incident(const IncidentRequest& request,
                                           IncidenceVisitor visit) {
   if (absl::Status s = ValidateNode(request.node, "node"); !s.ok()) return s;
-  absl::StatusOr<GraphReader> reader = GraphReader::Open(
-      *store_, request.read.branch, request.read.as_of, request.read.cursor);
+  absl::StatusOr<GraphReader> reader =
+      GraphReader::Open(*store_, &cache_, request.read.branch,
+                        request.read.as_of, request.read.cursor);
   if (!reader.ok()) return reader.status();
   return reader->Incident(request.node, request.filter, request.read.limit,
                           visit);
@@ -232,8 +237,9 @@ absl::StatusOr<GraphPage> Graph::BoxIncident(const BoxIncidentRequest& request,
         absl::StrFormat("space: no space named '%s'", request.space));
   }
   if (absl::Status s = CheckBox(request.box, space->dims); !s.ok()) return s;
-  absl::StatusOr<GraphReader> reader = GraphReader::Open(
-      *store_, request.read.branch, request.read.as_of, request.read.cursor);
+  absl::StatusOr<GraphReader> reader =
+      GraphReader::Open(*store_, &cache_, request.read.branch,
+                        request.read.as_of, request.read.cursor);
   if (!reader.ok()) return reader.status();
   return reader->BoxIncident(request.space, request.box, request.filter,
                              request.read.limit, visit);
@@ -244,16 +250,17 @@ absl::StatusOr<GraphPage> Graph::EdgesByKind(const KindRequest& request,
   if (request.kind.empty()) {
     return absl::InvalidArgumentError("kind: required (empty)");
   }
-  absl::StatusOr<GraphReader> reader = GraphReader::Open(
-      *store_, request.read.branch, request.read.as_of, request.read.cursor);
+  absl::StatusOr<GraphReader> reader =
+      GraphReader::Open(*store_, &cache_, request.read.branch,
+                        request.read.as_of, request.read.cursor);
   if (!reader.ok()) return reader.status();
   return reader->ByKind(request.kind, request.read.limit, visit);
 }
 
 absl::StatusOr<Degree> Graph::NodeDegree(const IncidentRequest& request) {
   if (absl::Status s = ValidateNode(request.node, "node"); !s.ok()) return s;
-  absl::StatusOr<GraphReader> reader =
-      GraphReader::Open(*store_, request.read.branch, request.read.as_of);
+  absl::StatusOr<GraphReader> reader = GraphReader::Open(
+      *store_, &cache_, request.read.branch, request.read.as_of);
   if (!reader.ok()) return reader.status();
   return reader->NodeDegree(request.node, request.filter);
 }
@@ -277,7 +284,7 @@ absl::StatusOr<TraverseResult> Graph::Traverse(const TraverseRequest& request) {
         "direction to outgoing");
   }
   absl::StatusOr<GraphReader> reader =
-      GraphReader::Open(*store_, request.branch, request.as_of);
+      GraphReader::Open(*store_, &cache_, request.branch, request.as_of);
   if (!reader.ok()) return reader.status();
   return graph::Traverse(*reader, request);
 }
@@ -286,7 +293,7 @@ absl::StatusOr<PathResult> Graph::ShortestPath(const PathRequest& request) {
   if (absl::Status s = ValidateNode(request.from, "from"); !s.ok()) return s;
   if (absl::Status s = ValidateNode(request.to, "to"); !s.ok()) return s;
   absl::StatusOr<GraphReader> reader =
-      GraphReader::Open(*store_, request.branch, request.as_of);
+      GraphReader::Open(*store_, &cache_, request.branch, request.as_of);
   if (!reader.ok()) return reader.status();
   return graph::ShortestPath(*reader, request);
 }
@@ -294,14 +301,14 @@ absl::StatusOr<PathResult> Graph::ShortestPath(const PathRequest& request) {
 absl::StatusOr<GraphPage> Graph::DanglingEdges(const GraphRead& read,
                                                EdgeVisitor visit) {
   absl::StatusOr<GraphReader> reader =
-      GraphReader::Open(*store_, read.branch, read.as_of, read.cursor);
+      GraphReader::Open(*store_, &cache_, read.branch, read.as_of, read.cursor);
   if (!reader.ok()) return reader.status();
   return reader->Dangling(read.limit, visit);
 }
 
 absl::StatusOr<CycleResult> Graph::FindCycle(const CycleRequest& request) {
   absl::StatusOr<GraphReader> reader =
-      GraphReader::Open(*store_, request.branch, request.as_of);
+      GraphReader::Open(*store_, &cache_, request.branch, request.as_of);
   if (!reader.ok()) return reader.status();
   return graph::FindCycle(*reader, request);
 }

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "engine/graph/edge_id_allocator.h"
 #include "engine/graph/edge_validation.h"
+#include "engine/graph/graph_cache.h"
 #include "engine/graph/graph_store.h"
 #include "engine/graph/kind_catalog.h"
 #include "engine/public/graph.h"
@@ -55,6 +56,9 @@ class Graph {
                                           EdgeVisitor visit);
   // An edge id that arrived from a peer (EdgeIdAllocator::Observe).
   absl::Status ObserveId(EdgeId id) { return ids_->Observe(id); }
+  // Writers of the graph's spaces other than Write (replication, dropping
+  // a space) mark what they write in it.
+  GraphCache& cache() { return cache_; }
 
  private:
   Graph(GraphStore* store, const EngineOptions& options,
@@ -63,6 +67,7 @@ class Graph {
         limits_(EdgeLimits::Of(options)),
         reject_dangling_(options.reject_dangling_edges),
         ids_(std::move(ids)),
+        cache_(options.graph_cache_bytes, store->CurrentRevision()),
         kinds_(store, limits_, options.unknown_edge_labels,
                options.env.logger.get()) {}
 
@@ -86,6 +91,7 @@ class Graph {
   const EdgeLimits limits_;
   const bool reject_dangling_;
   std::unique_ptr<EdgeIdAllocator> ids_;
+  GraphCache cache_;
   KindCatalog kinds_;
   // Held by writes that lost several races (Write).
   absl::Mutex contended_mu_;

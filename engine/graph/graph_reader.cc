@@ -4,19 +4,11 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/common/coding.h"
+#include "engine/graph/graph_read_helpers.h"
 #include "engine/graph/graph_spaces.h"
 
 namespace infinitedb::graph {
 namespace {
-
-constexpr uint8_t kCursorVersion = 1;
-
-std::string EncodeGraphCursor(Revision revision, std::string_view inner) {
-  std::string cursor(1, static_cast<char>(kCursorVersion));
-  PutFixed64(&cursor, revision);
-  cursor.append(inner);
-  return cursor;
-}
 
 bool Contains(const std::vector<std::string>& names, std::string_view name) {
   return names.empty() ||
@@ -30,24 +22,10 @@ bool Missing(GraphStore& store, const absl::Status& status,
   return absl::IsNotFound(status) && !store.FindSpace(space).ok();
 }
 
-Box IndexBox(const Box& box) {
-  Box index = box;
-  index.min.insert(index.min.end(), {0, 0});
-  index.max.insert(index.max.end(), {UINT32_MAX, UINT32_MAX});
-  return index;
-}
-
-Incidence ToIncidence(const std::string& space, const RecordView& view,
-                      const IncidenceEntry& entry, Edge edge) {
-  Incidence incidence;
-  incidence.node.space = space;
-  incidence.node.point = view.point();
-  incidence.node.point.resize(incidence.node.point.size() - kIdAxes);
-  for (const auto& [role, polarity] : entry.roles) {
-    incidence.roles.emplace_back(std::string(role), polarity);
-  }
-  incidence.edge = std::move(edge);
-  return incidence;
+NodeRef NodeOfEntry(const std::string& space, const RecordView& view) {
+  NodeRef node{space, view.point()};
+  node.point.resize(node.point.size() - kIdAxes);
+  return node;
 }
 
 // The edge a record of the edges space holds, if it is live.
@@ -98,6 +76,7 @@ bool PassesAtNode(const EdgeFilter& filter, const IncidenceEntry& entry) {
 }
 
 absl::StatusOr<GraphReader> GraphReader::Open(GraphStore& store,
+                                              GraphCache* cache,
                                               std::string branch,
                                               Revision as_of,
                                               std::string_view cursor) {
@@ -106,7 +85,7 @@ absl::StatusOr<GraphReader> GraphReader::Open(GraphStore& store,
     ByteReader reader(cursor);
     uint8_t version = 0;
     Revision revision = 0;
-    if (!reader.ReadByte(&version) || version != kCursorVersion ||
+    if (!reader.ReadByte(&version) || version != kGraphCursorVersion ||
         !reader.ReadFixed64(&revision) || revision == 0 || reader.empty()) {
       return absl::InvalidArgumentError("cursor: not a cursor of a graph read");
     }
@@ -118,14 +97,16 @@ absl::StatusOr<GraphReader> GraphReader::Open(GraphStore& store,
     as_of = revision;
     record_cursor = std::string(cursor.substr(9));
   }
+  // Taken before anything is read (GraphCache: generations).
+  const uint64_t generation = cache != nullptr ? cache->generation() : 0;
   if (absl::Status s = store.CheckBranch(branch); !s.ok()) return s;
   const Revision current = store.CurrentRevision();
   if (as_of > current) {
     return absl::OutOfRangeError(absl::StrFormat(
         "as_of: revision %d is beyond the newest revision %d", as_of, current));
   }
-  return GraphReader(&store, std::move(branch), as_of == 0 ? current : as_of,
-                     std::move(record_cursor));
+  return GraphReader(&store, cache, generation, std::move(branch),
+                     as_of == 0 ? current : as_of, std::move(record_cursor));
 }
 
 absl::StatusOr<SpaceSnapshot*> GraphReader::SnapshotOf(
@@ -144,13 +125,31 @@ absl::StatusOr<SpaceSnapshot*> GraphReader::SnapshotOf(
   return known->second.get();
 }
 
-absl::StatusOr<std::optional<Edge>> GraphReader::GetEdge(EdgeId id) const {
+absl::StatusOr<std::shared_ptr<const Edge>> GraphReader::SharedEdge(
+    EdgeId id) const {
+  std::shared_ptr<const Edge> cached;
+  if (cache_ != nullptr && cache_->FindEdge(branch_, id, revision_, &cached)) {
+    return cached;
+  }
   absl::StatusOr<SpaceSnapshot*> edges = SnapshotOf(kEdgesSpace);
   if (!edges.ok()) return edges.status();
-  if (*edges == nullptr) return std::nullopt;
+  if (*edges == nullptr) return nullptr;
   absl::StatusOr<std::optional<Record>> record = (*edges)->Get(EdgePoint(id));
   if (!record.ok()) return record.status();
-  return LiveEdge(*record, id);
+  absl::StatusOr<std::optional<Edge>> edge = LiveEdge(*record, id);
+  if (!edge.ok()) return edge.status();
+  std::shared_ptr<const Edge> shared;
+  if (*edge) shared = std::make_shared<const Edge>(std::move(**edge));
+  if (cache_ != nullptr)
+    cache_->FillEdge(branch_, id, revision_, cache_generation_, shared);
+  return shared;
+}
+
+absl::StatusOr<std::optional<Edge>> GraphReader::GetEdge(EdgeId id) const {
+  absl::StatusOr<std::shared_ptr<const Edge>> edge = SharedEdge(id);
+  if (!edge.ok()) return edge.status();
+  if (*edge == nullptr) return std::nullopt;
+  return std::optional<Edge>(**edge);
 }
 
 absl::StatusOr<std::vector<Edge>> GraphReader::History(EdgeId id) const {
@@ -213,37 +212,6 @@ absl::StatusOr<GraphPage> GraphReader::Page(QueryRequest request, int dims,
   return page;
 }
 
-absl::Status GraphReader::ScanNode(const NodeRef& node,
-                                   EntryVisitor visit) const {
-  const std::string space = IncidenceSpace(node.space);
-  absl::StatusOr<SpaceSnapshot*> index = SnapshotOf(space);
-  if (!index.ok()) return index.status();
-  if (*index == nullptr) return absl::OkStatus();  // no edge touched it
-  absl::Status status;
-  absl::Status scanned = (*index)->Scan(
-      IndexBox(Box{node.point, node.point}), [&](const RecordView& view) {
-        IncidenceEntry entry;
-        if (!DecodeIncidence(view.value, &entry)) {
-          status = absl::DataLossError(absl::StrFormat(
-              "the endpoint index entry of edge %d in space '%s' does not "
-              "decode",
-              IdOfEntry(view), node.space));
-          return false;
-        }
-        return visit(IdOfEntry(view), entry);
-      });
-  if (!scanned.ok()) return scanned;
-  return status;
-}
-
-absl::StatusOr<GraphPage> GraphReader::Incident(const NodeRef& node,
-                                                const EdgeFilter& filter,
-                                                uint64_t limit,
-                                                IncidenceVisitor visit) const {
-  return BoxIncident(node.space, Box{node.point, node.point}, filter, limit,
-                     visit);
-}
-
 absl::StatusOr<GraphPage> GraphReader::BoxIncident(
     const std::string& space, const Box& box, const EdgeFilter& filter,
     uint64_t limit, IncidenceVisitor visit) const {
@@ -254,9 +222,7 @@ absl::StatusOr<GraphPage> GraphReader::BoxIncident(
   absl::Status status;
   auto matches = [&](const RecordView& view) {
     if (!DecodeIncidence(view.value, &entry)) {
-      status = absl::DataLossError(absl::StrFormat(
-          "the endpoint index entry of edge %d in space '%s' does not decode",
-          IdOfEntry(view), space));
+      status = UndecodableEntry(IdOfEntry(view), space);
       return true;  // delivered, and stops there
     }
     return PassesAtNode(filter, entry);
@@ -264,18 +230,15 @@ absl::StatusOr<GraphPage> GraphReader::BoxIncident(
   auto deliver = [&](const RecordView& view) {
     if (!status.ok()) return false;
     const EdgeId id = IdOfEntry(view);
-    absl::StatusOr<std::optional<Edge>> edge = GetEdge(id);
-    if (edge.ok() && !*edge) {
-      edge = absl::DataLossError(absl::StrFormat(
-          "the endpoint index of space '%s' names edge %d, which has no live "
-          "version at revision %d",
-          space, id, revision_));
+    absl::StatusOr<std::shared_ptr<const Edge>> edge = SharedEdge(id);
+    if (edge.ok() && *edge == nullptr) {
+      edge = IndexedEdgeMissing(space, id, revision_);
     }
     if (!edge.ok()) {
       status = edge.status();
       return false;
     }
-    return visit(ToIncidence(space, view, entry, std::move(**edge)));
+    return visit(ToIncidence(NodeOfEntry(space, view), entry, **edge));
   };
   absl::StatusOr<GraphPage> page =
       Page(request, static_cast<int>(box.min.size()) + kIdAxes, limit, matches,
@@ -312,31 +275,6 @@ absl::StatusOr<GraphPage> GraphReader::ByKind(const std::string& kind,
       Page(request, kKindsDims, limit, matches, deliver);
   if (!status.ok()) return status;
   return page;
-}
-
-absl::StatusOr<Degree> GraphReader::NodeDegree(const NodeRef& node,
-                                               const EdgeFilter& filter) const {
-  Degree degree;
-  degree.revision = revision_;
-  absl::Status status =
-      ScanNode(node, [&](EdgeId, const IncidenceEntry& entry) {
-        if (!PassesAtNode(filter, entry)) return true;
-        ++degree.total;
-        if (!entry.directed) {
-          ++degree.neutral;
-          return true;
-        }
-        bool tail = false, head = false;
-        for (const auto& [role, polarity] : entry.roles) {
-          tail = tail || polarity == Polarity::kTail;
-          head = head || polarity == Polarity::kHead;
-        }
-        degree.outgoing += tail;
-        degree.incoming += head;
-        return true;
-      });
-  if (!status.ok()) return status;
-  return degree;
 }
 
 absl::StatusOr<GraphPage> GraphReader::Dangling(uint64_t limit,

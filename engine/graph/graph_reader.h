@@ -2,6 +2,8 @@
 // history, and the endpoint index (incident edges of a node or of every
 // point in a box, degrees) and the kind index. Every read of one
 // GraphReader sees the same snapshot. Traversals (traversal.h) build on it.
+// Edges and the index entries of single nodes go through a GraphCache
+// when the reader has one.
 //
 // Graph cursors: a version byte (1), the revision (u64), then the record
 // cursor of the index query they resume.
@@ -18,6 +20,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "engine/graph/edge_codec.h"
+#include "engine/graph/graph_cache.h"
 #include "engine/graph/graph_store.h"
 #include "engine/public/graph.h"
 
@@ -37,8 +40,9 @@ class GraphReader {
   // as_of 0 = the current revision. A non-empty `cursor` (of a graph read)
   // pins its revision instead; InvalidArgument when it is not one or
   // disagrees with a non-zero as_of.
-  static absl::StatusOr<GraphReader> Open(GraphStore& store, std::string branch,
-                                          Revision as_of,
+  // `cache` may be null.
+  static absl::StatusOr<GraphReader> Open(GraphStore& store, GraphCache* cache,
+                                          std::string branch, Revision as_of,
                                           std::string_view cursor = {});
 
   Revision revision() const { return revision_; }
@@ -46,6 +50,8 @@ class GraphReader {
   GraphStore& store() const { return *store_; }
 
   absl::StatusOr<std::optional<Edge>> GetEdge(EdgeId id) const;
+  // The same without a copy: null when the edge has no live version.
+  absl::StatusOr<std::shared_ptr<const Edge>> SharedEdge(EdgeId id) const;
   absl::StatusOr<std::vector<Edge>> History(EdgeId id) const;
 
   // Index entries of `node` in edge id order (unfiltered); stops when
@@ -72,9 +78,11 @@ class GraphReader {
   absl::Status ScanEdges(EdgeVisitor visit) const;
 
  private:
-  GraphReader(GraphStore* store, std::string branch, Revision revision,
-              std::string record_cursor)
+  GraphReader(GraphStore* store, GraphCache* cache, uint64_t cache_generation,
+              std::string branch, Revision revision, std::string record_cursor)
       : store_(store),
+        cache_(cache),
+        cache_generation_(cache_generation),
         branch_(std::move(branch)),
         revision_(revision),
         record_cursor_(std::move(record_cursor)) {}
@@ -83,6 +91,16 @@ class GraphReader {
   // The snapshot of `space` at this revision, opened on first use; null
   // when the space does not exist.
   absl::StatusOr<SpaceSnapshot*> SnapshotOf(const std::string& space) const;
+  // The index entries of `node` (of its space's index), in id order; null
+  // for a hub, whose entries are too many to hold (ScanIndex streams them).
+  absl::StatusOr<std::shared_ptr<const NodeEntries>> EntriesAt(
+      const NodeRef& node) const;
+  absl::Status ScanIndex(const NodeRef& node, RecordVisitor visit) const;
+  // Incident on the first page, from EntriesAt.
+  absl::StatusOr<GraphPage> NodeIncident(const NodeRef& node,
+                                         const EdgeFilter& filter,
+                                         uint64_t limit,
+                                         IncidenceVisitor visit) const;
   using RecordFilter = absl::FunctionRef<bool(const RecordView&)>;
   // Runs an index query of a space of `dims`: visits with `deliver` the
   // records that `matches` accepts, up to `limit`, and makes the page's
@@ -92,6 +110,8 @@ class GraphReader {
                                  RecordVisitor deliver) const;
 
   GraphStore* store_;
+  GraphCache* cache_;
+  uint64_t cache_generation_;
   std::string branch_;
   Revision revision_ = 0;
   std::string record_cursor_;  // of the first page asked for

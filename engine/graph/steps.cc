@@ -18,9 +18,9 @@ absl::Status ForEachStep(const GraphReader& reader, const NodeRef& node,
   if (!status.ok()) return status;
   std::vector<const Endpoint*> targets;
   for (EdgeId id : ids) {
-    absl::StatusOr<std::optional<Edge>> edge = reader.GetEdge(id);
+    absl::StatusOr<std::shared_ptr<const Edge>> edge = reader.SharedEdge(id);
     if (!edge.ok()) return edge.status();
-    if (!*edge) continue;
+    if (*edge == nullptr) continue;
     targets.clear();
     for (const Endpoint& endpoint : (*edge)->endpoints) {
       if (endpoint.space == node.space && endpoint.point == node.point) {

@@ -42,6 +42,11 @@ class DerivedWrites {
   virtual absl::Status Derive(const ChangeOp& op,
                               const std::optional<Record>& replaced,
                               std::vector<DerivedOp>* out) const = 0;
+  // Around the commit of a batch with such ops: before it is queued, and
+  // once it is visible or has failed (what caches the derived data drops
+  // it then).
+  virtual void CommitStarting() {}
+  virtual void CommitEnded() {}
 };
 
 }  // namespace infinitedb::replication

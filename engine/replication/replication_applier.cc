@@ -94,7 +94,14 @@ absl::StatusOr<ReplicationApplyResult> ReplicationApplier::Apply(
   absl::StatusOr<std::unique_ptr<ReplicatedCommit>> commit =
       BuildCommit(source_node, source_revision, ops, &stale_in_batch);
   if (!commit.ok()) return commit.status();
+  const bool derives =
+      derived_ != nullptr &&
+      std::any_of(ops.begin(), ops.end(), [&](const ChangeOp& op) {
+        return derived_->Derives(op.space);
+      });
+  if (derives) derived_->CommitStarting();
   absl::StatusOr<CommitStamp> stamp = pipeline_->Commit(commit->get());
+  if (derives) derived_->CommitEnded();
   if (!stamp.ok()) return stamp.status();
   ReplicationApplyResult result;
   result.stamp = *stamp;

@@ -1,0 +1,259 @@
+#include "engine/graph/graph_cache.h"
+
+#include <algorithm>
+#include <cstring>
+#include <tuple>
+
+#include "absl/hash/hash.h"
+#include "engine/graph/graph_spaces.h"
+#include "engine/graph/node_key.h"
+
+namespace infinitedb::graph {
+namespace {
+
+// What a slot costs beside its values: the key twice (map and LRU list),
+// the nodes, and an entry's branch.
+constexpr size_t kSlotOverhead = 128;
+
+std::string EdgeCacheKey(EdgeId id) {
+  std::string key(1 + sizeof(id), 'e');
+  std::memcpy(key.data() + 1, &id, sizeof(id));
+  return key;
+}
+
+std::string NodeCacheKey(std::string_view space, const Point& point) {
+  return "n" + NodeKey(space, point);
+}
+
+size_t EdgeBytes(const Edge& edge) {
+  size_t bytes = sizeof(Edge) + edge.kind.size() + edge.payload.size();
+  for (const Endpoint& endpoint : edge.endpoints) {
+    bytes += sizeof(Endpoint) + endpoint.space.size() + endpoint.role.size() +
+             sizeof(uint32_t) * endpoint.point.size();
+  }
+  for (const auto& [name, value] : edge.properties) {
+    bytes += 64 + name.size() + value.size();
+  }
+  return bytes;
+}
+
+size_t NodeBytes(const NodeEntries& entries) {
+  size_t bytes = sizeof(NodeEntries);
+  for (const NodeEntry& entry : entries) {
+    bytes += sizeof(NodeEntry) + entry.key.size() + entry.value.size();
+  }
+  return bytes;
+}
+
+}  // namespace
+
+GraphCache::GraphCache(size_t capacity_bytes, Revision visible)
+    : shard_capacity_(capacity_bytes / kShards) {
+  for (Shard& shard : shards_) shard.floor = visible;
+}
+
+size_t GraphCache::ShardIndex(std::string_view key) {
+  return absl::HashOf(key) % kShards;
+}
+
+bool GraphCache::FindEdge(std::string_view branch, EdgeId id, Revision at,
+                          std::shared_ptr<const Edge>* edge) {
+  std::shared_ptr<const void> value;
+  if (!Find(EdgeCacheKey(id), branch, at, &value)) return false;
+  *edge = std::static_pointer_cast<const Edge>(value);
+  return true;
+}
+
+void GraphCache::FillEdge(std::string_view branch, EdgeId id, Revision at,
+                          uint64_t generation,
+                          std::shared_ptr<const Edge> edge) {
+  const size_t charge = edge ? EdgeBytes(*edge) : 0;
+  Fill(EdgeCacheKey(id), branch, at, generation, std::move(edge), charge);
+}
+
+bool GraphCache::FindNode(std::string_view branch, const NodeRef& node,
+                          Revision at,
+                          std::shared_ptr<const NodeEntries>* entries) {
+  std::shared_ptr<const void> value;
+  if (!Find(NodeCacheKey(node.space, node.point), branch, at, &value)) {
+    return false;
+  }
+  *entries = std::static_pointer_cast<const NodeEntries>(value);
+  return true;
+}
+
+void GraphCache::FillNode(std::string_view branch, const NodeRef& node,
+                          Revision at, uint64_t generation,
+                          std::shared_ptr<const NodeEntries> entries) {
+  const size_t charge = NodeBytes(*entries);
+  Fill(NodeCacheKey(node.space, node.point), branch, at, generation,
+       std::move(entries), charge);
+}
+
+bool GraphCache::Find(std::string_view key, std::string_view branch,
+                      Revision at, std::shared_ptr<const void>* value) {
+  if (shard_capacity_ == 0) return false;
+  Shard& shard = ShardOf(key);
+  {
+    absl::MutexLock lock(&shard.mu);
+    auto slot = shard.slots.find(absl::string_view(key.data(), key.size()));
+    if (slot != shard.slots.end() && slot->second.pending == 0 &&
+        writing_all_.load(std::memory_order_acquire) == 0) {
+      for (const Entry& entry : slot->second.entries) {
+        if (entry.branch != branch || entry.filled_at > at) continue;
+        *value = entry.value;
+        shard.lru.splice(shard.lru.begin(), shard.lru, slot->second.lru);
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      }
+    }
+  }
+  misses_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+void GraphCache::Fill(std::string key, std::string_view branch, Revision at,
+                      uint64_t generation, std::shared_ptr<const void> value,
+                      size_t charge) {
+  if (shard_capacity_ == 0) return;
+  charge += kSlotOverhead + key.size() + branch.size();
+  if (charge > shard_capacity_) return;
+  Shard& shard = ShardOf(key);
+  absl::MutexLock lock(&shard.mu);
+  if (at < shard.floor || writing_all_.load(std::memory_order_acquire) > 0 ||
+      generation != generation_.load(std::memory_order_acquire)) {
+    return;
+  }
+  auto [slot, inserted] = shard.slots.try_emplace(key);
+  if (slot->second.pending > 0) return;
+  std::vector<Entry>& entries = slot->second.entries;
+  auto same = std::find_if(entries.begin(), entries.end(),
+                           [&](const Entry& e) { return e.branch == branch; });
+  if (same != entries.end()) {
+    if (same->filled_at <= at) return;  // answers as much already
+    // The fill answers more revisions.
+    slot->second.charge += charge - same->charge;
+    shard.bytes += charge - same->charge;
+    *same = {std::string(branch), at, std::move(value), charge};
+  } else {
+    if (entries.empty()) {
+      shard.lru.push_front(std::move(key));
+      slot->second.lru = shard.lru.begin();
+    }
+    entries.push_back({std::string(branch), at, std::move(value), charge});
+    slot->second.charge += charge;
+    shard.bytes += charge;
+  }
+  EvictOverCapacity(shard, shard_capacity_);
+}
+
+void GraphCache::Clear(Shard& shard, Slot& slot) {
+  if (slot.entries.empty()) return;
+  shard.lru.erase(slot.lru);
+  shard.bytes -= slot.charge;
+  slot.charge = 0;
+  slot.entries.clear();
+}
+
+void GraphCache::EvictOverCapacity(Shard& shard, size_t capacity) {
+  while (shard.bytes > capacity && !shard.lru.empty()) {
+    auto slot = shard.slots.find(shard.lru.back());
+    Clear(shard, slot->second);
+    if (slot->second.pending == 0) shard.slots.erase(slot);
+  }
+}
+
+std::vector<GraphCache::WrittenKey> GraphCache::KeysWritten(
+    std::span<const MutationView> mutations) const {
+  std::vector<WrittenKey> keys;
+  if (shard_capacity_ == 0) return keys;
+  const std::string_view prefix = kIncidencePrefix;
+  for (const MutationView& mutation : mutations) {
+    const Point& point = *mutation.point;
+    std::string key;
+    if (mutation.space == kEdgesSpace && point.size() == kEdgesDims) {
+      key = EdgeCacheKey(IdOfAxes(point[0], point[1]));
+    } else if (mutation.space.starts_with(prefix) && point.size() > kIdAxes) {
+      Point node(point.begin(), point.end() - kIdAxes);
+      key = NodeCacheKey(mutation.space.substr(prefix.size()), node);
+    } else {
+      continue;
+    }
+    const size_t shard = ShardIndex(key);
+    keys.push_back({shard, std::move(key)});
+  }
+  auto order = [](const WrittenKey& a, const WrittenKey& b) {
+    return std::tie(a.shard, a.key) < std::tie(b.shard, b.key);
+  };
+  auto same = [](const WrittenKey& a, const WrittenKey& b) {
+    return a.key == b.key;
+  };
+  std::sort(keys.begin(), keys.end(), order);
+  keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
+  return keys;
+}
+
+void GraphCache::BeginWrite(const std::vector<WrittenKey>& keys) {
+  if (shard_capacity_ == 0) return;
+  for (size_t first = 0; first < keys.size();) {
+    Shard& shard = shards_[keys[first].shard];
+    absl::MutexLock lock(&shard.mu);
+    for (; first < keys.size() && &shards_[keys[first].shard] == &shard;
+         ++first) {
+      Slot& slot = shard.slots[keys[first].key];
+      Clear(shard, slot);
+      ++slot.pending;
+    }
+  }
+}
+
+void GraphCache::EndWrite(const std::vector<WrittenKey>& keys,
+                          Revision visible) {
+  if (shard_capacity_ == 0) return;
+  for (size_t first = 0; first < keys.size();) {
+    Shard& shard = shards_[keys[first].shard];
+    absl::MutexLock lock(&shard.mu);
+    shard.floor = std::max(shard.floor, visible);
+    for (; first < keys.size() && &shards_[keys[first].shard] == &shard;
+         ++first) {
+      auto slot = shard.slots.find(keys[first].key);
+      if (--slot->second.pending == 0) shard.slots.erase(slot);
+    }
+  }
+}
+
+void GraphCache::BeginWriteAll() {
+  if (shard_capacity_ == 0) return;
+  writing_all_.fetch_add(1, std::memory_order_acq_rel);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  for (Shard& shard : shards_) {
+    absl::MutexLock lock(&shard.mu);
+    for (auto& [key, slot] : shard.slots) Clear(shard, slot);
+  }
+}
+
+void GraphCache::EndWriteAll(Revision visible) {
+  if (shard_capacity_ == 0) return;
+  for (Shard& shard : shards_) {
+    absl::MutexLock lock(&shard.mu);
+    shard.floor = std::max(shard.floor, visible);
+    for (auto& [key, slot] : shard.slots) Clear(shard, slot);
+    absl::erase_if(shard.slots,
+                   [](const auto& slot) { return slot.second.pending == 0; });
+  }
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  writing_all_.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+GraphCacheStats GraphCache::Stats() const {
+  GraphCacheStats stats;
+  stats.hits = hits_.load(std::memory_order_relaxed);
+  stats.misses = misses_.load(std::memory_order_relaxed);
+  for (const Shard& shard : shards_) {
+    absl::MutexLock lock(&shard.mu);
+    stats.bytes += shard.bytes;
+  }
+  return stats;
+}
+
+}  // namespace infinitedb::graph

@@ -1,0 +1,141 @@
+// A memory cache of what graph reads look up again and again: decoded edges
+// by id, and the endpoint index entries of one node, each per branch. It
+// answers a read at revision S with an entry filled at revision F <= S,
+// which is exact when nothing written since F touched it. That holds by
+// these rules, whatever the interleaving of readers and writers:
+//
+//   - A commit marks the keys it writes pending before it is published
+//     (BeginWrite) and settles them after (EndWrite, with the revision
+//     visible then, at least its own). A mark drops the key's entries on
+//     every branch; while it is pending, the key is neither answered nor
+//     filled.
+//   - Settling raises the key's shard floor to that revision. A fill at
+//     S below its shard's floor is refused, so a reader that read before
+//     a commit cannot store what the commit replaced.
+//   - Writes whose keys are not known in advance (replicated commits,
+//     dropping a space) mark everything: BeginWriteAll / EndWriteAll. They
+//     also end the cache's generation: a fill by a reader that began in an
+//     earlier one (a reader takes generation() before it reads anything)
+//     is refused, as revisions need not advance (dropping a space).
+//
+// Entries are evicted least recently used first, within capacity_bytes
+// (0 disables the cache). Thread-safe.
+#ifndef INFINITEDB_ENGINE_GRAPH_GRAPH_CACHE_H_
+#define INFINITEDB_ENGINE_GRAPH_GRAPH_CACHE_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/public/graph.h"
+#include "engine/public/types.h"
+
+namespace infinitedb::graph {
+
+// One endpoint index record of a node: its internal key (for cursors), its
+// edge and its encoded value (edge_codec.h: DecodeIncidence).
+struct NodeEntry {
+  EdgeId id = 0;
+  std::string key;
+  std::string value;
+};
+using NodeEntries = std::vector<NodeEntry>;
+
+struct GraphCacheStats {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t bytes = 0;
+};
+
+class GraphCache {
+ public:
+  // `visible`: the newest revision when the cache starts (it knows nothing
+  // of the writes up to it, so it answers no read older than that).
+  GraphCache(size_t capacity_bytes, Revision visible);
+
+  uint64_t generation() const {
+    return generation_.load(std::memory_order_acquire);
+  }
+
+  // True on a hit; `edge` is then null when the edge had no live version.
+  bool FindEdge(std::string_view branch, EdgeId id, Revision at,
+                std::shared_ptr<const Edge>* edge);
+  // `generation`: the reader's.
+  void FillEdge(std::string_view branch, EdgeId id, Revision at,
+                uint64_t generation, std::shared_ptr<const Edge> edge);
+  bool FindNode(std::string_view branch, const NodeRef& node, Revision at,
+                std::shared_ptr<const NodeEntries>* entries);
+  void FillNode(std::string_view branch, const NodeRef& node, Revision at,
+                uint64_t generation,
+                std::shared_ptr<const NodeEntries> entries);
+
+  // A cache key that a commit writes, with its shard.
+  struct WrittenKey {
+    size_t shard = 0;
+    std::string key;
+  };
+  // The cache keys that a commit of `mutations` writes (edges of the edges
+  // space and nodes of endpoint indexes; other spaces are not cached), in
+  // shard order, so that marking them takes each shard's lock once. None
+  // when the cache is off.
+  std::vector<WrittenKey> KeysWritten(
+      std::span<const MutationView> mutations) const;
+  void BeginWrite(const std::vector<WrittenKey>& keys);
+  // `visible`: the newest visible revision once the commit has returned.
+  void EndWrite(const std::vector<WrittenKey>& keys, Revision visible);
+  void BeginWriteAll();
+  void EndWriteAll(Revision visible);
+
+  GraphCacheStats Stats() const;
+
+ private:
+  struct Entry {
+    std::string branch;
+    Revision filled_at = 0;
+    std::shared_ptr<const void> value;  // an Edge or NodeEntries
+    size_t charge = 0;
+  };
+  struct Slot {
+    int pending = 0;
+    std::vector<Entry> entries;
+    size_t charge = 0;                     // of the entries
+    std::list<std::string>::iterator lru;  // valid while entries exist
+  };
+  struct Shard {
+    mutable absl::Mutex mu;
+    absl::flat_hash_map<std::string, Slot> slots;
+    std::list<std::string> lru;  // front: most recently used
+    size_t bytes = 0;
+    Revision floor = 0;
+  };
+  static constexpr size_t kShards = 32;
+
+  static size_t ShardIndex(std::string_view key);
+  Shard& ShardOf(std::string_view key) { return shards_[ShardIndex(key)]; }
+  bool Find(std::string_view key, std::string_view branch, Revision at,
+            std::shared_ptr<const void>* value);
+  void Fill(std::string key, std::string_view branch, Revision at,
+            uint64_t generation, std::shared_ptr<const void> value,
+            size_t charge);
+  // Drops a slot's entries (under its shard's lock).
+  static void Clear(Shard& shard, Slot& slot);
+  static void EvictOverCapacity(Shard& shard, size_t capacity);
+
+  const size_t shard_capacity_;
+  std::atomic<int> writing_all_{0};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<uint64_t> hits_{0}, misses_{0};
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace infinitedb::graph
+
+#endif  // INFINITEDB_ENGINE_GRAPH_GRAPH_CACHE_H_
