@@ -38,18 +38,26 @@ bool ReadEndpoint(ByteReader& reader, Endpoint* endpoint) {
          ReadPolarity(reader, &endpoint->polarity);
 }
 
-bool ReadEdgeBody(ByteReader& reader, Edge* edge) {
+// The version, flags and weight.
+bool ReadEdgeHead(ByteReader& reader, bool* directed,
+                  std::optional<int64_t>* weight) {
   uint8_t version = 0, flags = 0;
   if (!reader.ReadByte(&version) || version != kFormatVersion ||
       !reader.ReadByte(&flags)) {
     return false;
   }
-  edge->directed = (flags & kDirectedFlag) != 0;
+  *directed = (flags & kDirectedFlag) != 0;
+  weight->reset();
   if (flags & kWeightFlag) {
-    uint64_t weight = 0;
-    if (!reader.ReadFixed64(&weight)) return false;
-    edge->weight = static_cast<int64_t>(weight);
+    uint64_t value = 0;
+    if (!reader.ReadFixed64(&value)) return false;
+    *weight = static_cast<int64_t>(value);
   }
+  return true;
+}
+
+bool ReadEdgeBody(ByteReader& reader, Edge* edge) {
+  if (!ReadEdgeHead(reader, &edge->directed, &edge->weight)) return false;
   uint32_t count = 0;
   if (!ReadString(reader, &edge->kind) || !reader.ReadFixed32(&count)) {
     return false;
@@ -69,6 +77,45 @@ bool ReadEdgeBody(ByteReader& reader, Edge* edge) {
 }
 
 }  // namespace
+
+Point EndpointView::ToPoint() const {
+  Point out(dims());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = DecodeFixed32(point.data() + 4 * i);
+  }
+  return out;
+}
+
+bool EndpointView::Is(std::string_view node_space,
+                      const Point& node_point) const {
+  if (space != node_space || node_point.size() != dims()) return false;
+  for (size_t i = 0; i < node_point.size(); ++i) {
+    if (DecodeFixed32(point.data() + 4 * i) != node_point[i]) return false;
+  }
+  return true;
+}
+
+bool DecodeEdgeView(std::string_view value, EdgeView* view) {
+  ByteReader reader(value);
+  uint32_t count = 0;
+  if (!ReadEdgeHead(reader, &view->directed, &view->weight) ||
+      !reader.ReadLengthPrefixed(&view->kind) || !reader.ReadFixed32(&count) ||
+      count > reader.remaining()) {
+    return false;
+  }
+  view->endpoints.resize(count);
+  for (EndpointView& endpoint : view->endpoints) {
+    uint8_t dims = 0;
+    if (!reader.ReadLengthPrefixed(&endpoint.space) ||
+        !reader.ReadByte(&dims) || dims < kMinDims || dims > kMaxDims ||
+        !reader.ReadBytes(4 * dims, &endpoint.point) ||
+        !reader.ReadLengthPrefixed(&endpoint.role) ||
+        !ReadPolarity(reader, &endpoint.polarity)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 std::string EncodeEdge(const Edge& edge) {
   std::string out;

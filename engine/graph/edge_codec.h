@@ -28,6 +28,7 @@
 #ifndef INFINITEDB_ENGINE_GRAPH_EDGE_CODEC_H_
 #define INFINITEDB_ENGINE_GRAPH_EDGE_CODEC_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +43,28 @@ std::string EncodeEdge(const Edge& edge);
 // DataLoss when `value` is not an encoded edge.
 absl::StatusOr<Edge> DecodeEdge(std::string_view value, EdgeId id,
                                 const CommitStamp& stamp);
+
+// An edge read without copying, as walks read it: views into its encoded
+// value (which outlives the view), properties and payload left unread.
+struct EndpointView {
+  std::string_view space;
+  std::string_view point;  // dims x u32, little-endian
+  std::string_view role;
+  Polarity polarity = Polarity::kNeutral;
+
+  size_t dims() const { return point.size() / 4; }
+  Point ToPoint() const;
+  bool Is(std::string_view node_space, const Point& node_point) const;
+};
+struct EdgeView {
+  bool directed = false;
+  std::optional<int64_t> weight;
+  std::string_view kind;
+  std::vector<EndpointView> endpoints;
+};
+// False when `value` does not start as an encoded edge. Reuses `view`'s
+// storage.
+bool DecodeEdgeView(std::string_view value, EdgeView* view);
 
 // An index entry as read: views into the stored value.
 struct IncidenceEntry {

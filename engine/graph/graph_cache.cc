@@ -25,16 +25,8 @@ std::string NodeCacheKey(std::string_view space, const Point& point) {
   return "n" + NodeKey(space, point);
 }
 
-size_t EdgeBytes(const Edge& edge) {
-  size_t bytes = sizeof(Edge) + edge.kind.size() + edge.payload.size();
-  for (const Endpoint& endpoint : edge.endpoints) {
-    bytes += sizeof(Endpoint) + endpoint.space.size() + endpoint.role.size() +
-             sizeof(uint32_t) * endpoint.point.size();
-  }
-  for (const auto& [name, value] : edge.properties) {
-    bytes += 64 + name.size() + value.size();
-  }
-  return bytes;
+size_t EdgeBytes(const StoredEdge& edge) {
+  return sizeof(StoredEdge) + edge.value.size();
 }
 
 size_t NodeBytes(const NodeEntries& entries) {
@@ -57,16 +49,16 @@ size_t GraphCache::ShardIndex(std::string_view key) {
 }
 
 bool GraphCache::FindEdge(std::string_view branch, EdgeId id, Revision at,
-                          std::shared_ptr<const Edge>* edge) {
+                          std::shared_ptr<const StoredEdge>* edge) {
   std::shared_ptr<const void> value;
   if (!Find(EdgeCacheKey(id), branch, at, &value)) return false;
-  *edge = std::static_pointer_cast<const Edge>(value);
+  *edge = std::static_pointer_cast<const StoredEdge>(value);
   return true;
 }
 
 void GraphCache::FillEdge(std::string_view branch, EdgeId id, Revision at,
                           uint64_t generation,
-                          std::shared_ptr<const Edge> edge) {
+                          std::shared_ptr<const StoredEdge> edge) {
   const size_t charge = edge ? EdgeBytes(*edge) : 0;
   Fill(EdgeCacheKey(id), branch, at, generation, std::move(edge), charge);
 }

@@ -1,5 +1,6 @@
-// A memory cache of what graph reads look up again and again: decoded edges
-// by id, and the endpoint index entries of one node, each per branch. It
+// A memory cache of what graph reads look up again and again: edges by id
+// (their stored value, compact; walks read it in place) and the endpoint
+// index entries of one node, each per branch. It
 // answers a read at revision S with an entry filled at revision F <= S,
 // which is exact when nothing written since F touched it. That holds by
 // these rules, whatever the interleaving of readers and writers:
@@ -40,6 +41,13 @@
 
 namespace infinitedb::graph {
 
+// The live version of an edge as stored: its commit and encoded value
+// (edge_codec.h).
+struct StoredEdge {
+  CommitStamp stamp;
+  std::string value;
+};
+
 // One endpoint index record of a node: its internal key (for cursors), its
 // edge and its encoded value (edge_codec.h: DecodeIncidence).
 struct NodeEntry {
@@ -67,10 +75,10 @@ class GraphCache {
 
   // True on a hit; `edge` is then null when the edge had no live version.
   bool FindEdge(std::string_view branch, EdgeId id, Revision at,
-                std::shared_ptr<const Edge>* edge);
+                std::shared_ptr<const StoredEdge>* edge);
   // `generation`: the reader's.
   void FillEdge(std::string_view branch, EdgeId id, Revision at,
-                uint64_t generation, std::shared_ptr<const Edge> edge);
+                uint64_t generation, std::shared_ptr<const StoredEdge> edge);
   bool FindNode(std::string_view branch, const NodeRef& node, Revision at,
                 std::shared_ptr<const NodeEntries>* entries);
   void FillNode(std::string_view branch, const NodeRef& node, Revision at,
@@ -100,7 +108,7 @@ class GraphCache {
   struct Entry {
     std::string branch;
     Revision filled_at = 0;
-    std::shared_ptr<const void> value;  // an Edge or NodeEntries
+    std::shared_ptr<const void> value;  // a StoredEdge or NodeEntries
     size_t charge = 0;
   };
   struct Slot {

@@ -104,14 +104,12 @@ absl::StatusOr<GraphPage> GraphReader::NodeIncident(
       more = true;  // one answer past the limit: the page continues
       break;
     }
-    absl::StatusOr<std::shared_ptr<const Edge>> edge = SharedEdge(entry.id);
+    absl::StatusOr<std::optional<Edge>> edge = GetEdge(entry.id);
     if (!edge.ok()) return edge.status();
-    if (*edge == nullptr) {
-      return IndexedEdgeMissing(node.space, entry.id, revision_);
-    }
+    if (!*edge) return IndexedEdgeMissing(node.space, entry.id, revision_);
     ++page.count;
     last = &entry;
-    if (!visit(ToIncidence(node, decoded, **edge))) {
+    if (!visit(ToIncidence(node, decoded, std::move(**edge)))) {
       more = true;
       break;
     }

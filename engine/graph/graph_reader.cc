@@ -125,9 +125,9 @@ absl::StatusOr<SpaceSnapshot*> GraphReader::SnapshotOf(
   return known->second.get();
 }
 
-absl::StatusOr<std::shared_ptr<const Edge>> GraphReader::SharedEdge(
+absl::StatusOr<std::shared_ptr<const StoredEdge>> GraphReader::StoredEdgeOf(
     EdgeId id) const {
-  std::shared_ptr<const Edge> cached;
+  std::shared_ptr<const StoredEdge> cached;
   if (cache_ != nullptr && cache_->FindEdge(branch_, id, revision_, &cached)) {
     return cached;
   }
@@ -136,20 +136,25 @@ absl::StatusOr<std::shared_ptr<const Edge>> GraphReader::SharedEdge(
   if (*edges == nullptr) return nullptr;
   absl::StatusOr<std::optional<Record>> record = (*edges)->Get(EdgePoint(id));
   if (!record.ok()) return record.status();
-  absl::StatusOr<std::optional<Edge>> edge = LiveEdge(*record, id);
-  if (!edge.ok()) return edge.status();
-  std::shared_ptr<const Edge> shared;
-  if (*edge) shared = std::make_shared<const Edge>(std::move(**edge));
-  if (cache_ != nullptr)
-    cache_->FillEdge(branch_, id, revision_, cache_generation_, shared);
-  return shared;
+  std::shared_ptr<const StoredEdge> stored;
+  if (*record) {
+    stored = std::make_shared<const StoredEdge>(
+        StoredEdge{(*record)->stamp, std::move((*record)->value)});
+  }
+  if (cache_ != nullptr) {
+    cache_->FillEdge(branch_, id, revision_, cache_generation_, stored);
+  }
+  return stored;
 }
 
 absl::StatusOr<std::optional<Edge>> GraphReader::GetEdge(EdgeId id) const {
-  absl::StatusOr<std::shared_ptr<const Edge>> edge = SharedEdge(id);
+  absl::StatusOr<std::shared_ptr<const StoredEdge>> stored = StoredEdgeOf(id);
+  if (!stored.ok()) return stored.status();
+  if (*stored == nullptr) return std::nullopt;
+  absl::StatusOr<Edge> edge =
+      DecodeEdge((*stored)->value, id, (*stored)->stamp);
   if (!edge.ok()) return edge.status();
-  if (*edge == nullptr) return std::nullopt;
-  return std::optional<Edge>(**edge);
+  return std::optional<Edge>(std::move(*edge));
 }
 
 absl::StatusOr<std::vector<Edge>> GraphReader::History(EdgeId id) const {
@@ -230,15 +235,14 @@ absl::StatusOr<GraphPage> GraphReader::BoxIncident(
   auto deliver = [&](const RecordView& view) {
     if (!status.ok()) return false;
     const EdgeId id = IdOfEntry(view);
-    absl::StatusOr<std::shared_ptr<const Edge>> edge = SharedEdge(id);
-    if (edge.ok() && *edge == nullptr) {
-      edge = IndexedEdgeMissing(space, id, revision_);
-    }
+    absl::StatusOr<std::optional<Edge>> edge = GetEdge(id);
+    if (edge.ok() && !*edge) edge = IndexedEdgeMissing(space, id, revision_);
     if (!edge.ok()) {
       status = edge.status();
       return false;
     }
-    return visit(ToIncidence(NodeOfEntry(space, view), entry, **edge));
+    return visit(
+        ToIncidence(NodeOfEntry(space, view), entry, std::move(**edge)));
   };
   absl::StatusOr<GraphPage> page =
       Page(request, static_cast<int>(box.min.size()) + kIdAxes, limit, matches,

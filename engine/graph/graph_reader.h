@@ -50,8 +50,10 @@ class GraphReader {
   GraphStore& store() const { return *store_; }
 
   absl::StatusOr<std::optional<Edge>> GetEdge(EdgeId id) const;
-  // The same without a copy: null when the edge has no live version.
-  absl::StatusOr<std::shared_ptr<const Edge>> SharedEdge(EdgeId id) const;
+  // The live version as stored (DecodeEdgeView reads it in place); null
+  // when the edge has none.
+  absl::StatusOr<std::shared_ptr<const StoredEdge>> StoredEdgeOf(
+      EdgeId id) const;
   absl::StatusOr<std::vector<Edge>> History(EdgeId id) const;
 
   // Index entries of `node` in edge id order (unfiltered); stops when

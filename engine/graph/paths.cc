@@ -23,13 +23,14 @@ struct Reach {
 };
 
 PathResult Reconstruct(const absl::flat_hash_map<std::string, Reach>& reach,
-                       const std::string& to, Revision revision) {
+                       const WalkNodeKeys& keys, const std::string& to,
+                       Revision revision) {
   PathResult path;
   path.revision = revision;
   path.total_weight = reach.at(to).distance;
   for (std::string at = to;;) {
     const Reach& step = reach.at(at);
-    path.nodes.push_back(NodeOfKey(at));
+    path.nodes.push_back(keys.NodeOf(at));
     if (step.parent.empty()) break;
     path.edges.push_back(step.edge);
     at = step.parent;
@@ -43,7 +44,8 @@ PathResult Reconstruct(const absl::flat_hash_map<std::string, Reach>& reach,
 
 absl::StatusOr<PathResult> ShortestPath(const GraphReader& reader,
                                         const PathRequest& request) {
-  const std::string from = NodeKey(request.from), to = NodeKey(request.to);
+  WalkNodeKeys keys;
+  const std::string from = keys.Of(request.from), to = keys.Of(request.to);
   absl::flat_hash_map<std::string, Reach> reach;
   reach[from] = Reach{};
   // (distance, hops, order, node): ties go to fewer hops, then to the
@@ -62,28 +64,28 @@ absl::StatusOr<PathResult> ShortestPath(const GraphReader& reader,
     Reach& here = reach[key];
     if (here.settled) continue;
     here.settled = true;
-    if (key == to) return Reconstruct(reach, to, reader.revision());
+    if (key == to) return Reconstruct(reach, keys, to, reader.revision());
     if (hops >= request.max_depth) continue;
     absl::Status status = ForEachStep(
-        reader, NodeOfKey(key), request.filter,
+        reader, keys.NodeOf(key), request.filter,
         [&](EdgeId id) { return walked.insert(id).second; },
-        [&](const Edge& edge, const std::vector<const Endpoint*>& targets) {
+        [&](EdgeId id, const EdgeView& edge,
+            const std::vector<const EndpointView*>& targets) {
           const int64_t weight = request.weighted ? edge.weight.value_or(1) : 1;
           if (weight < 0) {
-            failure = absl::FailedPreconditionError(
-                absl::StrFormat("weighted: edge %d has the negative weight %d",
-                                edge.id, weight));
+            failure = absl::FailedPreconditionError(absl::StrFormat(
+                "weighted: edge %d has the negative weight %d", id, weight));
             return false;
           }
-          for (const Endpoint* target : targets) {
-            std::string next = NodeKey(target->space, target->point);
+          for (const EndpointView* target : targets) {
+            std::string next = keys.Of(*target);
             auto [it, added] = reach.try_emplace(next);
             Reach& there = it->second;
             if (there.settled ||
                 (!added && there.distance <= distance + weight)) {
               continue;
             }
-            there = Reach{distance + weight, hops + 1, key, edge.id, false};
+            there = Reach{distance + weight, hops + 1, key, id, false};
             queue.push({there.distance, there.hops, order++, next});
           }
           return true;

@@ -2,7 +2,29 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_format.h"
+
 namespace infinitedb::graph {
+namespace {
+
+// Whether a step along `edge` from `node` leads to `endpoint`.
+bool LeadsTo(const EndpointView& endpoint, const NodeRef& node,
+             const EdgeFilter& filter) {
+  if (endpoint.Is(node.space, node.point)) return false;
+  if (filter.direction == Direction::kOutgoing &&
+      endpoint.polarity != Polarity::kHead) {
+    return false;
+  }
+  if (filter.direction == Direction::kIncoming &&
+      endpoint.polarity != Polarity::kTail) {
+    return false;
+  }
+  return filter.roles.empty() ||
+         std::find(filter.roles.begin(), filter.roles.end(), endpoint.role) !=
+             filter.roles.end();
+}
+
+}  // namespace
 
 absl::Status ForEachStep(const GraphReader& reader, const NodeRef& node,
                          const EdgeFilter& filter, EdgeWanted wanted,
@@ -16,32 +38,23 @@ absl::Status ForEachStep(const GraphReader& reader, const NodeRef& node,
         return true;
       });
   if (!status.ok()) return status;
-  std::vector<const Endpoint*> targets;
+  EdgeView edge;
+  std::vector<const EndpointView*> targets;
   for (EdgeId id : ids) {
-    absl::StatusOr<std::shared_ptr<const Edge>> edge = reader.SharedEdge(id);
-    if (!edge.ok()) return edge.status();
-    if (*edge == nullptr) continue;
-    targets.clear();
-    for (const Endpoint& endpoint : (*edge)->endpoints) {
-      if (endpoint.space == node.space && endpoint.point == node.point) {
-        continue;
-      }
-      if (filter.direction == Direction::kOutgoing &&
-          endpoint.polarity != Polarity::kHead) {
-        continue;
-      }
-      if (filter.direction == Direction::kIncoming &&
-          endpoint.polarity != Polarity::kTail) {
-        continue;
-      }
-      if (!filter.roles.empty() &&
-          std::find(filter.roles.begin(), filter.roles.end(), endpoint.role) ==
-              filter.roles.end()) {
-        continue;
-      }
-      targets.push_back(&endpoint);
+    absl::StatusOr<std::shared_ptr<const StoredEdge>> stored =
+        reader.StoredEdgeOf(id);
+    if (!stored.ok()) return stored.status();
+    if (*stored == nullptr) continue;
+    if (!DecodeEdgeView((*stored)->value, &edge)) {
+      return absl::DataLossError(absl::StrFormat(
+          "edge %d: its stored value (%d bytes, revision %d) does not decode",
+          id, (*stored)->value.size(), (*stored)->stamp.revision));
     }
-    if (!visit(**edge, targets)) break;
+    targets.clear();
+    for (const EndpointView& endpoint : edge.endpoints) {
+      if (LeadsTo(endpoint, node, filter)) targets.push_back(&endpoint);
+    }
+    if (!visit(id, edge, targets)) break;
   }
   return absl::OkStatus();
 }

@@ -7,14 +7,16 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "engine/graph/edge_codec.h"
 #include "engine/graph/graph_reader.h"
 #include "engine/public/graph.h"
 
 namespace infinitedb::graph {
 
-// Returns false to stop.
-using StepVisitor = absl::FunctionRef<bool(
-    const Edge& edge, const std::vector<const Endpoint*>& targets)>;
+// Returns false to stop. The views are valid during the call.
+using StepVisitor =
+    absl::FunctionRef<bool(EdgeId id, const EdgeView& edge,
+                           const std::vector<const EndpointView*>& targets)>;
 
 // Whether a walk still needs edge `id` (it is read only if so).
 using EdgeWanted = absl::FunctionRef<bool(EdgeId id)>;

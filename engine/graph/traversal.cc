@@ -13,12 +13,10 @@
 namespace infinitedb::graph {
 namespace {
 
-uint32_t DistinctTails(const Edge& edge) {
+uint32_t DistinctTails(const EdgeView& edge, WalkNodeKeys& keys) {
   absl::flat_hash_set<std::string> tails;
-  for (const Endpoint& endpoint : edge.endpoints) {
-    if (endpoint.polarity == Polarity::kTail) {
-      tails.insert(NodeKey(endpoint.space, endpoint.point));
-    }
+  for (const EndpointView& endpoint : edge.endpoints) {
+    if (endpoint.polarity == Polarity::kTail) tails.insert(keys.Of(endpoint));
   }
   return static_cast<uint32_t>(tails.size());
 }
@@ -29,12 +27,13 @@ absl::StatusOr<TraverseResult> Traverse(const GraphReader& reader,
                                         const TraverseRequest& request) {
   TraverseResult result;
   result.revision = reader.revision();
+  WalkNodeKeys keys;
   absl::flat_hash_set<std::string> reached;
   absl::flat_hash_set<EdgeId> walked;
   absl::flat_hash_map<EdgeId, uint32_t> tails_reached;
   std::vector<NodeRef> frontier;
   for (const NodeRef& start : request.starts) {
-    if (!reached.insert(NodeKey(start)).second) continue;
+    if (!reached.insert(keys.Of(start)).second) continue;
     if (result.nodes.size() >= request.max_nodes) {
       result.truncated = true;
       return result;
@@ -52,24 +51,23 @@ absl::StatusOr<TraverseResult> Traverse(const GraphReader& reader,
       };
       absl::Status status = ForEachStep(
           reader, node, request.filter, wanted,
-          [&](const Edge& edge, const std::vector<const Endpoint*>& targets) {
+          [&](EdgeId id, const EdgeView& edge,
+              const std::vector<const EndpointView*>& targets) {
             if (request.b_connectivity &&
-                ++tails_reached[edge.id] < DistinctTails(edge)) {
+                ++tails_reached[id] < DistinctTails(edge, keys)) {
               return true;  // its other tails are not all reached yet
             }
-            if (walked.insert(edge.id).second) {
-              result.edges.push_back({edge.id, level + 1});
+            if (walked.insert(id).second) {
+              result.edges.push_back({id, level + 1});
             }
-            for (const Endpoint* target : targets) {
-              if (!reached.insert(NodeKey(target->space, target->point))
-                       .second) {
-                continue;
-              }
+            for (const EndpointView* target : targets) {
+              if (!reached.insert(keys.Of(*target)).second) continue;
               if (result.nodes.size() >= request.max_nodes) {
                 result.truncated = true;
                 return false;
               }
-              NodeRef reached_node{target->space, target->point};
+              NodeRef reached_node{std::string(target->space),
+                                   target->ToPoint()};
               result.nodes.push_back({reached_node, level + 1});
               next.push_back(std::move(reached_node));
             }

@@ -17,11 +17,9 @@
 namespace infinitedb::graph {
 namespace {
 
-std::shared_ptr<const Edge> EdgeOfKind(EdgeId id, std::string kind) {
-  auto edge = std::make_shared<Edge>();
-  edge->id = id;
-  edge->kind = std::move(kind);
-  return edge;
+// A stored edge; the cache does not look into its value.
+std::shared_ptr<const StoredEdge> Stored(std::string value) {
+  return std::make_shared<const StoredEdge>(StoredEdge{{}, std::move(value)});
 }
 
 // The keys a commit writing edge `id` and its entry at `node` marks.
@@ -38,15 +36,15 @@ std::vector<GraphCache::WrittenKey> KeysOf(const GraphCache& cache, EdgeId id,
 
 TEST(GraphCacheTest, AnswersFromTheFillRevisionOnPerBranch) {
   GraphCache cache(1 << 20, 10);
-  cache.FillEdge("main", 5, 12, cache.generation(), EdgeOfKind(5, "a"));
-  std::shared_ptr<const Edge> edge;
+  cache.FillEdge("main", 5, 12, cache.generation(), Stored("a"));
+  std::shared_ptr<const StoredEdge> edge;
   ASSERT_TRUE(cache.FindEdge("main", 5, 12, &edge));
-  EXPECT_EQ(edge->kind, "a");
+  EXPECT_EQ(edge->value, "a");
   EXPECT_TRUE(cache.FindEdge("main", 5, 20, &edge));
   EXPECT_FALSE(cache.FindEdge("main", 5, 11, &edge)) << "older than the fill";
   EXPECT_FALSE(cache.FindEdge("option-b", 5, 12, &edge)) << "other branch";
   // A fill at an older revision answers more of them.
-  cache.FillEdge("main", 5, 10, cache.generation(), EdgeOfKind(5, "a"));
+  cache.FillEdge("main", 5, 10, cache.generation(), Stored("a"));
   EXPECT_TRUE(cache.FindEdge("main", 5, 10, &edge));
   // No live version is an answer too.
   cache.FillEdge("main", 6, 12, cache.generation(), nullptr);
@@ -56,8 +54,8 @@ TEST(GraphCacheTest, AnswersFromTheFillRevisionOnPerBranch) {
 
 TEST(GraphCacheTest, NothingOlderThanTheStartIsFilled) {
   GraphCache cache(1 << 20, 10);
-  cache.FillEdge("main", 5, 9, cache.generation(), EdgeOfKind(5, "a"));
-  std::shared_ptr<const Edge> edge;
+  cache.FillEdge("main", 5, 9, cache.generation(), Stored("a"));
+  std::shared_ptr<const StoredEdge> edge;
   EXPECT_FALSE(cache.FindEdge("main", 5, 20, &edge));
 }
 
@@ -67,65 +65,65 @@ TEST(GraphCacheTest, AWriteDropsAndBlocksTheKeysItWritesOnEveryBranch) {
   const NodeRef other{"frame", {1, 2, 4}};
   const uint64_t generation = cache.generation();
   auto entries = std::make_shared<NodeEntries>(NodeEntries{{5, "k", "v"}});
-  cache.FillEdge("main", 5, 10, generation, EdgeOfKind(5, "a"));
-  cache.FillEdge("option-b", 5, 10, generation, EdgeOfKind(5, "a"));
+  cache.FillEdge("main", 5, 10, generation, Stored("a"));
+  cache.FillEdge("option-b", 5, 10, generation, Stored("a"));
   cache.FillNode("main", node, 10, generation, entries);
   cache.FillNode("main", other, 10, generation, entries);
 
   const std::vector<GraphCache::WrittenKey> keys = KeysOf(cache, 5, node);
   cache.BeginWrite(keys);
-  std::shared_ptr<const Edge> edge;
+  std::shared_ptr<const StoredEdge> edge;
   std::shared_ptr<const NodeEntries> found;
   EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
   EXPECT_FALSE(cache.FindEdge("option-b", 5, 10, &edge));
   EXPECT_FALSE(cache.FindNode("main", node, 10, &found));
   EXPECT_TRUE(cache.FindNode("main", other, 10, &found)) << "not written";
   // Pending: even a fill at a newer revision could be before the commit.
-  cache.FillEdge("main", 5, 11, generation, EdgeOfKind(5, "b"));
+  cache.FillEdge("main", 5, 11, generation, Stored("b"));
   EXPECT_FALSE(cache.FindEdge("main", 5, 11, &edge));
 
   cache.EndWrite(keys, 11);
   // A reader that read before the commit cannot store what it replaced.
-  cache.FillEdge("main", 5, 10, generation, EdgeOfKind(5, "a"));
+  cache.FillEdge("main", 5, 10, generation, Stored("a"));
   EXPECT_FALSE(cache.FindEdge("main", 5, 11, &edge));
-  cache.FillEdge("main", 5, 11, generation, EdgeOfKind(5, "b"));
+  cache.FillEdge("main", 5, 11, generation, Stored("b"));
   ASSERT_TRUE(cache.FindEdge("main", 5, 11, &edge));
-  EXPECT_EQ(edge->kind, "b");
+  EXPECT_EQ(edge->value, "b");
 }
 
 TEST(GraphCacheTest, AWriteOfEverythingEndsTheGeneration) {
   GraphCache cache(1 << 20, 10);
   const uint64_t before = cache.generation();
-  cache.FillEdge("main", 5, 10, before, EdgeOfKind(5, "a"));
+  cache.FillEdge("main", 5, 10, before, Stored("a"));
   cache.BeginWriteAll();
-  std::shared_ptr<const Edge> edge;
+  std::shared_ptr<const StoredEdge> edge;
   EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
-  cache.FillEdge("main", 5, 10, cache.generation(), EdgeOfKind(5, "a"));
+  cache.FillEdge("main", 5, 10, cache.generation(), Stored("a"));
   EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
   cache.EndWriteAll(10);  // dropping a space keeps the revision
   EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
-  cache.FillEdge("main", 5, 10, before, EdgeOfKind(5, "a"));
+  cache.FillEdge("main", 5, 10, before, Stored("a"));
   EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge)) << "an older reader";
-  cache.FillEdge("main", 5, 10, cache.generation(), EdgeOfKind(5, "b"));
+  cache.FillEdge("main", 5, 10, cache.generation(), Stored("b"));
   ASSERT_TRUE(cache.FindEdge("main", 5, 10, &edge));
-  EXPECT_EQ(edge->kind, "b");
+  EXPECT_EQ(edge->value, "b");
 }
 
 TEST(GraphCacheTest, StaysWithinCapacityAndCanBeOff) {
   GraphCache cache(256 << 10, 0);
   for (EdgeId id = 1; id <= 10'000; ++id) {
     cache.FillEdge("main", id, 1, cache.generation(),
-                   EdgeOfKind(id, std::string(100, 'k')));
+                   Stored(std::string(100, 'k')));
   }
   GraphCacheStats stats = cache.Stats();
   EXPECT_LE(stats.bytes, 256u << 10);
   EXPECT_GT(stats.bytes, 128u << 10);
-  std::shared_ptr<const Edge> edge;
+  std::shared_ptr<const StoredEdge> edge;
   EXPECT_TRUE(cache.FindEdge("main", 10'000, 1, &edge)) << "the newest stays";
   EXPECT_FALSE(cache.FindEdge("main", 1, 1, &edge)) << "the oldest went";
 
   GraphCache off(0, 0);
-  off.FillEdge("main", 1, 1, off.generation(), EdgeOfKind(1, "a"));
+  off.FillEdge("main", 1, 1, off.generation(), Stored("a"));
   EXPECT_FALSE(off.FindEdge("main", 1, 1, &edge));
 }
 
