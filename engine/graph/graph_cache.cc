@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <tuple>
 
 #include "absl/hash/hash.h"
+#include "engine/common/coding.h"
 #include "engine/graph/graph_spaces.h"
-#include "engine/graph/node_key.h"
 
 namespace infinitedb::graph {
 namespace {
@@ -21,23 +20,53 @@ std::string EdgeCacheKey(EdgeId id) {
   return key;
 }
 
+// "n" then the node's NodeKey; `point` may run on past the node's axes.
+std::string NodeCacheKey(std::string_view space, const uint32_t* point,
+                         size_t dims) {
+  std::string key;
+  key.reserve(2 + space.size() + 4 * dims);
+  key.push_back('n');
+  key.append(space);
+  key.push_back('\0');
+  key.append(reinterpret_cast<const char*>(point), 4 * dims);
+  return key;
+}
+
 std::string NodeCacheKey(std::string_view space, const Point& point) {
-  return "n" + NodeKey(space, point);
+  return NodeCacheKey(space, point.data(), point.size());
 }
 
 size_t EdgeBytes(const StoredEdge& edge) {
   return sizeof(StoredEdge) + edge.value.size();
 }
 
-size_t NodeBytes(const NodeEntries& entries) {
-  size_t bytes = sizeof(NodeEntries);
-  for (const NodeEntry& entry : entries) {
-    bytes += sizeof(NodeEntry) + entry.key.size() + entry.value.size();
-  }
-  return bytes;
+}  // namespace
+
+void NodeEntries::Add(EdgeId id, std::string_view key, std::string_view value) {
+  PutFixed64(&packed_, id);
+  PutLengthPrefixed(&packed_, key);
+  PutLengthPrefixed(&packed_, value);
+  ++count_;
 }
 
-}  // namespace
+NodeEntries::Iterator NodeEntries::begin() const {
+  return Iterator(packed_.data(), packed_.data() + packed_.size());
+}
+
+NodeEntries::Iterator NodeEntries::end() const {
+  const char* end = packed_.data() + packed_.size();
+  return Iterator(end, end);
+}
+
+void NodeEntries::Iterator::Decode() {
+  if (at_ == end_) return;
+  // Written by Add: well formed.
+  ByteReader reader(std::string_view(at_, end_ - at_));
+  reader.ReadFixed64(&entry_.id);
+  reader.ReadLengthPrefixed(&entry_.key);
+  reader.ReadLengthPrefixed(&entry_.value);
+  next_ = end_ - reader.remaining();
+}
 
 GraphCache::GraphCache(size_t capacity_bytes, Revision visible)
     : shard_capacity_(capacity_bytes / kShards) {
@@ -77,7 +106,7 @@ bool GraphCache::FindNode(std::string_view branch, const NodeRef& node,
 void GraphCache::FillNode(std::string_view branch, const NodeRef& node,
                           Revision at, uint64_t generation,
                           std::shared_ptr<const NodeEntries> entries) {
-  const size_t charge = NodeBytes(*entries);
+  const size_t charge = entries->bytes();
   Fill(NodeCacheKey(node.space, node.point), branch, at, generation,
        std::move(entries), charge);
 }
@@ -160,29 +189,31 @@ std::vector<GraphCache::WrittenKey> GraphCache::KeysWritten(
   std::vector<WrittenKey> keys;
   if (shard_capacity_ == 0) return keys;
   const std::string_view prefix = kIncidencePrefix;
+  std::array<size_t, kShards + 1> starts{};
   for (const MutationView& mutation : mutations) {
     const Point& point = *mutation.point;
     std::string key;
     if (mutation.space == kEdgesSpace && point.size() == kEdgesDims) {
       key = EdgeCacheKey(IdOfAxes(point[0], point[1]));
     } else if (mutation.space.starts_with(prefix) && point.size() > kIdAxes) {
-      Point node(point.begin(), point.end() - kIdAxes);
-      key = NodeCacheKey(mutation.space.substr(prefix.size()), node);
+      key = NodeCacheKey(mutation.space.substr(prefix.size()), point.data(),
+                         point.size() - kIdAxes);
     } else {
       continue;
     }
     const size_t shard = ShardIndex(key);
+    ++starts[shard + 1];
     keys.push_back({shard, std::move(key)});
   }
-  auto order = [](const WrittenKey& a, const WrittenKey& b) {
-    return std::tie(a.shard, a.key) < std::tie(b.shard, b.key);
-  };
-  auto same = [](const WrittenKey& a, const WrittenKey& b) {
-    return a.key == b.key;
-  };
-  std::sort(keys.begin(), keys.end(), order);
-  keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
-  return keys;
+  // In shard order (a counting sort); a key twice is marked twice.
+  for (size_t shard = 0; shard < kShards; ++shard) {
+    starts[shard + 1] += starts[shard];
+  }
+  std::vector<WrittenKey> ordered(keys.size());
+  for (WrittenKey& key : keys) {
+    ordered[starts[key.shard]++] = std::move(key);
+  }
+  return ordered;
 }
 
 void GraphCache::BeginWrite(const std::vector<WrittenKey>& keys) {

@@ -48,14 +48,53 @@ struct StoredEdge {
   std::string value;
 };
 
-// One endpoint index record of a node: its internal key (for cursors), its
-// edge and its encoded value (edge_codec.h: DecodeIncidence).
+// One endpoint index record of a node: its edge, its internal key (for
+// cursors) and its encoded value (edge_codec.h: DecodeIncidence); views
+// into the NodeEntries that holds it.
 struct NodeEntry {
   EdgeId id = 0;
-  std::string key;
-  std::string value;
+  std::string_view key;
+  std::string_view value;
 };
-using NodeEntries = std::vector<NodeEntry>;
+
+// The endpoint index records of one node, in order, packed in one buffer:
+// per record the id (u64), then the key and the value, each a u32 length
+// and its bytes.
+class NodeEntries {
+ public:
+  class Iterator {
+   public:
+    // Valid until the iterator moves.
+    const NodeEntry& operator*() const { return entry_; }
+    Iterator& operator++() {
+      at_ = next_;
+      Decode();
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return at_ != other.at_; }
+
+   private:
+    friend class NodeEntries;
+    Iterator(const char* at, const char* end) : at_(at), end_(end) { Decode(); }
+    // entry_ and next_ from the record at at_, unless it is the end.
+    void Decode();
+
+    const char* at_;
+    const char* end_;
+    const char* next_ = nullptr;
+    NodeEntry entry_;
+  };
+
+  void Add(EdgeId id, std::string_view key, std::string_view value);
+  size_t size() const { return count_; }
+  size_t bytes() const { return sizeof(*this) + packed_.capacity(); }
+  Iterator begin() const;
+  Iterator end() const;
+
+ private:
+  std::string packed_;
+  size_t count_ = 0;
+};
 
 struct GraphCacheStats {
   uint64_t hits = 0;
@@ -92,8 +131,8 @@ class GraphCache {
   };
   // The cache keys that a commit of `mutations` writes (edges of the edges
   // space and nodes of endpoint indexes; other spaces are not cached), in
-  // shard order, so that marking them takes each shard's lock once. None
-  // when the cache is off.
+  // shard order, so that marking them takes each shard's lock once (a key
+  // may come twice: it is marked twice). None when the cache is off.
   std::vector<WrittenKey> KeysWritten(
       std::span<const MutationView> mutations) const;
   void BeginWrite(const std::vector<WrittenKey>& keys);

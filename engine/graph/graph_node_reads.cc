@@ -27,8 +27,7 @@ absl::StatusOr<std::shared_ptr<const NodeEntries>> GraphReader::EntriesAt(
       too_many = true;
       return false;
     }
-    entries->push_back(
-        {IdOfEntry(view), std::string(view.key), std::string(view.value)});
+    entries->Add(IdOfEntry(view), view.key, view.value);
     return true;
   });
   if (!scanned.ok()) return scanned;
@@ -93,7 +92,7 @@ absl::StatusOr<GraphPage> GraphReader::NodeIncident(
   GraphPage page;
   page.revision = revision_;
   IncidenceEntry decoded;
-  const NodeEntry* last = nullptr;
+  std::string_view last_key;
   bool more = false;
   for (const NodeEntry& entry : **entries) {
     if (!DecodeIncidence(entry.value, &decoded)) {
@@ -108,7 +107,7 @@ absl::StatusOr<GraphPage> GraphReader::NodeIncident(
     if (!edge.ok()) return edge.status();
     if (!*edge) return IndexedEdgeMissing(node.space, entry.id, revision_);
     ++page.count;
-    last = &entry;
+    last_key = entry.key;
     if (!visit(ToIncidence(node, decoded, std::move(**edge)))) {
       more = true;
       break;
@@ -117,7 +116,7 @@ absl::StatusOr<GraphPage> GraphReader::NodeIncident(
   if (more) {
     const int dims = static_cast<int>(node.point.size()) + kIdAxes;
     page.next_cursor = EncodeGraphCursor(
-        revision_, store_->CursorAfter(revision_, dims, last->key));
+        revision_, store_->CursorAfter(revision_, dims, last_key));
   }
   return page;
 }

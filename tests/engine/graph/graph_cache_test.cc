@@ -64,7 +64,8 @@ TEST(GraphCacheTest, AWriteDropsAndBlocksTheKeysItWritesOnEveryBranch) {
   const NodeRef node{"frame", {1, 2, 3}};
   const NodeRef other{"frame", {1, 2, 4}};
   const uint64_t generation = cache.generation();
-  auto entries = std::make_shared<NodeEntries>(NodeEntries{{5, "k", "v"}});
+  auto entries = std::make_shared<NodeEntries>();
+  entries->Add(5, "k", "v");
   cache.FillEdge("main", 5, 10, generation, Stored("a"));
   cache.FillEdge("option-b", 5, 10, generation, Stored("a"));
   cache.FillNode("main", node, 10, generation, entries);
