@@ -23,7 +23,7 @@ ABSL_FLAG(uint32_t, async_sync_interval_ms, 20,
 ABSL_FLAG(uint64_t, block_cache_mb, 256,
           "Memory for cached segment blocks, in MiB.");
 ABSL_FLAG(uint64_t, graph_cache_mb, 128,
-          "Memory for decoded edges and node index entries that graph reads "
+          "Memory for stored edges and node index entries that graph reads "
           "looked up, in MiB; 0 turns it off.");
 ABSL_FLAG(std::string, segment_compression, "zstd",
           "Compression of segment file blocks written from now on: zstd "

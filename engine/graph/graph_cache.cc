@@ -36,6 +36,17 @@ std::string NodeCacheKey(std::string_view space, const Point& point) {
   return NodeCacheKey(space, point.data(), point.size());
 }
 
+// The same in `scratch`, whose storage lookups reuse.
+std::string_view NodeCacheKey(std::string_view space, const Point& point,
+                              std::string* scratch) {
+  scratch->assign(1, 'n');
+  scratch->append(space);
+  scratch->push_back('\0');
+  scratch->append(reinterpret_cast<const char*>(point.data()),
+                  4 * point.size());
+  return *scratch;
+}
+
 size_t EdgeBytes(const StoredEdge& edge) {
   return sizeof(StoredEdge) + edge.value.size();
 }
@@ -95,8 +106,10 @@ void GraphCache::FillEdge(std::string_view branch, EdgeId id, Revision at,
 bool GraphCache::FindNode(std::string_view branch, const NodeRef& node,
                           Revision at,
                           std::shared_ptr<const NodeEntries>* entries) {
+  thread_local std::string scratch;
   std::shared_ptr<const void> value;
-  if (!Find(NodeCacheKey(node.space, node.point), branch, at, &value)) {
+  if (!Find(NodeCacheKey(node.space, node.point, &scratch), branch, at,
+            &value)) {
     return false;
   }
   *entries = std::static_pointer_cast<const NodeEntries>(value);

@@ -1,9 +1,9 @@
 // A memory cache of what graph reads look up again and again: edges by id
 // (their stored value, compact; walks read it in place) and the endpoint
-// index entries of one node, each per branch. It
-// answers a read at revision S with an entry filled at revision F <= S,
-// which is exact when nothing written since F touched it. That holds by
-// these rules, whatever the interleaving of readers and writers:
+// index entries of one node, each per branch. It answers a read at
+// revision S with an entry filled at revision F <= S, which is exact when
+// nothing written since F touched it. That holds by these rules, whatever
+// the interleaving of readers and writers:
 //
 //   - A commit marks the keys it writes pending before it is published
 //     (BeginWrite) and settles them after (EndWrite, with the revision
@@ -12,12 +12,14 @@
 //     filled.
 //   - Settling raises the key's shard floor to that revision. A fill at
 //     S below its shard's floor is refused, so a reader that read before
-//     a commit cannot store what the commit replaced.
+//     a commit cannot store what the commit replaced. The floors start at
+//     the revision the cache starts at.
 //   - Writes whose keys are not known in advance (replicated commits,
-//     dropping a space) mark everything: BeginWriteAll / EndWriteAll. They
-//     also end the cache's generation: a fill by a reader that began in an
-//     earlier one (a reader takes generation() before it reads anything)
-//     is refused, as revisions need not advance (dropping a space).
+//     dropping a space; dropping a branch must too) mark everything:
+//     BeginWriteAll / EndWriteAll. They also end the cache's generation: a
+//     fill by a reader that began in an earlier one (a reader takes
+//     generation() before it reads anything) is refused, as revisions need
+//     not advance (dropping a space).
 //
 // Entries are evicted least recently used first, within capacity_bytes
 // (0 disables the cache). Thread-safe.

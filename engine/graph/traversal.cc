@@ -31,21 +31,24 @@ absl::StatusOr<TraverseResult> Traverse(const GraphReader& reader,
   absl::flat_hash_set<std::string> reached;
   absl::flat_hash_set<EdgeId> walked;
   absl::flat_hash_map<EdgeId, uint32_t> tails_reached;
-  std::vector<NodeRef> frontier;
+  // Indexes into result.nodes.
+  std::vector<size_t> frontier;
   for (const NodeRef& start : request.starts) {
     if (!reached.insert(keys.Of(start)).second) continue;
     if (result.nodes.size() >= request.max_nodes) {
       result.truncated = true;
       return result;
     }
+    frontier.push_back(result.nodes.size());
     result.nodes.push_back({start, 0});
-    frontier.push_back(start);
   }
   for (uint32_t level = 0;
        level < request.max_depth && !frontier.empty() && !result.truncated;
        ++level) {
-    std::vector<NodeRef> next;
-    for (const NodeRef& node : frontier) {
+    std::vector<size_t> next;
+    for (size_t index : frontier) {
+      // A copy: the walk adds to result.nodes.
+      const NodeRef node = result.nodes[index].node;
       auto wanted = [&](EdgeId id) {
         return request.b_connectivity || !walked.contains(id);
       };
@@ -66,10 +69,9 @@ absl::StatusOr<TraverseResult> Traverse(const GraphReader& reader,
                 result.truncated = true;
                 return false;
               }
-              NodeRef reached_node{std::string(target->space),
-                                   target->ToPoint()};
-              result.nodes.push_back({reached_node, level + 1});
-              next.push_back(std::move(reached_node));
+              next.push_back(result.nodes.size());
+              result.nodes.push_back(
+                  {{std::string(target->space), target->ToPoint()}, level + 1});
             }
             return true;
           });

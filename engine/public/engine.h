@@ -37,7 +37,7 @@ struct EngineStats {
   uint64_t cache_bytes = 0;       // block cache contents
   uint64_t cache_blocks = 0;
   uint64_t cache_capacity_bytes = 0;
-  uint64_t graph_cache_bytes = 0;   // decoded edges and node index entries
+  uint64_t graph_cache_bytes = 0;   // stored edges and node index entries
   uint64_t graph_cache_hits = 0;    // since open
   uint64_t graph_cache_misses = 0;  // since open
   uint64_t segments = 0;            // sealed segment files

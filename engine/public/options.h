@@ -95,7 +95,7 @@ struct EngineOptions {
   SegmentCompression segment_compression = SegmentCompression::kZstd;
   // Memory for recently read segment blocks (LRU), decompressed.
   size_t block_cache_bytes = 256u << 20;  // 256 MiB
-  // Memory for decoded edges and the endpoint index entries of nodes that
+  // Memory for stored edges and the endpoint index entries of nodes that
   // graph reads looked up (LRU, per branch; exact at every revision it
   // answers). 0 turns it off.
   size_t graph_cache_bytes = 128u << 20;  // 128 MiB
