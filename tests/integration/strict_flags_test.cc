@@ -166,7 +166,9 @@ TEST(ServerFlagsTest, BadValuesAndUnknownFlagsAreRefusedNamingTheFlag) {
         Case{"--max-edge-property-bytes=4194305", "--max_edge_property_bytes",
              2},
         Case{"--max-value-kb=1 --max-edge-property-bytes=1025",
-             "--max_edge_property_bytes", 2}}) {
+             "--max_edge_property_bytes", 2},
+        Case{"--graph-cache-mb=17592186044416", "--graph_cache_mb", 2},
+        Case{"--block-cache-mb=1048577", "--block_cache_mb", 2}}) {
     RunResult r = RunCommand(server + data + " " + c.flags);
     EXPECT_NE(r.exit_code, 0) << c.flags << ": " << r.output;
     if (c.exit_code != -1) {
@@ -184,7 +186,8 @@ TEST(ServerFlagsTest, HelpAndVersionExitZero) {
        {"--data-dir", "--listen", "--node-id", "--peer",
         "--segment-compression", "--flagfile", "--unknown-edge-labels",
         "--reject-dangling-edges", "--max-edge-endpoints",
-        "--max-edge-property-bytes", "--max-edge-label-bytes"}) {
+        "--max-edge-property-bytes", "--max-edge-label-bytes",
+        "--graph-cache-mb"}) {
     EXPECT_NE(help.output.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(help.output.find("--undefok"), std::string::npos) << help.output;
