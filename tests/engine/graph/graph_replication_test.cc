@@ -46,6 +46,20 @@ Digest DigestOf(Engine& engine, const std::string& branch) {
         return true;
       });
   EXPECT_TRUE(page.ok()) << page.status();
+  // Node by node too (through the graph cache, which replicated edges must
+  // keep exact): the same pairs.
+  std::set<std::pair<Point, EdgeId>> by_node;
+  for (uint32_t x = 0; x < 6; ++x) {
+    for (uint32_t y = 0; y < 6; ++y) {
+      auto incident = engine.Incident(
+          {{branch}, {"s", {x, y}}, {}}, [&](const Incidence& i) {
+            by_node.insert({i.node.point, i.edge.id});
+            return true;
+          });
+      EXPECT_TRUE(incident.ok()) << incident.status();
+    }
+  }
+  EXPECT_EQ(by_node, digest.index);
   return digest;
 }
 
