@@ -32,21 +32,51 @@ absl::Status CheckPoint(const MutationView& mutation,
 
 // Sorts the operations by (space, Hilbert key) -- the order the memtable
 // inserts fastest -- and keeps only the last one of each address.
-void SortAndCollapse(std::vector<PreparedCommit::Op>* ops) {
-  auto less = [](const PreparedCommit::Op& a, const PreparedCommit::Op& b) {
-    if (a.space_id != b.space_id) return a.space_id < b.space_id;
-    return a.hilbert_key < b.hilbert_key;
-  };
-  std::stable_sort(ops->begin(), ops->end(), less);
-  size_t kept = 0;
-  for (size_t i = 0; i < ops->size(); ++i) {
-    bool last_of_address =
-        i + 1 == ops->size() || less((*ops)[i], (*ops)[i + 1]);
-    if (!last_of_address) continue;
-    if (kept != i) (*ops)[kept] = std::move((*ops)[i]);  // no self-move
-    ++kept;
+// What SortAndCollapse sorts: an operation's position with the first 8
+// bytes of its key (big-endian, zero-padded), which decide most
+// comparisons without reading the key.
+struct SortEntry {
+  uint32_t space_id;
+  uint32_t position;
+  uint64_t key_prefix;
+};
+
+uint64_t KeyPrefix(std::string_view key) {
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    prefix = (prefix << 8) | (i < key.size() ? uint8_t(key[i]) : 0);
   }
-  ops->resize(kept);
+  return prefix;
+}
+
+void SortAndCollapse(std::vector<PreparedCommit::Op>* ops) {
+  // Sorts positions, not the operations (which are large to move); ties
+  // keep the mutations' order, so the last of an address is last.
+  std::vector<SortEntry> order(ops->size());
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    order[i] = {(*ops)[i].space_id, i, KeyPrefix((*ops)[i].hilbert_key)};
+  }
+  auto key_order = [&](const SortEntry& a, const SortEntry& b) {
+    if (a.space_id != b.space_id) return a.space_id < b.space_id ? -1 : 1;
+    if (a.key_prefix != b.key_prefix)
+      return a.key_prefix < b.key_prefix ? -1 : 1;
+    return (*ops)[a.position].hilbert_key.compare(
+        (*ops)[b.position].hilbert_key);
+  };
+  std::sort(order.begin(), order.end(),
+            [&](const SortEntry& a, const SortEntry& b) {
+              const int key = key_order(a, b);
+              return key != 0 ? key < 0 : a.position < b.position;
+            });
+  std::vector<PreparedCommit::Op> kept;
+  kept.reserve(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i + 1 < order.size() && key_order(order[i], order[i + 1]) == 0) {
+      continue;  // a later mutation of the address wins
+    }
+    kept.push_back(std::move((*ops)[order[i].position]));
+  }
+  *ops = std::move(kept);
 }
 
 }  // namespace
