@@ -5,11 +5,10 @@
 
 namespace infinitedb::graph {
 
-std::vector<EntryWrite> EntriesOf(const Edge& edge) {
+std::vector<EntryWrite> EntriesOf(const Edge& edge, EdgeId id) {
   std::vector<EntryWrite> entries;
   entries.reserve(1 + edge.endpoints.size());
-  entries.push_back(
-      {kKindsSpace, "", KindPoint(edge.kind, edge.id), edge.kind});
+  entries.push_back({kKindsSpace, "", KindPoint(edge.kind, id), edge.kind});
   // An edge may touch one point with several roles: one entry holds them.
   // Edges have few endpoints, so a pairwise search finds the repeats.
   const std::vector<Endpoint>& endpoints = edge.endpoints;
@@ -29,7 +28,7 @@ std::vector<EntryWrite> EntriesOf(const Edge& edge) {
       }
     }
     entries.push_back({IncidenceSpace(endpoints[i].space), endpoints[i].space,
-                       IncidencePoint(endpoints[i].point, edge.id),
+                       IncidencePoint(endpoints[i].point, id),
                        EncodeIncidence(edge, roles)});
   }
   return entries;

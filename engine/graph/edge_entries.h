@@ -23,8 +23,12 @@ struct EntryWrite {
   std::string value;  // for puts
 };
 
-// The entries of `edge` (edge.id set), kind entry first.
-std::vector<EntryWrite> EntriesOf(const Edge& edge);
+// The entries of `edge` as edge `id`, kind entry first.
+std::vector<EntryWrite> EntriesOf(const Edge& edge, EdgeId id);
+// The same with edge.id.
+inline std::vector<EntryWrite> EntriesOf(const Edge& edge) {
+  return EntriesOf(edge, edge.id);
+}
 
 }  // namespace infinitedb::graph
 

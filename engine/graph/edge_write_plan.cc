@@ -32,9 +32,10 @@ class Planner {
                                EdgeId id, bool fresh);
 
  private:
-  absl::StatusOr<std::optional<Edge>> Previous(EdgeId id, bool* first_read);
-  absl::Status RemoveEntries(const Edge& old);
-  absl::Status AddEntries(const Edge& edge);
+  // The live version of `id` before this mutation (null: none).
+  absl::StatusOr<const Edge*> Previous(EdgeId id, bool* first_read);
+  absl::Status RemoveEntries(const Edge& old, EdgeId id);
+  absl::Status AddEntries(const Edge& edge, EdgeId id);
   // The entry's space name, from storage that outlives the planner.
   std::string_view StoredName(const EntryWrite& entry);
   void Add(Mutation::Kind kind, std::string_view space, Point point,
@@ -47,7 +48,11 @@ class Planner {
   GraphStore& store_;
   const std::string_view branch_;
   EdgeWritePlan& plan_;
-  std::map<EdgeId, std::optional<Edge>> current_;
+  // Each edge's version as the batch leaves it so far: an edge read from
+  // the store (in read_) or one of the batch's (whose id may be 0 when it
+  // is assigned); null when it has none.
+  std::map<EdgeId, const Edge*> current_;
+  std::deque<Edge> read_;
   std::map<std::string, std::optional<std::string_view>> indexes_;
 };
 
@@ -55,12 +60,12 @@ absl::Status Planner::AddEdgeMutation(size_t index,
                                       const EdgeMutation& mutation, EdgeId id,
                                       bool fresh) {
   const bool put = mutation.kind == EdgeMutation::Kind::kPut;
-  std::optional<Edge> old;
+  const Edge* old = nullptr;
   bool first_read = false;
-  if (!fresh) {
-    absl::StatusOr<std::optional<Edge>> previous = Previous(id, &first_read);
+  if (!fresh || current_.contains(id)) {
+    absl::StatusOr<const Edge*> previous = Previous(id, &first_read);
     if (!previous.ok()) return previous.status();
-    old = std::move(*previous);
+    old = *previous;
   }
   const Revision assumed = fresh ? 0 : plan_.assumed[id];
   if (mutation.if_revision && *mutation.if_revision != assumed) {
@@ -69,32 +74,29 @@ absl::Status Planner::AddEdgeMutation(size_t index,
         "%d; nothing was written",
         index, id, assumed, *mutation.if_revision));
   }
-  if (!put && !old) {
+  if (!put && old == nullptr) {
     return absl::NotFoundError(absl::StrFormat(
         "edges[%d].id: edge %d has no live version on branch '%s'", index, id,
         branch_));
   }
-  if (old) {
-    if (absl::Status s = RemoveEntries(*old); !s.ok()) return s;
+  if (old != nullptr) {
+    if (absl::Status s = RemoveEntries(*old, id); !s.ok()) return s;
   }
   std::optional<Revision> condition;
   if (first_read) condition = assumed;
   if (put) {
-    Edge edge = mutation.edge;
-    edge.id = id;
-    if (absl::Status s = AddEntries(edge); !s.ok()) return s;
-    Add(Mutation::Kind::kPut, kEdgesSpace, EdgePoint(id), EncodeEdge(edge),
-        condition);
-    current_[id] = std::move(edge);
+    if (absl::Status s = AddEntries(mutation.edge, id); !s.ok()) return s;
+    Add(Mutation::Kind::kPut, kEdgesSpace, EdgePoint(id),
+        EncodeEdge(mutation.edge), condition);
+    current_[id] = &mutation.edge;
   } else {
     Add(Mutation::Kind::kDelete, kEdgesSpace, EdgePoint(id), "", condition);
-    current_[id] = std::nullopt;
+    current_[id] = nullptr;
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<Edge>> Planner::Previous(EdgeId id,
-                                                      bool* first_read) {
+absl::StatusOr<const Edge*> Planner::Previous(EdgeId id, bool* first_read) {
   auto known = current_.find(id);
   if (known != current_.end()) return known->second;
   absl::StatusOr<std::optional<Edge>> edge =
@@ -102,12 +104,13 @@ absl::StatusOr<std::optional<Edge>> Planner::Previous(EdgeId id,
   if (!edge.ok()) return edge.status();
   plan_.assumed[id] = *edge ? (*edge)->stamp.revision : 0;
   *first_read = true;
-  current_[id] = *edge;
-  return edge;
+  const Edge* read = *edge ? &read_.emplace_back(std::move(**edge)) : nullptr;
+  current_[id] = read;
+  return read;
 }
 
-absl::Status Planner::RemoveEntries(const Edge& old) {
-  for (EntryWrite& entry : EntriesOf(old)) {
+absl::Status Planner::RemoveEntries(const Edge& old, EdgeId id) {
+  for (EntryWrite& entry : EntriesOf(old, id)) {
     if (!entry.node_space.empty()) {
       absl::StatusOr<std::optional<std::string_view>> index = IndexOf(
           entry.node_space, entry.point.size() - kIdAxes, /*create=*/false);
@@ -119,8 +122,8 @@ absl::Status Planner::RemoveEntries(const Edge& old) {
   return absl::OkStatus();
 }
 
-absl::Status Planner::AddEntries(const Edge& edge) {
-  for (EntryWrite& entry : EntriesOf(edge)) {
+absl::Status Planner::AddEntries(const Edge& edge, EdgeId id) {
+  for (EntryWrite& entry : EntriesOf(edge, id)) {
     if (!entry.node_space.empty()) {
       absl::StatusOr<std::optional<std::string_view>> index = IndexOf(
           entry.node_space, entry.point.size() - kIdAxes, /*create=*/true);
