@@ -96,15 +96,17 @@ absl::Status GraphReplication::Derive(
         replaced->stamp);
     if (!old.ok()) return old.status();
     for (graph::EntryWrite& entry : graph::EntriesOf(*old)) {
-      writes[{entry.space, entry.point}] = {entry.space, entry.point, true, ""};
+      const std::string space = graph::EntrySpace(entry);
+      writes[{space, entry.point}] = {space, entry.point, true, ""};
     }
   }
   if (!op.deleted) {
     absl::StatusOr<Edge> edge = EdgeOf(op);
     if (!edge.ok()) return edge.status();
     for (graph::EntryWrite& entry : graph::EntriesOf(*edge)) {
-      writes[{entry.space, entry.point}] = {entry.space, entry.point, false,
-                                            std::move(entry.value)};
+      const std::string space = graph::EntrySpace(entry);
+      writes[{space, entry.point}] = {space, entry.point, false,
+                                      std::move(entry.value)};
     }
   }
   for (auto& [address, write] : writes) out->push_back(std::move(write));

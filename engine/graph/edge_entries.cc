@@ -5,10 +5,15 @@
 
 namespace infinitedb::graph {
 
+std::string EntrySpace(const EntryWrite& entry) {
+  return entry.node_space.empty() ? kKindsSpace
+                                  : IncidenceSpace(entry.node_space);
+}
+
 std::vector<EntryWrite> EntriesOf(const Edge& edge, EdgeId id) {
   std::vector<EntryWrite> entries;
   entries.reserve(1 + edge.endpoints.size());
-  entries.push_back({kKindsSpace, "", KindPoint(edge.kind, id), edge.kind});
+  entries.push_back({"", KindPoint(edge.kind, id), edge.kind});
   // An edge may touch one point with several roles: one entry holds them.
   // Edges have few endpoints, so a pairwise search finds the repeats.
   const std::vector<Endpoint>& endpoints = edge.endpoints;
@@ -27,7 +32,7 @@ std::vector<EntryWrite> EntriesOf(const Edge& edge, EdgeId id) {
         roles.emplace_back(endpoints[j].role, endpoints[j].polarity);
       }
     }
-    entries.push_back({IncidenceSpace(endpoints[i].space), endpoints[i].space,
+    entries.push_back({endpoints[i].space,
                        IncidencePoint(endpoints[i].point, id),
                        EncodeIncidence(edge, roles)});
   }

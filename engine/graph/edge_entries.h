@@ -15,13 +15,15 @@
 namespace infinitedb::graph {
 
 struct EntryWrite {
-  std::string space;
-  // The node's space for an endpoint index entry (whose index `space` is);
-  // empty for the kind entry.
+  // The node's space for an endpoint index entry; empty for the kind entry.
   std::string node_space;
   Point point;
   std::string value;  // for puts
 };
+
+// The system space the entry is written to: the kind index, or the node
+// space's endpoint index.
+std::string EntrySpace(const EntryWrite& entry);
 
 // The entries of `edge` as edge `id`, kind entry first.
 std::vector<EntryWrite> EntriesOf(const Edge& edge, EdgeId id);
