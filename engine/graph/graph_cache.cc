@@ -136,7 +136,7 @@ bool GraphCache::Find(std::string_view key, std::string_view branch,
       for (const Entry& entry : slot->second.entries) {
         if (entry.branch != branch || entry.filled_at > at) continue;
         *value = entry.value;
-        shard.lru.splice(shard.lru.begin(), shard.lru, slot->second.lru);
+        slot->second.referenced = true;
         hits_.fetch_add(1, std::memory_order_relaxed);
         return true;
       }
@@ -192,6 +192,11 @@ void GraphCache::Clear(Shard& shard, Slot& slot) {
 void GraphCache::EvictOverCapacity(Shard& shard, size_t capacity) {
   while (shard.bytes > capacity && !shard.lru.empty()) {
     auto slot = shard.slots.find(shard.lru.back());
+    if (slot->second.referenced) {
+      slot->second.referenced = false;
+      shard.lru.splice(shard.lru.begin(), shard.lru, slot->second.lru);
+      continue;
+    }
     Clear(shard, slot->second);
     if (slot->second.pending == 0) shard.slots.erase(slot);
   }

@@ -21,8 +21,10 @@
 //     generation() before it reads anything) is refused, as revisions need
 //     not advance (dropping a space).
 //
-// Entries are evicted least recently used first, within capacity_bytes
-// (0 disables the cache). Thread-safe.
+// Entries are evicted within capacity_bytes by second chance (CLOCK): a
+// hit only marks its slot, and eviction spares a marked slot once, which
+// approximates least recently used without moving anything on a read. 0
+// disables the cache. Thread-safe.
 #ifndef INFINITEDB_ENGINE_GRAPH_GRAPH_CACHE_H_
 #define INFINITEDB_ENGINE_GRAPH_GRAPH_CACHE_H_
 
@@ -157,11 +159,13 @@ class GraphCache {
     std::vector<Entry> entries;
     size_t charge = 0;                     // of the entries
     std::list<std::string>::iterator lru;  // valid while entries exist
+    // Read since eviction last looked at it: it gets a second chance.
+    bool referenced = false;
   };
   struct Shard {
     mutable absl::Mutex mu;
     absl::flat_hash_map<std::string, Slot> slots;
-    std::list<std::string> lru;  // front: most recently used
+    std::list<std::string> lru;  // front: most recently filled or spared
     size_t bytes = 0;
     Revision floor = 0;
   };
