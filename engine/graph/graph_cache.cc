@@ -37,14 +37,18 @@ std::string NodeCacheKey(std::string_view space, const Point& point) {
 }
 
 // The same in `scratch`, whose storage lookups reuse.
-std::string_view NodeCacheKey(std::string_view space, const Point& point,
-                              std::string* scratch) {
+std::string_view NodeCacheKey(std::string_view space, const uint32_t* point,
+                              size_t dims, std::string* scratch) {
   scratch->assign(1, 'n');
   scratch->append(space);
   scratch->push_back('\0');
-  scratch->append(reinterpret_cast<const char*>(point.data()),
-                  4 * point.size());
+  scratch->append(reinterpret_cast<const char*>(point), 4 * dims);
   return *scratch;
+}
+
+std::string_view NodeCacheKey(std::string_view space, const Point& point,
+                              std::string* scratch) {
+  return NodeCacheKey(space, point.data(), point.size(), scratch);
 }
 
 size_t EdgeBytes(const StoredEdge& edge) {
@@ -81,11 +85,15 @@ void NodeEntries::Iterator::Decode() {
 
 GraphCache::GraphCache(size_t capacity_bytes, Revision visible)
     : shard_capacity_(capacity_bytes / kShards) {
-  for (Shard& shard : shards_) shard.floor = visible;
+  if (shard_capacity_ == 0) return;
+  for (Shard& shard : shards_) {
+    shard.buckets.assign(kBuckets, Bucket{0, visible});
+  }
 }
 
-size_t GraphCache::ShardIndex(std::string_view key) {
-  return absl::HashOf(key) % kShards;
+GraphCache::Place GraphCache::PlaceOf(std::string_view key) {
+  const size_t hash = absl::HashOf(key);
+  return {hash % kShards, (hash / kShards) % kBuckets};
 }
 
 bool GraphCache::FindEdge(std::string_view branch, EdgeId id, Revision at,
@@ -127,14 +135,19 @@ void GraphCache::FillNode(std::string_view branch, const NodeRef& node,
 bool GraphCache::Find(std::string_view key, std::string_view branch,
                       Revision at, std::shared_ptr<const void>* value) {
   if (shard_capacity_ == 0) return false;
-  Shard& shard = ShardOf(key);
+  const Place place = PlaceOf(key);
+  Shard& shard = shards_[place.shard];
   {
     absl::MutexLock lock(&shard.mu);
+    const Bucket& bucket = shard.buckets[place.bucket];
     auto slot = shard.slots.find(absl::string_view(key.data(), key.size()));
-    if (slot != shard.slots.end() && slot->second.pending == 0 &&
+    if (slot != shard.slots.end() && bucket.pending == 0 &&
         writing_all_.load(std::memory_order_acquire) == 0) {
       for (const Entry& entry : slot->second.entries) {
-        if (entry.branch != branch || entry.filled_at > at) continue;
+        if (entry.branch != branch || entry.filled_at > at ||
+            entry.filled_at < bucket.written_at) {
+          continue;  // another branch's, newer than the read, or stale
+        }
         *value = entry.value;
         slot->second.referenced = true;
         hits_.fetch_add(1, std::memory_order_relaxed);
@@ -152,20 +165,24 @@ void GraphCache::Fill(std::string key, std::string_view branch, Revision at,
   if (shard_capacity_ == 0) return;
   charge += kSlotOverhead + key.size() + branch.size();
   if (charge > shard_capacity_) return;
-  Shard& shard = ShardOf(key);
+  const Place place = PlaceOf(key);
+  Shard& shard = shards_[place.shard];
   absl::MutexLock lock(&shard.mu);
-  if (at < shard.floor || writing_all_.load(std::memory_order_acquire) > 0 ||
+  const Bucket& bucket = shard.buckets[place.bucket];
+  if (bucket.pending > 0 || at < bucket.written_at ||
+      writing_all_.load(std::memory_order_acquire) > 0 ||
       generation != generation_.load(std::memory_order_acquire)) {
     return;
   }
   auto [slot, inserted] = shard.slots.try_emplace(key);
-  if (slot->second.pending > 0) return;
   std::vector<Entry>& entries = slot->second.entries;
   auto same = std::find_if(entries.begin(), entries.end(),
                            [&](const Entry& e) { return e.branch == branch; });
   if (same != entries.end()) {
-    if (same->filled_at <= at) return;  // answers as much already
-    // The fill answers more revisions.
+    if (same->filled_at >= bucket.written_at && same->filled_at <= at) {
+      return;  // it answers as much already
+    }
+    // Stale, or it answers fewer revisions than the fill.
     slot->second.charge += charge - same->charge;
     shard.bytes += charge - same->charge;
     *same = {std::string(branch), at, std::move(value), charge};
@@ -181,14 +198,6 @@ void GraphCache::Fill(std::string key, std::string_view branch, Revision at,
   EvictOverCapacity(shard, shard_capacity_);
 }
 
-void GraphCache::Clear(Shard& shard, Slot& slot) {
-  if (slot.entries.empty()) return;
-  shard.lru.erase(slot.lru);
-  shard.bytes -= slot.charge;
-  slot.charge = 0;
-  slot.entries.clear();
-}
-
 void GraphCache::EvictOverCapacity(Shard& shard, size_t capacity) {
   while (shard.bytes > capacity && !shard.lru.empty()) {
     auto slot = shard.slots.find(shard.lru.back());
@@ -197,9 +206,16 @@ void GraphCache::EvictOverCapacity(Shard& shard, size_t capacity) {
       shard.lru.splice(shard.lru.begin(), shard.lru, slot->second.lru);
       continue;
     }
-    Clear(shard, slot->second);
-    if (slot->second.pending == 0) shard.slots.erase(slot);
+    shard.lru.pop_back();
+    shard.bytes -= slot->second.charge;
+    shard.slots.erase(slot);
   }
+}
+
+void GraphCache::ClearShard(Shard& shard) {
+  shard.slots.clear();
+  shard.lru.clear();
+  shard.bytes = 0;
 }
 
 std::vector<GraphCache::WrittenKey> GraphCache::KeysWritten(
@@ -208,29 +224,28 @@ std::vector<GraphCache::WrittenKey> GraphCache::KeysWritten(
   if (shard_capacity_ == 0) return keys;
   const std::string_view prefix = kIncidencePrefix;
   std::array<size_t, kShards + 1> starts{};
+  std::string node_key;  // reused
   for (const MutationView& mutation : mutations) {
     const Point& point = *mutation.point;
-    std::string key;
+    Place place;
     if (mutation.space == kEdgesSpace && point.size() == kEdgesDims) {
-      key = EdgeCacheKey(IdOfAxes(point[0], point[1]));
+      place = PlaceOf(EdgeCacheKey(IdOfAxes(point[0], point[1])));
     } else if (mutation.space.starts_with(prefix) && point.size() > kIdAxes) {
-      key = NodeCacheKey(mutation.space.substr(prefix.size()), point.data(),
-                         point.size() - kIdAxes);
+      place = PlaceOf(NodeCacheKey(mutation.space.substr(prefix.size()),
+                                   point.data(), point.size() - kIdAxes,
+                                   &node_key));
     } else {
       continue;
     }
-    const size_t shard = ShardIndex(key);
-    ++starts[shard + 1];
-    keys.push_back({shard, std::move(key)});
+    ++starts[place.shard + 1];
+    keys.push_back({place.shard, place.bucket});
   }
   // In shard order (a counting sort); a key twice is marked twice.
   for (size_t shard = 0; shard < kShards; ++shard) {
     starts[shard + 1] += starts[shard];
   }
   std::vector<WrittenKey> ordered(keys.size());
-  for (WrittenKey& key : keys) {
-    ordered[starts[key.shard]++] = std::move(key);
-  }
+  for (const WrittenKey& key : keys) ordered[starts[key.shard]++] = key;
   return ordered;
 }
 
@@ -241,9 +256,7 @@ void GraphCache::BeginWrite(const std::vector<WrittenKey>& keys) {
     absl::MutexLock lock(&shard.mu);
     for (; first < keys.size() && &shards_[keys[first].shard] == &shard;
          ++first) {
-      Slot& slot = shard.slots[keys[first].key];
-      Clear(shard, slot);
-      ++slot.pending;
+      ++shard.buckets[keys[first].bucket].pending;
     }
   }
 }
@@ -254,11 +267,11 @@ void GraphCache::EndWrite(const std::vector<WrittenKey>& keys,
   for (size_t first = 0; first < keys.size();) {
     Shard& shard = shards_[keys[first].shard];
     absl::MutexLock lock(&shard.mu);
-    shard.floor = std::max(shard.floor, visible);
     for (; first < keys.size() && &shards_[keys[first].shard] == &shard;
          ++first) {
-      auto slot = shard.slots.find(keys[first].key);
-      if (--slot->second.pending == 0) shard.slots.erase(slot);
+      Bucket& bucket = shard.buckets[keys[first].bucket];
+      --bucket.pending;
+      bucket.written_at = std::max(bucket.written_at, visible);
     }
   }
 }
@@ -269,7 +282,7 @@ void GraphCache::BeginWriteAll() {
   generation_.fetch_add(1, std::memory_order_acq_rel);
   for (Shard& shard : shards_) {
     absl::MutexLock lock(&shard.mu);
-    for (auto& [key, slot] : shard.slots) Clear(shard, slot);
+    ClearShard(shard);
   }
 }
 
@@ -277,10 +290,10 @@ void GraphCache::EndWriteAll(Revision visible) {
   if (shard_capacity_ == 0) return;
   for (Shard& shard : shards_) {
     absl::MutexLock lock(&shard.mu);
-    shard.floor = std::max(shard.floor, visible);
-    for (auto& [key, slot] : shard.slots) Clear(shard, slot);
-    absl::erase_if(shard.slots,
-                   [](const auto& slot) { return slot.second.pending == 0; });
+    ClearShard(shard);
+    for (Bucket& bucket : shard.buckets) {
+      bucket.written_at = std::max(bucket.written_at, visible);
+    }
   }
   generation_.fetch_add(1, std::memory_order_acq_rel);
   writing_all_.fetch_sub(1, std::memory_order_acq_rel);

@@ -7,13 +7,16 @@
 //
 //   - A commit marks the keys it writes pending before it is published
 //     (BeginWrite) and settles them after (EndWrite, with the revision
-//     visible then, at least its own). A mark drops the key's entries on
-//     every branch; while it is pending, the key is neither answered nor
-//     filled.
-//   - Settling raises the key's shard floor to that revision. A fill at
-//     S below its shard's floor is refused, so a reader that read before
-//     a commit cannot store what the commit replaced. The floors start at
-//     the revision the cache starts at.
+//     visible then, at least its own). Marks are kept per bucket of keys
+//     (a key's hash picks its shard and bucket; keys of one bucket share
+//     them, which costs only misses), so a write inserts nothing.
+//   - While a bucket has a pending mark, its keys are neither answered nor
+//     filled, on any branch.
+//   - Settling sets the bucket's written_at to that revision. An entry
+//     filled before its bucket's written_at is stale and not used, and a
+//     fill that read at a revision below it is refused: a reader that read
+//     before a commit cannot store what the commit replaced. written_at
+//     starts at the revision the cache starts at.
 //   - Writes whose keys are not known in advance (replicated commits,
 //     dropping a space; dropping a branch must too) mark everything:
 //     BeginWriteAll / EndWriteAll. They also end the cache's generation: a
@@ -128,10 +131,10 @@ class GraphCache {
                 uint64_t generation,
                 std::shared_ptr<const NodeEntries> entries);
 
-  // A cache key that a commit writes, with its shard.
+  // Where a cache key that a commit writes lives.
   struct WrittenKey {
     size_t shard = 0;
-    std::string key;
+    size_t bucket = 0;
   };
   // The cache keys that a commit of `mutations` writes (edges of the edges
   // space and nodes of endpoint indexes; other spaces are not cached), in
@@ -155,32 +158,42 @@ class GraphCache {
     size_t charge = 0;
   };
   struct Slot {
-    int pending = 0;
     std::vector<Entry> entries;
     size_t charge = 0;                     // of the entries
-    std::list<std::string>::iterator lru;  // valid while entries exist
+    std::list<std::string>::iterator lru;  // its place in Shard::lru
     // Read since eviction last looked at it: it gets a second chance.
     bool referenced = false;
   };
+  // The keys whose hash falls in one bucket of a shard share their marks:
+  // commits in progress, and the newest revision visible when one ended
+  // (entries filled before it are stale; fills read before it are
+  // refused).
+  struct Bucket {
+    uint32_t pending = 0;
+    Revision written_at = 0;
+  };
   struct Shard {
     mutable absl::Mutex mu;
-    absl::flat_hash_map<std::string, Slot> slots;
+    absl::flat_hash_map<std::string, Slot> slots;  // each with entries
     std::list<std::string> lru;  // front: most recently filled or spared
     size_t bytes = 0;
-    Revision floor = 0;
+    std::vector<Bucket> buckets;  // kBuckets
+  };
+  struct Place {
+    size_t shard = 0;
+    size_t bucket = 0;
   };
   static constexpr size_t kShards = 32;
+  static constexpr size_t kBuckets = 4096;
 
-  static size_t ShardIndex(std::string_view key);
-  Shard& ShardOf(std::string_view key) { return shards_[ShardIndex(key)]; }
+  static Place PlaceOf(std::string_view key);
   bool Find(std::string_view key, std::string_view branch, Revision at,
             std::shared_ptr<const void>* value);
   void Fill(std::string key, std::string_view branch, Revision at,
             uint64_t generation, std::shared_ptr<const void> value,
             size_t charge);
-  // Drops a slot's entries (under its shard's lock).
-  static void Clear(Shard& shard, Slot& slot);
   static void EvictOverCapacity(Shard& shard, size_t capacity);
+  static void ClearShard(Shard& shard);
 
   const size_t shard_capacity_;
   std::atomic<int> writing_all_{0};
