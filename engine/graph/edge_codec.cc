@@ -114,7 +114,16 @@ bool DecodeEdgeView(std::string_view value, EdgeView* view) {
       return false;
     }
   }
-  return true;
+  // The rest is not read, only checked to be whole.
+  if (!reader.ReadFixed32(&count)) return false;
+  std::string_view skipped;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!reader.ReadLengthPrefixed(&skipped) ||
+        !reader.ReadLengthPrefixed(&skipped)) {
+      return false;
+    }
+  }
+  return reader.ReadLengthPrefixed(&skipped) && reader.empty();
 }
 
 std::string EncodeEdge(const Edge& edge) {

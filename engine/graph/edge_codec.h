@@ -45,7 +45,8 @@ absl::StatusOr<Edge> DecodeEdge(std::string_view value, EdgeId id,
                                 const CommitStamp& stamp);
 
 // An edge read without copying, as walks read it: views into its encoded
-// value (which outlives the view), properties and payload left unread.
+// value (which outlives the view), properties and payload checked but not
+// read.
 struct EndpointView {
   std::string_view space;
   std::string_view point;  // dims x u32, little-endian
@@ -62,8 +63,7 @@ struct EdgeView {
   std::string_view kind;
   std::vector<EndpointView> endpoints;
 };
-// False when `value` does not start as an encoded edge. Reuses `view`'s
-// storage.
+// False when `value` is not an encoded edge. Reuses `view`'s storage.
 bool DecodeEdgeView(std::string_view value, EdgeView* view);
 
 // An index entry as read: views into the stored value.

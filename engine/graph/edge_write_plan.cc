@@ -53,7 +53,10 @@ class Planner {
   // is assigned); null when it has none.
   std::map<EdgeId, const Edge*> current_;
   std::deque<Edge> read_;
-  std::map<std::string, std::optional<std::string_view>> indexes_;
+  // By (space, dims of its points): a miss is looked up again when an
+  // index is to be created.
+  std::map<std::pair<std::string, size_t>, std::optional<std::string_view>>
+      indexes_;
 };
 
 absl::Status Planner::AddEdgeMutation(size_t index,
@@ -117,7 +120,8 @@ absl::Status Planner::RemoveEntries(const Edge& old, EdgeId id) {
       if (!index.ok()) return index.status();
       if (!*index) continue;  // its space was dropped: so was the index
     }
-    Add(Mutation::Kind::kDelete, StoredName(entry), std::move(entry.point), "");
+    const std::string_view space = StoredName(entry);  // before the move
+    Add(Mutation::Kind::kDelete, space, std::move(entry.point), "");
   }
   return absl::OkStatus();
 }
@@ -129,7 +133,8 @@ absl::Status Planner::AddEntries(const Edge& edge, EdgeId id) {
           entry.node_space, entry.point.size() - kIdAxes, /*create=*/true);
       if (!index.ok()) return index.status();
     }
-    Add(Mutation::Kind::kPut, StoredName(entry), std::move(entry.point),
+    const std::string_view space = StoredName(entry);  // before the move
+    Add(Mutation::Kind::kPut, space, std::move(entry.point),
         std::move(entry.value));
   }
   return absl::OkStatus();
@@ -137,7 +142,8 @@ absl::Status Planner::AddEntries(const Edge& edge, EdgeId id) {
 
 std::string_view Planner::StoredName(const EntryWrite& entry) {
   if (entry.node_space.empty()) return kKindsSpace;
-  return *indexes_.at(entry.node_space);  // IndexOf found it
+  // IndexOf found it.
+  return *indexes_.at({entry.node_space, entry.point.size() - kIdAxes});
 }
 
 void Planner::Add(Mutation::Kind kind, std::string_view space, Point point,
@@ -149,8 +155,8 @@ void Planner::Add(Mutation::Kind kind, std::string_view space, Point point,
 
 absl::StatusOr<std::optional<std::string_view>> Planner::IndexOf(
     const std::string& space, size_t dims, bool create) {
-  auto known = indexes_.find(space);
-  if (known == indexes_.end()) {
+  auto known = indexes_.find({space, dims});
+  if (known == indexes_.end() || (create && !known->second)) {
     std::string name = IncidenceSpace(space);
     absl::StatusOr<SpaceInfo> info =
         create ? store_.EnsureSystemSpace(name, static_cast<int>(dims) + 2,
@@ -165,7 +171,7 @@ absl::StatusOr<std::optional<std::string_view>> Planner::IndexOf(
       return absl::InternalError(absl::StrFormat(
           "the endpoint index of space '%s' does not fit its points", space));
     }
-    known = indexes_.emplace(space, std::move(found)).first;
+    known = indexes_.insert_or_assign({space, dims}, std::move(found)).first;
   }
   return known->second;
 }

@@ -97,9 +97,10 @@ GraphCache::Place GraphCache::PlaceOf(std::string_view key) {
 }
 
 bool GraphCache::FindEdge(std::string_view branch, EdgeId id, Revision at,
+                          uint64_t generation,
                           std::shared_ptr<const StoredEdge>* edge) {
   std::shared_ptr<const void> value;
-  if (!Find(EdgeCacheKey(id), branch, at, &value)) return false;
+  if (!Find(EdgeCacheKey(id), branch, at, generation, &value)) return false;
   *edge = std::static_pointer_cast<const StoredEdge>(value);
   return true;
 }
@@ -112,12 +113,12 @@ void GraphCache::FillEdge(std::string_view branch, EdgeId id, Revision at,
 }
 
 bool GraphCache::FindNode(std::string_view branch, const NodeRef& node,
-                          Revision at,
+                          Revision at, uint64_t generation,
                           std::shared_ptr<const NodeEntries>* entries) {
   thread_local std::string scratch;
   std::shared_ptr<const void> value;
   if (!Find(NodeCacheKey(node.space, node.point, &scratch), branch, at,
-            &value)) {
+            generation, &value)) {
     return false;
   }
   *entries = std::static_pointer_cast<const NodeEntries>(value);
@@ -133,7 +134,8 @@ void GraphCache::FillNode(std::string_view branch, const NodeRef& node,
 }
 
 bool GraphCache::Find(std::string_view key, std::string_view branch,
-                      Revision at, std::shared_ptr<const void>* value) {
+                      Revision at, uint64_t generation,
+                      std::shared_ptr<const void>* value) {
   if (shard_capacity_ == 0) return false;
   const Place place = PlaceOf(key);
   Shard& shard = shards_[place.shard];
@@ -142,7 +144,8 @@ bool GraphCache::Find(std::string_view key, std::string_view branch,
     const Bucket& bucket = shard.buckets[place.bucket];
     auto slot = shard.slots.find(absl::string_view(key.data(), key.size()));
     if (slot != shard.slots.end() && bucket.pending == 0 &&
-        writing_all_.load(std::memory_order_acquire) == 0) {
+        writing_all_.load(std::memory_order_acquire) == 0 &&
+        generation == generation_.load(std::memory_order_acquire)) {
       for (const Entry& entry : slot->second.entries) {
         if (entry.branch != branch || entry.filled_at > at ||
             entry.filled_at < bucket.written_at) {

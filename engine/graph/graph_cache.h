@@ -120,12 +120,15 @@ class GraphCache {
   }
 
   // True on a hit; `edge` is then null when the edge had no live version.
+  // `generation`: the reader's (a reader of an earlier one gets misses, so
+  // that all it reads is of one state).
   bool FindEdge(std::string_view branch, EdgeId id, Revision at,
-                std::shared_ptr<const StoredEdge>* edge);
+                uint64_t generation, std::shared_ptr<const StoredEdge>* edge);
   // `generation`: the reader's.
   void FillEdge(std::string_view branch, EdgeId id, Revision at,
                 uint64_t generation, std::shared_ptr<const StoredEdge> edge);
   bool FindNode(std::string_view branch, const NodeRef& node, Revision at,
+                uint64_t generation,
                 std::shared_ptr<const NodeEntries>* entries);
   void FillNode(std::string_view branch, const NodeRef& node, Revision at,
                 uint64_t generation,
@@ -188,7 +191,7 @@ class GraphCache {
 
   static Place PlaceOf(std::string_view key);
   bool Find(std::string_view key, std::string_view branch, Revision at,
-            std::shared_ptr<const void>* value);
+            uint64_t generation, std::shared_ptr<const void>* value);
   void Fill(std::string key, std::string_view branch, Revision at,
             uint64_t generation, std::shared_ptr<const void> value,
             size_t charge);

@@ -17,7 +17,7 @@ absl::StatusOr<std::shared_ptr<const NodeEntries>> GraphReader::EntriesAt(
     const NodeRef& node) const {
   std::shared_ptr<const NodeEntries> cached;
   if (cache_ != nullptr &&
-      cache_->FindNode(branch_, node, revision_, &cached)) {
+      cache_->FindNode(branch_, node, revision_, cache_generation_, &cached)) {
     return cached;
   }
   auto entries = std::make_shared<NodeEntries>();

@@ -128,7 +128,8 @@ absl::StatusOr<SpaceSnapshot*> GraphReader::SnapshotOf(
 absl::StatusOr<std::shared_ptr<const StoredEdge>> GraphReader::StoredEdgeOf(
     EdgeId id) const {
   std::shared_ptr<const StoredEdge> cached;
-  if (cache_ != nullptr && cache_->FindEdge(branch_, id, revision_, &cached)) {
+  if (cache_ != nullptr &&
+      cache_->FindEdge(branch_, id, revision_, cache_generation_, &cached)) {
     return cached;
   }
   absl::StatusOr<SpaceSnapshot*> edges = SnapshotOf(kEdgesSpace);

@@ -38,17 +38,19 @@ TEST(GraphCacheTest, AnswersFromTheFillRevisionOnPerBranch) {
   GraphCache cache(1 << 20, 10);
   cache.FillEdge("main", 5, 12, cache.generation(), Stored("a"));
   std::shared_ptr<const StoredEdge> edge;
-  ASSERT_TRUE(cache.FindEdge("main", 5, 12, &edge));
+  ASSERT_TRUE(cache.FindEdge("main", 5, 12, cache.generation(), &edge));
   EXPECT_EQ(edge->value, "a");
-  EXPECT_TRUE(cache.FindEdge("main", 5, 20, &edge));
-  EXPECT_FALSE(cache.FindEdge("main", 5, 11, &edge)) << "older than the fill";
-  EXPECT_FALSE(cache.FindEdge("option-b", 5, 12, &edge)) << "other branch";
+  EXPECT_TRUE(cache.FindEdge("main", 5, 20, cache.generation(), &edge));
+  EXPECT_FALSE(cache.FindEdge("main", 5, 11, cache.generation(), &edge))
+      << "older than the fill";
+  EXPECT_FALSE(cache.FindEdge("option-b", 5, 12, cache.generation(), &edge))
+      << "other branch";
   // A fill at an older revision answers more of them.
   cache.FillEdge("main", 5, 10, cache.generation(), Stored("a"));
-  EXPECT_TRUE(cache.FindEdge("main", 5, 10, &edge));
+  EXPECT_TRUE(cache.FindEdge("main", 5, 10, cache.generation(), &edge));
   // No live version is an answer too.
   cache.FillEdge("main", 6, 12, cache.generation(), nullptr);
-  ASSERT_TRUE(cache.FindEdge("main", 6, 12, &edge));
+  ASSERT_TRUE(cache.FindEdge("main", 6, 12, cache.generation(), &edge));
   EXPECT_EQ(edge, nullptr);
 }
 
@@ -56,7 +58,7 @@ TEST(GraphCacheTest, NothingOlderThanTheStartIsFilled) {
   GraphCache cache(1 << 20, 10);
   cache.FillEdge("main", 5, 9, cache.generation(), Stored("a"));
   std::shared_ptr<const StoredEdge> edge;
-  EXPECT_FALSE(cache.FindEdge("main", 5, 20, &edge));
+  EXPECT_FALSE(cache.FindEdge("main", 5, 20, cache.generation(), &edge));
 }
 
 TEST(GraphCacheTest, AWriteDropsAndBlocksTheKeysItWritesOnEveryBranch) {
@@ -75,20 +77,21 @@ TEST(GraphCacheTest, AWriteDropsAndBlocksTheKeysItWritesOnEveryBranch) {
   cache.BeginWrite(keys);
   std::shared_ptr<const StoredEdge> edge;
   std::shared_ptr<const NodeEntries> found;
-  EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
-  EXPECT_FALSE(cache.FindEdge("option-b", 5, 10, &edge));
-  EXPECT_FALSE(cache.FindNode("main", node, 10, &found));
-  EXPECT_TRUE(cache.FindNode("main", other, 10, &found)) << "not written";
+  EXPECT_FALSE(cache.FindEdge("main", 5, 10, cache.generation(), &edge));
+  EXPECT_FALSE(cache.FindEdge("option-b", 5, 10, cache.generation(), &edge));
+  EXPECT_FALSE(cache.FindNode("main", node, 10, cache.generation(), &found));
+  EXPECT_TRUE(cache.FindNode("main", other, 10, cache.generation(), &found))
+      << "not written";
   // Pending: even a fill at a newer revision could be before the commit.
   cache.FillEdge("main", 5, 11, generation, Stored("b"));
-  EXPECT_FALSE(cache.FindEdge("main", 5, 11, &edge));
+  EXPECT_FALSE(cache.FindEdge("main", 5, 11, cache.generation(), &edge));
 
   cache.EndWrite(keys, 11);
   // A reader that read before the commit cannot store what it replaced.
   cache.FillEdge("main", 5, 10, generation, Stored("a"));
-  EXPECT_FALSE(cache.FindEdge("main", 5, 11, &edge));
+  EXPECT_FALSE(cache.FindEdge("main", 5, 11, cache.generation(), &edge));
   cache.FillEdge("main", 5, 11, generation, Stored("b"));
-  ASSERT_TRUE(cache.FindEdge("main", 5, 11, &edge));
+  ASSERT_TRUE(cache.FindEdge("main", 5, 11, cache.generation(), &edge));
   EXPECT_EQ(edge->value, "b");
 }
 
@@ -98,16 +101,19 @@ TEST(GraphCacheTest, AWriteOfEverythingEndsTheGeneration) {
   cache.FillEdge("main", 5, 10, before, Stored("a"));
   cache.BeginWriteAll();
   std::shared_ptr<const StoredEdge> edge;
-  EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
+  EXPECT_FALSE(cache.FindEdge("main", 5, 10, cache.generation(), &edge));
   cache.FillEdge("main", 5, 10, cache.generation(), Stored("a"));
-  EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
+  EXPECT_FALSE(cache.FindEdge("main", 5, 10, cache.generation(), &edge));
   cache.EndWriteAll(10);  // dropping a space keeps the revision
-  EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge));
+  EXPECT_FALSE(cache.FindEdge("main", 5, 10, cache.generation(), &edge));
   cache.FillEdge("main", 5, 10, before, Stored("a"));
-  EXPECT_FALSE(cache.FindEdge("main", 5, 10, &edge)) << "an older reader";
+  EXPECT_FALSE(cache.FindEdge("main", 5, 10, cache.generation(), &edge))
+      << "an older reader";
   cache.FillEdge("main", 5, 10, cache.generation(), Stored("b"));
-  ASSERT_TRUE(cache.FindEdge("main", 5, 10, &edge));
+  ASSERT_TRUE(cache.FindEdge("main", 5, 10, cache.generation(), &edge));
   EXPECT_EQ(edge->value, "b");
+  EXPECT_FALSE(cache.FindEdge("main", 5, 10, before, &edge))
+      << "a reader of the old generation reads none of the new one";
 }
 
 TEST(GraphCacheTest, StaysWithinCapacityAndCanBeOff) {
@@ -120,12 +126,14 @@ TEST(GraphCacheTest, StaysWithinCapacityAndCanBeOff) {
   EXPECT_LE(stats.bytes, 256u << 10);
   EXPECT_GT(stats.bytes, 128u << 10);
   std::shared_ptr<const StoredEdge> edge;
-  EXPECT_TRUE(cache.FindEdge("main", 10'000, 1, &edge)) << "the newest stays";
-  EXPECT_FALSE(cache.FindEdge("main", 1, 1, &edge)) << "the oldest went";
+  EXPECT_TRUE(cache.FindEdge("main", 10'000, 1, cache.generation(), &edge))
+      << "the newest stays";
+  EXPECT_FALSE(cache.FindEdge("main", 1, 1, cache.generation(), &edge))
+      << "the oldest went";
 
   GraphCache off(0, 0);
   off.FillEdge("main", 1, 1, off.generation(), Stored("a"));
-  EXPECT_FALSE(off.FindEdge("main", 1, 1, &edge));
+  EXPECT_FALSE(off.FindEdge("main", 1, 1, off.generation(), &edge));
 }
 
 // A writer moves one edge between two nodes, and says in the same commit

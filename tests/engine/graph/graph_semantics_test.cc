@@ -271,8 +271,18 @@ TEST_F(GraphSemanticsTest, BranchesAndDroppedSpaces) {
   ASSERT_TRUE(flat.ok()) << flat.status();
   EXPECT_EQ(IncidentIds({"frame", {1, 1}}),
             std::set<EdgeId>{flat->edge_ids[0]});
-  // The old edge still exists (its space is gone) and can be deleted.
+  // The old edge still exists (its space is gone); a put moves it into the
+  // new space of the same name, then it can be deleted.
+  auto moved = engine_->PutEdge(
+      "main", Edge{on_main->edge_ids[0],
+                   "k",
+                   {{"frame", {1, 1}, "a"}, {"frame", {3, 3}, "b"}}});
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(IncidentIds({"frame", {1, 1}}),
+            (std::set<EdgeId>{on_main->edge_ids[0], flat->edge_ids[0]}));
   ASSERT_TRUE(engine_->DeleteEdge("main", on_main->edge_ids[0]).ok());
+  EXPECT_EQ(IncidentIds({"frame", {1, 1}}),
+            std::set<EdgeId>{flat->edge_ids[0]});
 }
 
 TEST_F(GraphSemanticsTest, ConcurrentWritersOfOneEdgeLeaveAConsistentIndex) {
