@@ -13,11 +13,19 @@ constexpr size_t kMaxNodeEntries = 16384;
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const NodeEntries>> GraphReader::EntriesAt(
+std::shared_ptr<const NodeEntries> GraphReader::CachedEntriesAt(
     const NodeRef& node) const {
   std::shared_ptr<const NodeEntries> cached;
-  if (cache_ != nullptr &&
-      cache_->FindNode(branch_, node, revision_, cache_generation_, &cached)) {
+  if (cache_ == nullptr ||
+      !cache_->FindNode(branch_, node, revision_, cache_generation_, &cached)) {
+    return nullptr;
+  }
+  return cached;
+}
+
+absl::StatusOr<std::shared_ptr<const NodeEntries>> GraphReader::EntriesAt(
+    const NodeRef& node) const {
+  if (std::shared_ptr<const NodeEntries> cached = CachedEntriesAt(node)) {
     return cached;
   }
   auto entries = std::make_shared<NodeEntries>();
@@ -83,9 +91,12 @@ absl::StatusOr<GraphPage> GraphReader::Incident(const NodeRef& node,
 absl::StatusOr<GraphPage> GraphReader::NodeIncident(
     const NodeRef& node, const EdgeFilter& filter, uint64_t limit,
     IncidenceVisitor visit) const {
-  absl::StatusOr<std::shared_ptr<const NodeEntries>> entries = EntriesAt(node);
+  // A page of a node not in the cache reads only as far as the page goes.
+  absl::StatusOr<std::shared_ptr<const NodeEntries>> entries =
+      CachedEntriesAt(node);
+  if (*entries == nullptr && limit == 0) entries = EntriesAt(node);
   if (!entries.ok()) return entries.status();
-  if (*entries == nullptr) {  // a hub: streamed
+  if (*entries == nullptr) {  // a hub, or a page: streamed
     return BoxIncident(node.space, Box{node.point, node.point}, filter, limit,
                        visit);
   }

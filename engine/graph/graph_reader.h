@@ -97,6 +97,8 @@ class GraphReader {
   // for a hub, whose entries are too many to hold (ScanIndex streams them).
   absl::StatusOr<std::shared_ptr<const NodeEntries>> EntriesAt(
       const NodeRef& node) const;
+  // The same from the cache only: null when it does not hold them.
+  std::shared_ptr<const NodeEntries> CachedEntriesAt(const NodeRef& node) const;
   absl::Status ScanIndex(const NodeRef& node, RecordVisitor visit) const;
   // Incident on the first page, from EntriesAt.
   absl::StatusOr<GraphPage> NodeIncident(const NodeRef& node,
