@@ -93,6 +93,14 @@ class NodeEntries {
   };
 
   void Add(EdgeId id, std::string_view key, std::string_view value);
+  // A hub's entries are too many to hold: they are dropped, and the node is
+  // known to be one (its reads stream the index).
+  void MarkHub() {
+    packed_ = std::string();
+    count_ = 0;
+    hub_ = true;
+  }
+  bool hub() const { return hub_; }
   size_t size() const { return count_; }
   size_t bytes() const { return sizeof(*this) + packed_.capacity(); }
   Iterator begin() const;
@@ -101,6 +109,7 @@ class NodeEntries {
  private:
   std::string packed_;
   size_t count_ = 0;
+  bool hub_ = false;
 };
 
 struct GraphCacheStats {

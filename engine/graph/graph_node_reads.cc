@@ -39,7 +39,7 @@ absl::StatusOr<std::shared_ptr<const NodeEntries>> GraphReader::EntriesAt(
     return true;
   });
   if (!scanned.ok()) return scanned;
-  if (too_many) return nullptr;
+  if (too_many) entries->MarkHub();
   if (cache_ != nullptr) {
     cache_->FillNode(branch_, node, revision_, cache_generation_, entries);
   }
@@ -59,7 +59,7 @@ absl::Status GraphReader::ScanNode(const NodeRef& node,
   absl::StatusOr<std::shared_ptr<const NodeEntries>> entries = EntriesAt(node);
   if (!entries.ok()) return entries.status();
   IncidenceEntry decoded;
-  if (*entries == nullptr) {  // a hub: streamed
+  if ((*entries)->hub()) {  // streamed
     absl::Status status;
     absl::Status scanned = ScanIndex(node, [&](const RecordView& view) {
       if (DecodeIncidence(view.value, &decoded)) {
@@ -96,7 +96,7 @@ absl::StatusOr<GraphPage> GraphReader::NodeIncident(
       CachedEntriesAt(node);
   if (*entries == nullptr && limit == 0) entries = EntriesAt(node);
   if (!entries.ok()) return entries.status();
-  if (*entries == nullptr) {  // a hub, or a page: streamed
+  if (*entries == nullptr || (*entries)->hub()) {  // a page, or a hub
     return BoxIncident(node.space, Box{node.point, node.point}, filter, limit,
                        visit);
   }

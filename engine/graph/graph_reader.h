@@ -93,8 +93,9 @@ class GraphReader {
   // The snapshot of `space` at this revision, opened on first use; null
   // when the space does not exist.
   absl::StatusOr<SpaceSnapshot*> SnapshotOf(const std::string& space) const;
-  // The index entries of `node` (of its space's index), in id order; null
-  // for a hub, whose entries are too many to hold (ScanIndex streams them).
+  // The index entries of `node` (of its space's index), in id order; for
+  // a hub, whose entries are too many to hold, none but the mark
+  // (NodeEntries::hub; ScanIndex streams them).
   absl::StatusOr<std::shared_ptr<const NodeEntries>> EntriesAt(
       const NodeRef& node) const;
   // The same from the cache only: null when it does not hold them.
