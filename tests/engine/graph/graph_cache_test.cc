@@ -1,7 +1,8 @@
 // The graph cache's rules (graph_cache.h): what it answers, at which
 // revisions and branches, what a write's marks refuse, generations and
 // capacity; then, through the engine, readers racing a writer that moves an
-// edge between nodes must never see a cached answer the writer replaced.
+// edge between nodes must never see a cached answer the writer replaced,
+// and a hub is read whole and by pages.
 #include "engine/graph/graph_cache.h"
 
 #include <gtest/gtest.h>
@@ -203,6 +204,50 @@ TEST(GraphCacheEngineTest, ReadersNeverSeeAReplacedAnswer) {
   writer.join();
   reader_a.join();
   reader_b.join();
+}
+
+// A node with more edges than the cache holds for one node (a hub) is read
+// from the index every time, whole or by pages, the same as any other.
+TEST(GraphCacheEngineTest, AHubIsReadWholeAndByPages) {
+  ::infinitedb::testing::TempDir dir;
+  EngineOptions options;
+  options.data_dir = dir.path();
+  auto opened = Engine::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  std::unique_ptr<Engine> engine = std::move(*opened);
+  ASSERT_TRUE(engine->CreateSpace("frame", 3).ok());
+  constexpr uint32_t kEdges = 17'000;
+  const NodeRef hub{"frame", {0, 0, 0}};
+  WriteBatch batch;
+  for (uint32_t i = 1; i <= kEdges; ++i) {
+    batch.edges.push_back(EdgeMutation::Put(Edge{
+        0, "beam", {{"frame", hub.point, "a"}, {"frame", {i, 0, 0}, "b"}}}));
+  }
+  ASSERT_TRUE(engine->Write("main", batch).ok());
+  for (int pass = 0; pass < 2; ++pass) {  // the second after it is known
+    for (uint64_t limit : {uint64_t{0}, uint64_t{5000}}) {
+      std::set<EdgeId> ids;
+      std::string cursor;
+      do {
+        auto page = engine->Incident({{"main", 0, limit, cursor}, hub, {}},
+                                     [&](const Incidence& i) {
+                                       ids.insert(i.edge.id);
+                                       return true;
+                                     });
+        ASSERT_TRUE(page.ok()) << page.status();
+        cursor = page->next_cursor;
+      } while (!cursor.empty());
+      EXPECT_EQ(ids.size(), kEdges) << "limit " << limit;
+    }
+    auto degree = engine->NodeDegree({{}, hub, {}});
+    ASSERT_TRUE(degree.ok()) << degree.status();
+    EXPECT_EQ(degree->total, kEdges);
+    TraverseRequest walk;
+    walk.starts = {hub};
+    auto walked = engine->Traverse(walk);
+    ASSERT_TRUE(walked.ok()) << walked.status();
+    EXPECT_EQ(walked->nodes.size(), kEdges + 1);
+  }
 }
 
 }  // namespace

@@ -285,41 +285,6 @@ TEST_F(GraphSemanticsTest, BranchesAndDroppedSpaces) {
             std::set<EdgeId>{flat->edge_ids[0]});
 }
 
-// A node with more edges than the graph cache holds for one node is read
-// from the index every time, whole or by pages, the same as any other.
-TEST_F(GraphSemanticsTest, AHubIsReadWholeAndByPages) {
-  constexpr uint32_t kEdges = 17'000;
-  const NodeRef hub{"frame", {0, 0, 0}};
-  WriteBatch batch;
-  for (uint32_t i = 1; i <= kEdges; ++i) {
-    batch.edges.push_back(EdgeMutation::Put(Beam({0, 0, 0}, {i, 0, 0})));
-  }
-  ASSERT_TRUE(engine_->Write("main", batch).ok());
-  for (int pass = 0; pass < 2; ++pass) {  // the second after it is known
-    EXPECT_EQ(IncidentIds(hub).size(), kEdges);
-    auto degree = engine_->NodeDegree({{}, hub, {}});
-    ASSERT_TRUE(degree.ok()) << degree.status();
-    EXPECT_EQ(degree->total, kEdges);
-    std::set<EdgeId> paged;
-    std::string cursor;
-    do {
-      auto page = engine_->Incident({{"main", 0, 5000, cursor}, hub, {}},
-                                    [&](const Incidence& i) {
-                                      paged.insert(i.edge.id);
-                                      return true;
-                                    });
-      ASSERT_TRUE(page.ok()) << page.status();
-      cursor = page->next_cursor;
-    } while (!cursor.empty());
-    EXPECT_EQ(paged.size(), kEdges);
-    TraverseRequest walk;
-    walk.starts = {hub};
-    auto walked = engine_->Traverse(walk);
-    ASSERT_TRUE(walked.ok()) << walked.status();
-    EXPECT_EQ(walked->nodes.size(), kEdges + 1);
-  }
-}
-
 TEST_F(GraphSemanticsTest, ConcurrentWritersOfOneEdgeLeaveAConsistentIndex) {
   std::vector<std::thread> writers;
   for (uint32_t w = 0; w < 4; ++w) {
