@@ -1,8 +1,6 @@
 #include "bench/graph_bench.h"
 
 #include <malloc.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "bench/child_process.h"
 #include "bench/graph_run.h"
 #include "bench/postgres_launcher.h"
 
@@ -73,28 +72,14 @@ struct ChildOutcome {
 }
 
 ChildOutcome RunInChild(const std::string& name, const GraphRunInputs& in) {
-  std::fflush(nullptr);
-  int fds[2];
-  if (pipe(fds) != 0) return {{}, true, false, "pipe failed"};
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    RunChild(name, in, fds[1]);
-  }
-  close(fds[1]);
-  std::string text;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) text.append(buffer, n);
-  close(fds[0]);
-  int status = 0;
-  struct rusage usage {};
-  wait4(pid, &status, 0, &usage);
+  ChildRun run =
+      RunInChildProcess([&](int out_fd) { RunChild(name, in, out_fd); });
+  if (!run.started) return {{}, true, false, "pipe or fork failed"};
   if (name == "postgres") {
     PostgresLauncher::StopLeftover(in.config.work_dir + "/" + name);
   }
   ChildOutcome outcome;
-  std::istringstream lines(text);
+  std::istringstream lines(run.output);
   std::string line;
   while (std::getline(lines, line)) {
     if (line.starts_with("!skipped ")) {
@@ -108,11 +93,11 @@ ChildOutcome RunInChild(const std::string& name, const GraphRunInputs& in) {
           std::atof(line.c_str() + space + 1);
     }
   }
-  if (!outcome.skipped && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+  if (!outcome.skipped && !run.exited_ok) {
     outcome.failed = true;
     if (outcome.message.empty()) outcome.message = "the child process died";
   }
-  outcome.results["peak_rss_mb"] = usage.ru_maxrss / 1024.0;
+  outcome.results["peak_rss_mb"] = run.peak_rss_mb;
   return outcome;
 }
 
@@ -139,9 +124,7 @@ void PrintWorkload(const GraphConfig& config, const GraphWorkload& workload) {
 absl::StatusOr<CheckLog> ReferenceAnswers(const GraphRunInputs& in) {
   const std::string path = in.config.work_dir + "/reference.check";
   std::filesystem::remove(path);
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
+  ChildRun run = RunInChildProcess([&](int) {
     std::unique_ptr<GraphStore> reference = NewGraphReferenceStore();
     (void)reference->LoadPoints(in.workload, 0, in.workload.points.size());
     (void)reference->InsertEdges(in.workload, 0, in.workload.edges.size());
@@ -152,10 +135,8 @@ absl::StatusOr<CheckLog> ReferenceAnswers(const GraphRunInputs& in) {
                    answers.status().ToString().c_str());
     }
     _exit(answers.ok() && WriteCheckLog(path, *answers) ? 0 : 1);
-  }
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-      WEXITSTATUS(status) != 0) {
+  });
+  if (!run.started || !run.exited_ok) {
     return absl::InternalError("the reference answers could not be computed");
   }
   return ReadCheckLog(path);

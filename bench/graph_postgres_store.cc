@@ -158,10 +158,6 @@ class GraphPostgresStore : public GraphStore {
     return Exec("CHECKPOINT");
   }
 
-  absl::Status Reopen() override {
-    return absl::UnimplementedError("postgres: no cold figure is taken");
-  }
-
   absl::StatusOr<std::vector<IncidentEdge>> Incident(
       const Point3& node) override;
   absl::StatusOr<std::vector<ReachedNode>> Traverse(const Point3& start,

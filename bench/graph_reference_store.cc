@@ -36,9 +36,6 @@ class GraphReferenceStore : public GraphStore {
     BuildIndex();
     return absl::OkStatus();
   }
-  absl::Status Reopen() override {
-    return absl::UnimplementedError("reference: nothing to reopen");
-  }
 
   absl::StatusOr<std::vector<IncidentEdge>> Incident(
       const Point3& node) override {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "bench/graph_sql_path.h"
 #include "bench/graph_store.h"
+#include "bench/sqlite_exec.h"
 
 namespace infinitedb::bench {
 namespace {
@@ -139,10 +140,6 @@ class GraphSqliteStore : public GraphStore {
     return Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
 
-  absl::Status Reopen() override {
-    return absl::UnimplementedError("sqlite: no cold figure is taken");
-  }
-
   absl::StatusOr<std::vector<IncidentEdge>> Incident(
       const Point3& node) override;
   absl::StatusOr<std::vector<ReachedNode>> Traverse(const Point3& start,
@@ -221,17 +218,7 @@ class GraphSqliteStore : public GraphStore {
     db_ = nullptr;
   }
 
-  absl::Status Exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) ==
-        SQLITE_OK) {
-      return absl::OkStatus();
-    }
-    absl::Status status = absl::InternalError(
-        absl::StrFormat("sqlite: %s: %s", sql, message ? message : "?"));
-    sqlite3_free(message);
-    return status;
-  }
+  absl::Status Exec(const std::string& sql) { return SqliteExec(db_, sql); }
 
   absl::Status Error(const std::string& what) {
     return absl::InternalError(

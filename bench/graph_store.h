@@ -68,9 +68,11 @@ class GraphStore {
   // After ingest: moves everything written into the store's on-disk
   // structures and gathers what its planner needs (untimed).
   virtual absl::Status Flush() = 0;
-  // Closes and reopens with empty caches (cold reads); Unimplemented where
-  // the benchmark takes no cold figure.
-  virtual absl::Status Reopen() = 0;
+  // Closes and reopens with empty caches (cold reads); by default
+  // Unimplemented: the benchmark takes no cold figure of the store.
+  virtual absl::Status Reopen() {
+    return absl::UnimplementedError(name() + ": no cold figure is taken");
+  }
 
   // The live edges touching `node`, each with all its endpoints.
   virtual absl::StatusOr<std::vector<IncidentEdge>> Incident(

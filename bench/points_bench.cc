@@ -1,7 +1,5 @@
 #include "bench/points_bench.h"
 
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/child_process.h"
 #include "bench/spatial_store.h"
 #include "bench/workload.h"
 
@@ -269,30 +268,16 @@ void RunSystem(const std::string& name, int dims, const PointsConfig& config,
 Results RunInChild(const std::string& name, int dims,
                    const PointsConfig& config,
                    const std::vector<Point>& points) {
-  int fds[2];
-  if (pipe(fds) != 0) std::exit(1);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    RunSystem(name, dims, config, points, fds[1]);
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string text;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) text.append(buffer, n);
-  close(fds[0]);
-  int status = 0;
-  struct rusage usage;
-  wait4(pid, &status, 0, &usage);
+  ChildRun run = RunInChildProcess(
+      [&](int out_fd) { RunSystem(name, dims, config, points, out_fd); });
+  if (!run.started) std::exit(1);
   Results results;
-  std::istringstream in(text);
+  std::istringstream in(run.output);
   std::string key;
   double value;
   while (in >> key >> value) results[key] = value;
-  results["failed"] = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  results["peak_rss_mb"] = usage.ru_maxrss / 1024.0;
+  results["failed"] = !run.exited_ok;
+  results["peak_rss_mb"] = run.peak_rss_mb;
   return results;
 }
 

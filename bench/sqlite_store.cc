@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "bench/spatial_store.h"
+#include "bench/sqlite_exec.h"
 
 namespace infinitedb::bench {
 namespace {
@@ -150,17 +151,7 @@ class SqliteRtreeStore : public SpatialStore {
     db_ = nullptr;
   }
 
-  absl::Status Exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) ==
-        SQLITE_OK) {
-      return absl::OkStatus();
-    }
-    absl::Status status = absl::InternalError(
-        absl::StrFormat("sqlite: %s: %s", sql, message ? message : "?"));
-    sqlite3_free(message);
-    return status;
-  }
+  absl::Status Exec(const std::string& sql) { return SqliteExec(db_, sql); }
 
   absl::Status Error(const char* what) {
     return absl::InternalError(

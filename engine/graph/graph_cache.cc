@@ -20,35 +20,20 @@ std::string EdgeCacheKey(EdgeId id) {
   return key;
 }
 
-// "n" then the node's NodeKey; `point` may run on past the node's axes.
-std::string NodeCacheKey(std::string_view space, const uint32_t* point,
-                         size_t dims) {
-  std::string key;
-  key.reserve(2 + space.size() + 4 * dims);
-  key.push_back('n');
-  key.append(space);
-  key.push_back('\0');
-  key.append(reinterpret_cast<const char*>(point), 4 * dims);
-  return key;
-}
-
-std::string NodeCacheKey(std::string_view space, const Point& point) {
-  return NodeCacheKey(space, point.data(), point.size());
-}
-
-// The same in `scratch`, whose storage lookups reuse.
+// "n", the node's space, a 0 byte, then its coordinates' bytes, written
+// into `key` (whose storage lookups reuse); `point` may run on past the
+// node's axes.
 std::string_view NodeCacheKey(std::string_view space, const uint32_t* point,
-                              size_t dims, std::string* scratch) {
-  scratch->assign(1, 'n');
-  scratch->append(space);
-  scratch->push_back('\0');
-  scratch->append(reinterpret_cast<const char*>(point), 4 * dims);
-  return *scratch;
+                              size_t dims, std::string* key) {
+  key->assign(1, 'n');
+  key->append(space);
+  key->push_back('\0');
+  key->append(reinterpret_cast<const char*>(point), 4 * dims);
+  return *key;
 }
 
-std::string_view NodeCacheKey(std::string_view space, const Point& point,
-                              std::string* scratch) {
-  return NodeCacheKey(space, point.data(), point.size(), scratch);
+std::string_view NodeCacheKey(const NodeRef& node, std::string* key) {
+  return NodeCacheKey(node.space, node.point.data(), node.point.size(), key);
 }
 
 size_t EdgeBytes(const StoredEdge& edge) {
@@ -117,8 +102,7 @@ bool GraphCache::FindNode(std::string_view branch, const NodeRef& node,
                           std::shared_ptr<const NodeEntries>* entries) {
   thread_local std::string scratch;
   std::shared_ptr<const void> value;
-  if (!Find(NodeCacheKey(node.space, node.point, &scratch), branch, at,
-            generation, &value)) {
+  if (!Find(NodeCacheKey(node, &scratch), branch, at, generation, &value)) {
     return false;
   }
   *entries = std::static_pointer_cast<const NodeEntries>(value);
@@ -129,8 +113,9 @@ void GraphCache::FillNode(std::string_view branch, const NodeRef& node,
                           Revision at, uint64_t generation,
                           std::shared_ptr<const NodeEntries> entries) {
   const size_t charge = entries->bytes();
-  Fill(NodeCacheKey(node.space, node.point), branch, at, generation,
-       std::move(entries), charge);
+  std::string key;
+  NodeCacheKey(node, &key);
+  Fill(std::move(key), branch, at, generation, std::move(entries), charge);
 }
 
 bool GraphCache::Find(std::string_view key, std::string_view branch,
@@ -252,31 +237,31 @@ std::vector<GraphCache::WrittenKey> GraphCache::KeysWritten(
   return ordered;
 }
 
-void GraphCache::BeginWrite(const std::vector<WrittenKey>& keys) {
+template <typename MarkBucket>
+void GraphCache::MarkBuckets(const std::vector<WrittenKey>& keys,
+                             MarkBucket mark) {
   if (shard_capacity_ == 0) return;
+  // The keys are in shard order: each shard's lock is taken once.
   for (size_t first = 0; first < keys.size();) {
     Shard& shard = shards_[keys[first].shard];
     absl::MutexLock lock(&shard.mu);
     for (; first < keys.size() && &shards_[keys[first].shard] == &shard;
          ++first) {
-      ++shard.buckets[keys[first].bucket].pending;
+      mark(shard.buckets[keys[first].bucket]);
     }
   }
 }
 
+void GraphCache::BeginWrite(const std::vector<WrittenKey>& keys) {
+  MarkBuckets(keys, [](Bucket& bucket) { ++bucket.pending; });
+}
+
 void GraphCache::EndWrite(const std::vector<WrittenKey>& keys,
                           Revision visible) {
-  if (shard_capacity_ == 0) return;
-  for (size_t first = 0; first < keys.size();) {
-    Shard& shard = shards_[keys[first].shard];
-    absl::MutexLock lock(&shard.mu);
-    for (; first < keys.size() && &shards_[keys[first].shard] == &shard;
-         ++first) {
-      Bucket& bucket = shard.buckets[keys[first].bucket];
-      --bucket.pending;
-      bucket.written_at = std::max(bucket.written_at, visible);
-    }
-  }
+  MarkBuckets(keys, [visible](Bucket& bucket) {
+    --bucket.pending;
+    bucket.written_at = std::max(bucket.written_at, visible);
+  });
 }
 
 void GraphCache::BeginWriteAll() {

@@ -204,6 +204,9 @@ class GraphCache {
   void Fill(std::string key, std::string_view branch, Revision at,
             uint64_t generation, std::shared_ptr<const void> value,
             size_t charge);
+  // Calls `mark` on the bucket of each of `keys`, under its shard's lock.
+  template <typename MarkBucket>
+  void MarkBuckets(const std::vector<WrittenKey>& keys, MarkBucket mark);
   static void EvictOverCapacity(Shard& shard, size_t capacity);
   static void ClearShard(Shard& shard);
 

@@ -182,12 +182,11 @@ TEST(ServerFlagsTest, BadValuesAndUnknownFlagsAreRefusedNamingTheFlag) {
 TEST(ServerFlagsTest, HelpAndVersionExitZero) {
   RunResult help = RunCommand(std::string(INFDB_SERVER_PATH) + " --help");
   EXPECT_EQ(help.exit_code, 0) << help.output;
-  for (const char* flag :
-       {"--data-dir", "--listen", "--node-id", "--peer",
-        "--segment-compression", "--flagfile", "--unknown-edge-labels",
-        "--reject-dangling-edges", "--max-edge-endpoints",
-        "--max-edge-property-bytes", "--max-edge-label-bytes",
-        "--graph-cache-mb"}) {
+  for (const char* flag : {"--data-dir", "--listen", "--node-id", "--peer",
+                           "--segment-compression", "--flagfile",
+                           "--unknown-edge-labels", "--reject-dangling-edges",
+                           "--max-edge-endpoints", "--max-edge-property-bytes",
+                           "--max-edge-label-bytes", "--graph-cache-mb"}) {
     EXPECT_NE(help.output.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(help.output.find("--undefok"), std::string::npos) << help.output;

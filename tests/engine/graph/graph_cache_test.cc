@@ -35,6 +35,20 @@ std::vector<GraphCache::WrittenKey> KeysOf(const GraphCache& cache, EdgeId id,
   return cache.KeysWritten(mutations);
 }
 
+// An engine in `dir` with the space "frame" of `dims`; null on failure.
+std::unique_ptr<Engine> OpenWithFrame(const ::infinitedb::testing::TempDir& dir,
+                                      int dims) {
+  EngineOptions options;
+  options.data_dir = dir.path();
+  auto opened = Engine::Open(options);
+  EXPECT_TRUE(opened.ok()) << opened.status();
+  if (!opened.ok()) return nullptr;
+  auto created = (*opened)->CreateSpace("frame", dims);
+  EXPECT_TRUE(created.ok()) << created.status();
+  if (!created.ok()) return nullptr;
+  return std::move(*opened);
+}
+
 TEST(GraphCacheTest, AnswersFromTheFillRevisionOnPerBranch) {
   GraphCache cache(1 << 20, 10);
   cache.FillEdge("main", 5, 12, cache.generation(), Stored("a"));
@@ -142,12 +156,8 @@ TEST(GraphCacheTest, StaysWithinCapacityAndCanBeOff) {
 // through incidence, the edge itself and a traversal.
 TEST(GraphCacheEngineTest, ReadersNeverSeeAReplacedAnswer) {
   ::infinitedb::testing::TempDir dir;
-  EngineOptions options;
-  options.data_dir = dir.path();
-  auto opened = Engine::Open(options);
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  std::unique_ptr<Engine> engine = std::move(*opened);
-  ASSERT_TRUE(engine->CreateSpace("frame", 2).ok());
+  std::unique_ptr<Engine> engine = OpenWithFrame(dir, 2);
+  ASSERT_NE(engine, nullptr);
   const NodeRef hub{"frame", {0, 0}};
   const NodeRef sides[2] = {{"frame", {1, 0}}, {"frame", {2, 0}}};
   auto move_to = [&](EdgeId id, int side) {
@@ -210,12 +220,8 @@ TEST(GraphCacheEngineTest, ReadersNeverSeeAReplacedAnswer) {
 // from the index every time, whole or by pages, the same as any other.
 TEST(GraphCacheEngineTest, AHubIsReadWholeAndByPages) {
   ::infinitedb::testing::TempDir dir;
-  EngineOptions options;
-  options.data_dir = dir.path();
-  auto opened = Engine::Open(options);
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  std::unique_ptr<Engine> engine = std::move(*opened);
-  ASSERT_TRUE(engine->CreateSpace("frame", 3).ok());
+  std::unique_ptr<Engine> engine = OpenWithFrame(dir, 3);
+  ASSERT_NE(engine, nullptr);
   constexpr uint32_t kEdges = 17'000;
   const NodeRef hub{"frame", {0, 0, 0}};
   WriteBatch batch;
