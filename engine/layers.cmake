@@ -22,9 +22,12 @@ set(INFDB_LAYER_replication
     "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit")
 # The graph sees the engine only through graph/graph_store.h.
 set(INFDB_LAYER_graph "public;common;io")
-set(INFDB_LAYER_db "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit;replication;graph")
+# Branch work reads through the version set and knows the graph's stored
+# edges (their codec and spaces); it writes through branch/branch_store.h.
+set(INFDB_LAYER_branch "public;common;io;hilbert;mvcc;segment;manifest;version;graph")
+set(INFDB_LAYER_db "public;common;io;hilbert;mvcc;segment;manifest;wal;version;commit;replication;graph;branch")
 set(INFDB_LAYER_FOLDERS public common io hilbert mvcc segment manifest wal
-    version commit replication graph db)
+    version commit replication graph branch db)
 
 if(CMAKE_SCRIPT_MODE_FILE)
   # cmake -DROOT=<repo> -DSTAMP=<file> -P layers.cmake

@@ -37,6 +37,23 @@ absl::StatusOr<std::unique_ptr<CommitPipeline>> CommitPipeline::Open(
   return pipeline;
 }
 
+namespace {
+
+// Adds (branch, revision) for each branch `ops` write to (ops of one branch
+// are adjacent).
+template <typename Op>
+void NoteHeadsOf(const std::vector<Op>& ops, Revision revision,
+                 std::vector<std::pair<uint32_t, Revision>>* heads) {
+  uint32_t last = 0;
+  for (const Op& op : ops) {
+    if (op.branch_id == last) continue;
+    last = op.branch_id;
+    heads->push_back({op.branch_id, revision});
+  }
+}
+
+}  // namespace
+
 absl::Status CommitPipeline::Replay() {
   const std::string wal_dir = options_.data_dir + "/wal";
   Catalog& catalog = versions_->catalog();
@@ -71,6 +88,9 @@ absl::Status CommitPipeline::Replay() {
                     op.kind == wal::kDeleteOp, op.value);
         }
         adder.Finish();
+        std::vector<std::pair<uint32_t, Revision>> heads;
+        NoteHeadsOf(commit.ops, commit.stamp.revision, &heads);
+        catalog.NoteHeads(heads);
         // Keep tables bounded during replay too; sealing starts later.
         writer_.last_revision = commit.stamp.revision;
         if (writer_.active->MemoryUsageBytes() >= options_.memtable_bytes_max) {
@@ -123,6 +143,7 @@ wal::GroupCommitter::Callbacks CommitPipeline::WriterCallbacks() {
     if (writer_.staged.has_value()) {
       writer_.staged->Publish();  // cheap: sorted, merged later
       writer_.staged.reset();
+      versions_->catalog().NoteHeads(writer_.staged_heads);
     }
     versions_->PublishRevision(revision);
     if (writer_.active->MemoryUsageBytes() >= options_.memtable_bytes_max) {
@@ -131,6 +152,7 @@ wal::GroupCommitter::Callbacks CommitPipeline::WriterCallbacks() {
   };
   callbacks.abandon = [this](Revision before) {
     writer_.staged.reset();  // its versions stay unreferenced in the arena
+    writer_.staged_heads.clear();
     writer_.last_revision = before;
   };
   callbacks.written = [this](uint64_t segment, Revision revision) {
@@ -148,8 +170,10 @@ void CommitPipeline::StageGroup(std::span<wal::PendingCommit* const> group) {
   writer_.active->MergeRuns();
   mvcc::MemTable::BatchAdder& adder =
       writer_.staged.emplace(writer_.active.get());
+  writer_.staged_heads.clear();
   for (const wal::PendingCommit* pending : group) {
     const auto& commit = static_cast<const PreparedCommit&>(*pending);
+    NoteHeadsOf(commit.ops, commit.stamp.revision, &writer_.staged_heads);
     // Replicated changes keep the stamp they were made with.
     const bool own_stamps = commit.frame_type == wal::kReplicatedCommit;
     for (const PreparedCommit::Op& op : commit.ops) {

@@ -78,6 +78,8 @@ class CommitPipeline {
   struct WriterState {
     std::shared_ptr<mvcc::MemTable> active;
     std::optional<mvcc::MemTable::BatchAdder> staged;  // the group in flight
+    // The branches the staged group commits to, with revisions.
+    std::vector<std::pair<uint32_t, Revision>> staged_heads;
     Revision last_revision = 0;
     WriterView view;
   };

@@ -36,7 +36,9 @@ EngineImpl::EngineImpl(
       subscriber_acks_(std::move(subscriber_acks)),
       reader_(&versions_),
       graph_store_(&options_, &versions_, &reader_),
-      graph_replication_(&versions_, &graph_store_) {}
+      graph_replication_(&versions_, &graph_store_),
+      branch_store_(&graph_store_),
+      merger_(&versions_, &branch_store_, options_.max_value_bytes) {}
 
 EngineImpl::~EngineImpl() {
   // No sealing while the pipeline drains; what stays unsealed is rebuilt
@@ -95,6 +97,7 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
       graph::Graph::Open(&e->graph_store_, e->options_);
   if (!graph.ok()) return graph.status();
   e->graph_ = std::move(*graph);
+  e->branch_store_.set_graph(e->graph_.get());
   e->graph_replication_.set_id_observer(
       [e](EdgeId id) { return e->graph_->ObserveId(id); });
   e->graph_replication_.set_cache(&e->graph_->cache());

@@ -8,12 +8,15 @@
 //   ReplicationApplier  replicated changes with last-writer-wins, cursors
 //   SubscriberAcks      durable acknowledgements of change-stream subscribers
 //   graph::Graph        hyperedges, over the records of system spaces
+//   branch::Merger      merges and their conflicts (diffs: branch::Diff)
 #ifndef INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 #define INFINITEDB_ENGINE_DB_ENGINE_IMPL_H_
 
 #include <memory>
 
+#include "engine/branch/merger.h"
 #include "engine/commit/commit_pipeline.h"
+#include "engine/db/branch_store_impl.h"
 #include "engine/db/graph_replication.h"
 #include "engine/db/graph_store_impl.h"
 #include "engine/db/maintenance.h"
@@ -44,6 +47,21 @@ class EngineImpl : public Engine {
   absl::StatusOr<BranchInfo> CreateBranch(std::string_view name,
                                           std::string_view parent) override;
   std::vector<BranchInfo> ListBranches() override;
+  // Branch work (engine_branches.cc).
+  absl::Status DropBranch(std::string_view name) override;
+  absl::StatusOr<BranchStatus> GetBranchStatus(std::string_view name) override;
+  absl::StatusOr<DiffPage> Diff(const DiffRequest& request,
+                                DiffVisitor visit) override;
+  absl::StatusOr<MergeResult> Merge(const MergeRequest& request) override;
+  absl::StatusOr<ConflictPage> ListConflicts(std::string_view target,
+                                             uint64_t limit,
+                                             std::string_view cursor,
+                                             ConflictVisitor visit) override;
+  absl::Status ResolveConflict(const ResolveRequest& request) override;
+  absl::StatusOr<MergeResult> CommitMerge(std::string_view target) override;
+  absl::Status AbortMerge(std::string_view target) override;
+  absl::StatusOr<std::optional<MergeStatus>> GetMergeStatus(
+      std::string_view target) override;
 
   absl::StatusOr<CommitStamp> Put(
       std::string_view branch, std::string_view space, const Point& point,
@@ -159,6 +177,8 @@ class EngineImpl : public Engine {
   GraphStoreImpl graph_store_;
   GraphReplication graph_replication_;
   std::unique_ptr<graph::Graph> graph_;
+  BranchStoreImpl branch_store_;
+  branch::Merger merger_;
 };
 
 }  // namespace infinitedb

@@ -58,31 +58,6 @@ absl::StatusOr<std::optional<Box>> ShapeBox(const QueryRequest& request,
   return std::nullopt;
 }
 
-// Drops every key <= `last` from the sorted ranges.
-void ResumeAfter(std::string_view last,
-                 std::vector<hilbert::KeyRange>* ranges) {
-  std::string next(last);
-  int i = static_cast<int>(next.size()) - 1;
-  for (; i >= 0; --i) {
-    if (static_cast<uint8_t>(next[i]) != 0xFF) {
-      next[i] = static_cast<char>(static_cast<uint8_t>(next[i]) + 1);
-      break;
-    }
-    next[i] = 0;
-  }
-  if (i < 0) {  // `last` was the very last key
-    ranges->clear();
-    return;
-  }
-  std::vector<hilbert::KeyRange> kept;
-  for (hilbert::KeyRange& range : *ranges) {
-    if (range.last < next) continue;
-    if (range.first < next) range.first = next;
-    kept.push_back(std::move(range));
-  }
-  *ranges = std::move(kept);
-}
-
 }  // namespace
 
 absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request,
@@ -102,7 +77,7 @@ absl::StatusOr<QueryPlan> PlanQuery(const QueryRequest& request,
     plan.ranges = {{std::string(hilbert::KeyBytes(dims), '\0'),
                     std::string(hilbert::KeyBytes(dims), '\xff')}};
   }
-  if (!resume_after.empty()) ResumeAfter(resume_after, &plan.ranges);
+  if (!resume_after.empty()) mvcc::DropKeysThrough(resume_after, &plan.ranges);
   return plan;
 }
 

@@ -142,9 +142,15 @@ absl::StatusOr<std::vector<EdgeId>> Graph::AssignIds(const WriteBatch& batch,
 
 absl::StatusOr<WriteResult> Graph::Write(std::string_view branch,
                                          const WriteBatch& batch) {
+  return Write(branch, batch, WriteExtras{});
+}
+
+absl::StatusOr<WriteResult> Graph::Write(std::string_view branch,
+                                         const WriteBatch& batch,
+                                         const WriteExtras& extras) {
   if (absl::Status s = Validate(batch); !s.ok()) return s;
   if (absl::Status s = store_->CheckBranch(branch); !s.ok()) return s;
-  if (reject_dangling_) {
+  if (reject_dangling_ && !extras.allow_dangling) {
     if (absl::Status s = CheckEndpointsLive(branch, batch); !s.ok()) return s;
   }
   if (!batch.edges.empty()) {
@@ -156,14 +162,14 @@ absl::StatusOr<WriteResult> Graph::Write(std::string_view branch,
   for (int attempt = 0; attempt < kOptimisticAttempts; ++attempt) {
     bool raced = false;
     absl::StatusOr<WriteResult> result =
-        TryWrite(branch, batch, *ids, fresh, &raced);
+        TryWrite(branch, batch, *ids, fresh, extras, &raced);
     if (!raced) return result;
   }
   absl::MutexLock contended(&contended_mu_);
   for (int attempt = 0; attempt < kContendedAttempts; ++attempt) {
     bool raced = false;
     absl::StatusOr<WriteResult> result =
-        TryWrite(branch, batch, *ids, fresh, &raced);
+        TryWrite(branch, batch, *ids, fresh, extras, &raced);
     if (!raced) return result;
   }
   return absl::AbortedError(absl::StrFormat(
@@ -176,10 +182,13 @@ absl::StatusOr<WriteResult> Graph::TryWrite(std::string_view branch,
                                             const WriteBatch& batch,
                                             const std::vector<EdgeId>& ids,
                                             const std::vector<bool>& fresh,
+                                            const WriteExtras& extras,
                                             bool* raced) {
   absl::StatusOr<EdgeWritePlan> plan =
       PlanEdgeWrite(*store_, branch, batch, ids, fresh);
   if (!plan.ok()) return plan.status();
+  plan->mutations.insert(plan->mutations.end(), extras.system.begin(),
+                         extras.system.end());
   const std::vector<GraphCache::WrittenKey> written =
       cache_.KeysWritten(plan->mutations);
   cache_.BeginWrite(written);

@@ -7,6 +7,7 @@
 #define INFINITEDB_ENGINE_GRAPH_GRAPH_H_
 
 #include <memory>
+#include <span>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,15 @@ class Graph {
 
   absl::StatusOr<WriteResult> Write(std::string_view branch,
                                     const WriteBatch& batch);
+  // What a merge adds to a write: mutations of system spaces committed with
+  // it, and edges allowed to dangle (it reports them instead).
+  struct WriteExtras {
+    std::span<const MutationView> system;
+    bool allow_dangling = false;
+  };
+  absl::StatusOr<WriteResult> Write(std::string_view branch,
+                                    const WriteBatch& batch,
+                                    const WriteExtras& extras);
 
   absl::StatusOr<std::optional<Edge>> GetEdge(const ReadOptions& options,
                                               EdgeId id);
@@ -85,6 +95,7 @@ class Graph {
                                        const WriteBatch& batch,
                                        const std::vector<EdgeId>& ids,
                                        const std::vector<bool>& fresh,
+                                       const WriteExtras& extras,
                                        bool* raced);
 
   GraphStore* const store_;

@@ -45,6 +45,9 @@ std::string CompactContents(const CatalogState& state) {
   for (const auto& [id, branch] : state.branches) {
     append(BranchCreatedEdit(branch));
   }
+  for (const auto& [id, head] : state.branch_heads) {
+    append(BranchHeadEdit(id, head));
+  }
   for (const auto& [id, space] : state.spaces) append(SpaceCreatedEdit(space));
   for (const auto& [number, segment] : state.segments) {
     append(SegmentAddedEdit(segment));

@@ -37,6 +37,19 @@ Edit CountersEdit(const CatalogState& state) {
   return edit;
 }
 
+Edit BranchDroppedEdit(uint32_t branch_id) {
+  Edit edit{kBranchDropped, {}};
+  PutFixed32(&edit.payload, branch_id);
+  return edit;
+}
+
+Edit BranchHeadEdit(uint32_t branch_id, Revision head) {
+  Edit edit{kBranchHead, {}};
+  PutFixed32(&edit.payload, branch_id);
+  PutFixed64(&edit.payload, head);
+  return edit;
+}
+
 Edit SegmentAddedEdit(const SegmentEntry& segment) {
   Edit edit{kSegmentAdded, {}};
   PutFixed64(&edit.payload, segment.file_number);
@@ -150,6 +163,22 @@ absl::Status ApplyEdit(uint8_t type, std::string_view payload,
     case kHlcFloor:
       ok = reader.ReadFixed64(&state->hlc_floor);
       break;
+    case kBranchDropped: {
+      uint32_t id = 0;
+      ok = reader.ReadFixed32(&id) && id != kMainBranchId;
+      if (ok) {
+        state->branches.erase(id);
+        state->branch_heads.erase(id);
+      }
+      break;
+    }
+    case kBranchHead: {
+      uint32_t id = 0;
+      Revision head = 0;
+      ok = reader.ReadFixed32(&id) && reader.ReadFixed64(&head);
+      if (ok && state->branches.contains(id)) state->branch_heads[id] = head;
+      break;
+    }
     default:
       return absl::DataLossError(
           absl::StrFormat("unknown manifest edit type %d", type));

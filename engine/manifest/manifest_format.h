@@ -24,6 +24,10 @@
 //   type 9 kHlcFloor       hlc u64: no stamp in the segments is above it,
 //                          so the clock restarts above it even once the WAL
 //                          that held those stamps is released
+//   type 10 kBranchDropped branch_id u32
+//   type 11 kBranchHead    branch_id u32 | head_revision u64: the branch's
+//                          newest commit at some seal (newer ones are
+//                          replayed from the WAL)
 //
 // kCounters keeps ids of dropped spaces from being reused (their versions may
 // still be in the WAL) and a floor under the revision counter: every revision
@@ -55,6 +59,8 @@ enum EditType : uint8_t {
   kSealed = 7,
   kHistoryHorizon = 8,
   kHlcFloor = 9,
+  kBranchDropped = 10,
+  kBranchHead = 11,
 };
 
 inline constexpr char kManifestFileName[] = "MANIFEST";
@@ -86,6 +92,7 @@ struct CatalogState {
   uint64_t hlc_floor = 0;
   std::map<uint32_t, SpaceEntry> spaces;
   std::map<uint32_t, BranchEntry> branches;
+  std::map<uint32_t, Revision> branch_heads;  // by branch id
   uint32_t next_space_id = 1;
   uint32_t next_branch_id = kMainBranchId + 1;
   Revision revision_floor = 0;
@@ -106,6 +113,8 @@ Edit SegmentRemovedEdit(uint64_t file_number);
 Edit SealedEdit(Revision sealed_revision, uint64_t next_file_number);
 Edit HistoryHorizonEdit(Revision horizon);
 Edit HlcFloorEdit(uint64_t hlc);
+Edit BranchDroppedEdit(uint32_t branch_id);
+Edit BranchHeadEdit(uint32_t branch_id, Revision head);
 
 // Applies one decoded edit to `state`; DataLoss if the payload is malformed.
 absl::Status ApplyEdit(uint8_t type, std::string_view payload,

@@ -67,4 +67,28 @@ std::vector<hilbert::KeyRange> KeyRangesCovering(uint32_t space_id,
   return ranges;
 }
 
+void DropKeysThrough(std::string_view last,
+                 std::vector<hilbert::KeyRange>* ranges) {
+  std::string next(last);
+  int i = static_cast<int>(next.size()) - 1;
+  for (; i >= 0; --i) {
+    if (static_cast<uint8_t>(next[i]) != 0xFF) {
+      next[i] = static_cast<char>(static_cast<uint8_t>(next[i]) + 1);
+      break;
+    }
+    next[i] = 0;
+  }
+  if (i < 0) {  // `last` was the very last key
+    ranges->clear();
+    return;
+  }
+  std::vector<hilbert::KeyRange> kept;
+  for (hilbert::KeyRange& range : *ranges) {
+    if (range.last < next) continue;
+    if (range.first < next) range.first = next;
+    kept.push_back(std::move(range));
+  }
+  *ranges = std::move(kept);
+}
+
 }  // namespace infinitedb::mvcc

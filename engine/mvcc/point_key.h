@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/hilbert/hilbert.h"
@@ -46,6 +47,11 @@ std::string PointKey(uint32_t space_id, std::span<const uint32_t> point);
 std::vector<hilbert::KeyRange> KeyRangesCovering(uint32_t space_id,
                                                  const Box& box,
                                                  size_t max_ranges);
+
+// Drops every key <= `last` from the sorted, disjoint key ranges (what a
+// read that resumes after `last` still visits).
+void DropKeysThrough(std::string_view last,
+                     std::vector<hilbert::KeyRange>* ranges);
 
 }  // namespace infinitedb::mvcc
 

@@ -233,4 +233,21 @@ absl::Status SnapshotReader::Scan(
   return absl::OkStatus();
 }
 
+absl::Status SnapshotReader::ScanChanges(
+    uint32_t branch_id, Revision after, Revision to,
+    const std::vector<hilbert::KeyRange>& ranges, const Box* box,
+    absl::FunctionRef<bool(const VersionView&)> visit) const {
+  SourceHint hint{box};
+  hint.newer_than = after;
+  std::unique_ptr<VersionIterator> iterator = sources_(branch_id, hint);
+  for (LevelCursor cursor(iterator.get(), {branch_id, to}, space_id_, ranges);
+       cursor.Valid(); cursor.Next()) {
+    const VersionView& version = cursor.version();
+    if (version.stamp.revision <= after) continue;
+    if (box != nullptr && !InBox(version, *box)) continue;
+    if (!visit(version)) return absl::OkStatus();
+  }
+  return iterator->status();
+}
+
 }  // namespace infinitedb::mvcc

@@ -35,6 +35,9 @@ class SnapshotReader {
     const Box* box = nullptr;
     std::string_view first_key;
     std::string_view last_key;
+    // Only versions with a revision above this matter (0 = any): a source
+    // may skip blocks whose versions are all at or below it.
+    Revision newer_than = 0;
   };
   // Makes a fresh iterator over the snapshot's pinned sources for the
   // versions of one branch (of the reader's space), following `hint`.
@@ -61,6 +64,16 @@ class SnapshotReader {
   absl::Status Scan(const std::vector<hilbert::KeyRange>& ranges,
                     const Box* box, bool include_tombstones,
                     absl::FunctionRef<bool(const VersionView&)> visit) const;
+
+  // The addresses that branch `branch_id` itself (not its ancestors)
+  // changed in (after, to]: for each one inside `ranges` (and `box`), the
+  // branch's own newest version at or below `to`, tombstones included, in
+  // key order. Work follows the versions above `after`, not the branch's
+  // size: sources skip blocks with nothing newer.
+  absl::Status ScanChanges(
+      uint32_t branch_id, Revision after, Revision to,
+      const std::vector<hilbert::KeyRange>& ranges, const Box* box,
+      absl::FunctionRef<bool(const VersionView&)> visit) const;
 
  private:
   class LevelCursor;

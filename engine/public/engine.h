@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/public/branches.h"
 #include "engine/public/changes.h"
 #include "engine/public/graph.h"
 #include "engine/public/options.h"
@@ -78,6 +79,33 @@ class Engine {
   virtual absl::StatusOr<BranchInfo> CreateBranch(std::string_view name,
                                                   std::string_view parent) = 0;
   virtual std::vector<BranchInfo> ListBranches() = 0;
+  // Drops a branch and its own data. FailedPrecondition for main, a branch
+  // with children, or one a merge in progress involves.
+  virtual absl::Status DropBranch(std::string_view name) = 0;
+  // The branch against its parent since their merge base (counts cost
+  // work proportional to the changes on both sides).
+  virtual absl::StatusOr<BranchStatus> GetBranchStatus(
+      std::string_view name) = 0;
+
+  // Branch work (branches.h). A diff visits the addresses and edges whose
+  // live versions differ between the sides, in space and key order.
+  virtual absl::StatusOr<DiffPage> Diff(const DiffRequest& request,
+                                        DiffVisitor visit) = 0;
+  // Merges request.source into request.target, three-way from their merge
+  // base. Conflicts under kFailOnConflict leave the merge in progress:
+  // resolve each, then CommitMerge (FailedPrecondition, naming how many
+  // remain, while any is unresolved), or AbortMerge. A second merge into a
+  // target with one in progress is Aborted.
+  virtual absl::StatusOr<MergeResult> Merge(const MergeRequest& request) = 0;
+  virtual absl::StatusOr<ConflictPage> ListConflicts(
+      std::string_view target, uint64_t limit, std::string_view cursor,
+      ConflictVisitor visit) = 0;
+  virtual absl::Status ResolveConflict(const ResolveRequest& request) = 0;
+  virtual absl::StatusOr<MergeResult> CommitMerge(std::string_view target) = 0;
+  virtual absl::Status AbortMerge(std::string_view target) = 0;
+  // nullopt when no merge into `target` is in progress.
+  virtual absl::StatusOr<std::optional<MergeStatus>> GetMergeStatus(
+      std::string_view target) = 0;
 
   // Writes. Each returns once the commit is acknowledged (durable in sync
   // mode) and visible to reads, with its revision and HLC. `if_revision`

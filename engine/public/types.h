@@ -136,6 +136,8 @@ struct BranchInfo {
   std::string parent;  // empty for main
   // The branch sees its parent's data up to this revision.
   Revision fork_revision = 0;
+  // Its newest commit (0: none yet).
+  Revision head_revision = 0;
 };
 
 }  // namespace infinitedb

@@ -80,7 +80,7 @@ void SegmentReader::CollectBlocks(size_t level, size_t node, size_t first,
 }
 
 std::vector<uint32_t> SegmentReader::CandidateBlocks(
-    std::string_view key_prefix, const Box* box) const {
+    std::string_view key_prefix, const Box* box, Revision newer_than) const {
   // Blocks hold one branch each, so the prefix's blocks are one run.
   const auto& blocks = index_.blocks;
   auto prefix_of = [](const std::string& key) {
@@ -102,6 +102,11 @@ std::vector<uint32_t> SegmentReader::CandidateBlocks(
   if (first >= end) return out;
   size_t top = index_.levels.size();
   CollectBlocks(top, 0, first, end, box, &out);
+  if (newer_than > 0) {
+    std::erase_if(out, [&](uint32_t block) {
+      return blocks[block].max_revision <= newer_than;
+    });
+  }
   return out;
 }
 

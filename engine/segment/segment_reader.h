@@ -28,9 +28,11 @@ class SegmentReader : public std::enable_shared_from_this<SegmentReader> {
 
   // Blocks that may hold versions whose key starts with `key_prefix`
   // (branch + space) and, if `box` is given, whose point lies in it, found
-  // through the R-tree; ascending.
+  // through the R-tree, and holding a version with a revision above
+  // `newer_than`; ascending.
   std::vector<uint32_t> CandidateBlocks(std::string_view key_prefix,
-                                        const Box* box) const;
+                                        const Box* box,
+                                        Revision newer_than = 0) const;
 
   // Blocks that may hold keys in [first, last] (internal keys), found by
   // the blocks' key ranges: what a point read needs, without the R-tree.

@@ -50,6 +50,8 @@ Catalog::Catalog(std::unique_ptr<manifest::Manifest> manifest,
   manifest_ = std::move(manifest);
   absl::MutexLock lock(&state_mu_);
   state_ = std::make_shared<const CatalogState>(manifest_->state());
+  absl::MutexLock heads_lock(&heads_mu_);
+  heads_ = state_->branch_heads;
 }
 
 Catalog::StatePtr Catalog::Published() const {
@@ -188,6 +190,55 @@ absl::StatusOr<BranchInfo> Catalog::CreateBranch(std::string_view name,
   return BranchInfo{branch.name, std::string(parent), fork};
 }
 
+absl::StatusOr<uint32_t> Catalog::DropBranch(std::string_view name) {
+  absl::MutexLock lock(&edit_mu_);
+  const CatalogState& state = manifest_->state();
+  const BranchEntry* branch = FindBranchIn(state, name);
+  if (branch == nullptr) return NoSuchBranch(name);
+  if (branch->id == manifest::kMainBranchId) {
+    return absl::FailedPreconditionError("branch: main cannot be dropped");
+  }
+  for (const auto& [id, child] : state.branches) {
+    if (child.parent_id == branch->id) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "branch: '%s' has a child branch '%s'; drop that first", name,
+          child.name));
+    }
+  }
+  const uint32_t id = branch->id;
+  absl::Status status = Apply({manifest::BranchDroppedEdit(id)});
+  if (!status.ok()) return status;
+  absl::MutexLock heads_lock(&heads_mu_);
+  heads_.erase(id);
+  return id;
+}
+
+absl::StatusOr<std::string> Catalog::BranchName(uint32_t id) const {
+  StatePtr state = Published();
+  auto it = state->branches.find(id);
+  if (it == state->branches.end()) {
+    return absl::NotFoundError(absl::StrFormat("branch: no branch %d", id));
+  }
+  return it->second.name;
+}
+
+Revision Catalog::HeadRevision(std::string_view name) const {
+  absl::StatusOr<uint32_t> id = FindBranchId(name);
+  if (!id.ok()) return 0;
+  absl::MutexLock lock(&heads_mu_);
+  auto it = heads_.find(*id);
+  return it == heads_.end() ? 0 : it->second;
+}
+
+void Catalog::NoteHeads(
+    std::span<const std::pair<uint32_t, Revision>> heads) {
+  absl::MutexLock lock(&heads_mu_);
+  for (const auto& [id, revision] : heads) {
+    Revision& head = heads_[id];
+    head = std::max(head, revision);
+  }
+}
+
 absl::StatusOr<uint32_t> Catalog::FindBranchId(std::string_view name) const {
   absl::ReaderMutexLock lock(&state_mu_);
   const BranchEntry* branch = FindBranchIn(*state_, name);
@@ -203,11 +254,14 @@ std::vector<BranchInfo> Catalog::ListBranches() const {
   StatePtr state = Published();
   const auto& branches = state->branches;
   std::vector<BranchInfo> result;
+  absl::MutexLock lock(&heads_mu_);
   for (const auto& [id, branch] : branches) {
     auto parent = branches.find(branch.parent_id);
+    auto head = heads_.find(id);
     result.push_back({branch.name,
                       parent == branches.end() ? "" : parent->second.name,
-                      branch.fork_revision});
+                      branch.fork_revision,
+                      head == heads_.end() ? 0 : head->second});
   }
   std::sort(
       result.begin(), result.end(),
@@ -263,6 +317,16 @@ absl::StatusOr<std::vector<uint64_t>> Catalog::RecordSegments(
   }
   if (hlc_floor > state.hlc_floor) {
     edits.push_back(manifest::HlcFloorEdit(hlc_floor));
+  }
+  {
+    absl::MutexLock heads_lock(&heads_mu_);
+    for (const auto& [id, head] : heads_) {
+      auto known = state.branch_heads.find(id);
+      if (state.branches.contains(id) &&
+          (known == state.branch_heads.end() || known->second < head)) {
+        edits.push_back(manifest::BranchHeadEdit(id, head));
+      }
+    }
   }
   absl::Status status = Apply(edits);
   if (!status.ok()) return status;

@@ -9,7 +9,9 @@
 #define INFINITEDB_ENGINE_VERSION_CATALOG_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +49,18 @@ class Catalog {
   absl::StatusOr<BranchInfo> CreateBranch(std::string_view name,
                                           std::string_view parent,
                                           Revision fork);
+  // Drops branch `name` from the catalogue (its versions are left for
+  // compaction to remove); returns its id. FailedPrecondition for main or a
+  // branch with children.
+  absl::StatusOr<uint32_t> DropBranch(std::string_view name);
   absl::StatusOr<uint32_t> FindBranchId(std::string_view name) const;
+  // NotFound unless branch `id` exists.
+  absl::StatusOr<std::string> BranchName(uint32_t id) const;
+  // The branch's newest commit (0: none, or unknown branch).
+  Revision HeadRevision(std::string_view name) const;
+  // Commits published on these branches, each at this revision (the
+  // newest of them last); made durable with the next RecordSegments.
+  void NoteHeads(std::span<const std::pair<uint32_t, Revision>> heads);
   bool HasBranchId(uint32_t id) const;
   std::vector<BranchInfo> ListBranches() const;
   // The levels to read for `branch` at `revision`: the branch itself, then
@@ -104,6 +117,10 @@ class Catalog {
 
   mutable absl::Mutex state_mu_;
   StatePtr state_ ABSL_GUARDED_BY(state_mu_);
+
+  // Branch heads as commits publish them, ahead of the manifest's.
+  mutable absl::Mutex heads_mu_;
+  std::map<uint32_t, Revision> heads_ ABSL_GUARDED_BY(heads_mu_);
 };
 
 }  // namespace infinitedb

@@ -27,7 +27,8 @@ mvcc::SnapshotReader::SourceFactory SourcesFor(
         std::vector<uint32_t> candidates =
             hint.first_key.empty()
                 ? segment->CandidateBlocks(
-                      std::string_view(prefix, mvcc::kKeyPrefixBytes), box)
+                      std::string_view(prefix, mvcc::kKeyPrefixBytes), box,
+                      hint.newer_than)
                 : segment->BlocksInKeyRange(hint.first_key, hint.last_key);
         if (!candidates.empty()) {
           children.push_back(segment->NewIterator(
