@@ -127,8 +127,7 @@ absl::Status FillDiffEntry(std::string_view space, const JoinedAddress& joined,
     return absl::OkStatus();
   }
   entry->edge_id = EdgeIdOf(joined.point);
-  absl::StatusOr<std::optional<Edge>> old_edge =
-      EdgeOf(before, entry->edge_id);
+  absl::StatusOr<std::optional<Edge>> old_edge = EdgeOf(before, entry->edge_id);
   if (!old_edge.ok()) return old_edge.status();
   absl::StatusOr<std::optional<Edge>> new_edge = EdgeOf(after, entry->edge_id);
   if (!new_edge.ok()) return new_edge.status();
@@ -149,9 +148,9 @@ absl::StatusOr<DiffPage> Diff(const version::VersionSet& versions,
       versions, request.from.branch,
       request.cursor.empty() ? request.from.as_of : cursor.from, "from");
   if (!from.ok()) return from.status();
-  absl::StatusOr<Side> to = ResolveSide(
-      versions, request.to.branch,
-      request.cursor.empty() ? request.to.as_of : cursor.to, "to");
+  absl::StatusOr<Side> to =
+      ResolveSide(versions, request.to.branch,
+                  request.cursor.empty() ? request.to.as_of : cursor.to, "to");
   if (!to.ok()) return to.status();
   absl::StatusOr<std::vector<std::string>> spaces =
       SpacesToCompare(versions.catalog(), request, cursor.space);

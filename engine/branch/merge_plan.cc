@@ -24,9 +24,9 @@ absl::StatusOr<Side> CommonAncestor(const version::VersionSet& versions,
       return SideAt(versions, *name, std::min(level.cap, other.cap), "base");
     }
   }
-  return absl::FailedPreconditionError(absl::StrFormat(
-      "source: '%s' and '%s' have no common ancestor", source.branch,
-      target.branch));
+  return absl::FailedPreconditionError(
+      absl::StrFormat("source: '%s' and '%s' have no common ancestor",
+                      source.branch, target.branch));
 }
 
 // The base recorded by the newest merge between the two, if its branch
@@ -49,8 +49,7 @@ absl::StatusOr<std::optional<Side>> RecordedBase(
   absl::StatusOr<std::string> name =
       versions.catalog().BranchName(newest->branch_id);
   if (!name.ok()) return std::nullopt;  // dropped since
-  absl::StatusOr<Side> side =
-      SideAt(versions, *name, newest->revision, "base");
+  absl::StatusOr<Side> side = SideAt(versions, *name, newest->revision, "base");
   if (!side.ok()) return side.status();
   return std::optional<Side>(std::move(*side));
 }

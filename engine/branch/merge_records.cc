@@ -192,8 +192,7 @@ absl::StatusOr<std::vector<StoredConflict>> MergeRecordReader::Conflicts(
   absl::Status decode_status;
   absl::Status status = snapshot->reader.Scan(
       ranges, nullptr, false, [&](const mvcc::VersionView& version) {
-        absl::StatusOr<StoredConflict> conflict =
-            DecodeConflict(version.value);
+        absl::StatusOr<StoredConflict> conflict = DecodeConflict(version.value);
         if (!conflict.ok()) {
           decode_status = conflict.status();
           return false;

@@ -14,8 +14,8 @@ namespace {
 constexpr int kMergeAttempts = 5;
 
 absl::Status NoMergeInProgress(std::string_view target) {
-  return absl::FailedPreconditionError(absl::StrFormat(
-      "target: no merge into '%s' is in progress", target));
+  return absl::FailedPreconditionError(
+      absl::StrFormat("target: no merge into '%s' is in progress", target));
 }
 
 absl::Status Raced(std::string_view target) {
@@ -100,9 +100,9 @@ absl::StatusOr<uint32_t> Merger::BranchId(std::string_view name,
 }
 
 absl::Status Merger::EnsureMergeSpaces() {
-  for (auto [name, dims] : {std::pair{kMergeStateSpace, 1},
-                            std::pair{kMergeConflictsSpace, 2},
-                            std::pair{kMergeBasesSpace, 2}}) {
+  for (auto [name, dims] :
+       {std::pair{kMergeStateSpace, 1}, std::pair{kMergeConflictsSpace, 2},
+        std::pair{kMergeBasesSpace, 2}}) {
     if (absl::Status s = store_->EnsureSystemSpace(name, dims); !s.ok()) {
       return s;
     }
@@ -165,12 +165,12 @@ absl::StatusOr<MergeResult> Merger::Merge(const MergeRequest& request) {
 
 absl::StatusOr<MergeResult> Merger::MergeOnce(const MergeRequest& request,
                                               uint32_t source_id,
-                                              uint32_t target_id,
-                                              bool* raced) {
+                                              uint32_t target_id, bool* raced) {
   absl::StatusOr<Side> base =
       FindMergeBase(*versions_, records_, request.source, request.target);
   if (!base.ok()) return base.status();
-  absl::StatusOr<Side> ours = ResolveSide(*versions_, request.target, 0, "target");
+  absl::StatusOr<Side> ours =
+      ResolveSide(*versions_, request.target, 0, "target");
   if (!ours.ok()) return ours.status();
   absl::StatusOr<Side> theirs =
       ResolveSide(*versions_, request.source, 0, "source");
@@ -211,8 +211,7 @@ absl::StatusOr<MergeResult> Merger::MergeOnce(const MergeRequest& request,
       if (absl::Status s = AddResolution(conflict, &write); !s.ok()) return s;
     }
   }
-  system.PutBase(source_id, target_id,
-                 {source_id, sides.theirs.revision});
+  system.PutBase(source_id, target_id, {source_id, sides.theirs.revision});
   absl::StatusOr<CommitStamp> stamp =
       store_->Write(request.target, write.batch, system.mutations());
   *raced = absl::IsFailedPrecondition(stamp.status());
@@ -278,7 +277,8 @@ absl::StatusOr<MergeResult> Merger::CommitOnce(std::string_view target,
   uint64_t unresolved = 0, fresh = 0;
   for (StoredConflict& conflict : plan->conflicts) {
     auto known = by_address.find(KeyOf(conflict));
-    if (known != by_address.end() && known->second->ours.SameAs(conflict.ours)) {
+    if (known != by_address.end() &&
+        known->second->ours.SameAs(conflict.ours)) {
       conflict.id = known->second->id;
       conflict.resolution = known->second->resolution;
       conflict.resolved_value = known->second->resolved_value;
@@ -327,8 +327,8 @@ absl::StatusOr<MergeResult> Merger::CommitOnce(std::string_view target,
   absl::StatusOr<MergeResult> result = Outcome(sides, *plan, 0);
   if (!result.ok()) return result.status();
   result->stamp = *stamp;
-  absl::StatusOr<std::vector<EdgeId>> dangling = store_->DanglingAmong(
-      target, write.edges_put, write.records_deleted);
+  absl::StatusOr<std::vector<EdgeId>> dangling =
+      store_->DanglingAmong(target, write.edges_put, write.records_deleted);
   if (!dangling.ok()) return dangling.status();
   result->dangling_edges = std::move(*dangling);
   return result;

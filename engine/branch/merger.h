@@ -68,8 +68,8 @@ class Merger {
   absl::StatusOr<uint32_t> BranchId(std::string_view name,
                                     std::string_view field) const;
   absl::StatusOr<MergeResult> MergeOnce(const MergeRequest& request,
-                                        uint32_t source_id,
-                                        uint32_t target_id, bool* raced);
+                                        uint32_t source_id, uint32_t target_id,
+                                        bool* raced);
   absl::StatusOr<MergeResult> CommitOnce(std::string_view target,
                                          uint32_t target_id,
                                          const StoredMergeState& state,

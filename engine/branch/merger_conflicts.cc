@@ -35,8 +35,8 @@ absl::StatusOr<uint64_t> DecodeConflictCursor(std::string_view cursor) {
 }
 
 absl::Status NoMerge(std::string_view target) {
-  return absl::FailedPreconditionError(absl::StrFormat(
-      "target: no merge into '%s' is in progress", target));
+  return absl::FailedPreconditionError(
+      absl::StrFormat("target: no merge into '%s' is in progress", target));
 }
 
 }  // namespace
@@ -52,9 +52,9 @@ absl::Status Merger::ApplyResolution(const ResolveRequest& request,
           "edge: conflict %d is on a record; give a value", conflict->id));
     }
     if (request.value.size() > max_value_bytes_) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "value: %d bytes, more than the limit of %d", request.value.size(),
-          max_value_bytes_));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("value: %d bytes, more than the limit of %d",
+                          request.value.size(), max_value_bytes_));
     }
     conflict->resolved_value = request.value;
     return absl::OkStatus();
@@ -95,9 +95,9 @@ absl::Status Merger::Resolve(const ResolveRequest& request) {
         records_.Conflict(request.target, *target_id, request.conflict_id);
     if (!one.ok()) return one.status();
     if (!*one) {
-      return absl::NotFoundError(absl::StrFormat(
-          "conflict_id: the merge into '%s' has no conflict %d",
-          request.target, request.conflict_id));
+      return absl::NotFoundError(
+          absl::StrFormat("conflict_id: the merge into '%s' has no conflict %d",
+                          request.target, request.conflict_id));
     }
     chosen.push_back(std::move(**one));
   } else {
@@ -120,9 +120,9 @@ absl::Status Merger::Resolve(const ResolveRequest& request) {
       }
     }
     if (chosen.empty() && !request.all) {
-      return absl::NotFoundError(absl::StrFormat(
-          "%s: the merge into '%s' has no conflict there",
-          by_edge ? "edge_id" : "point", request.target));
+      return absl::NotFoundError(
+          absl::StrFormat("%s: the merge into '%s' has no conflict there",
+                          by_edge ? "edge_id" : "point", request.target));
     }
   }
   MergeRecordWrites system;

@@ -37,8 +37,8 @@ absl::StatusOr<Side> ResolveSide(const version::VersionSet& versions,
   const Revision current = versions.visible_revision();
   if (as_of > current) {
     return absl::OutOfRangeError(absl::StrFormat(
-        "%s.as_of: revision %d is beyond the current revision %d", field,
-        as_of, current));
+        "%s.as_of: revision %d is beyond the current revision %d", field, as_of,
+        current));
   }
   return SideAt(versions, branch, as_of == 0 ? current : as_of, field);
 }
@@ -56,8 +56,8 @@ absl::StatusOr<Side> SideAt(const version::VersionSet& versions,
   absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
       versions.catalog().BranchChain(branch, revision);
   if (!chain.ok()) {
-    return absl::NotFoundError(absl::StrFormat(
-        "%s.branch: no branch named '%s'", field, branch));
+    return absl::NotFoundError(
+        absl::StrFormat("%s.branch: no branch named '%s'", field, branch));
   }
   return Side{std::string(branch), revision, std::move(*chain)};
 }
@@ -83,8 +83,8 @@ absl::StatusOr<std::vector<std::string>> SideJoin::CandidateKeys(
     std::string_view resume_after) const {
   std::vector<hilbert::KeyRange> ranges =
       box_ ? mvcc::KeyRangesCovering(space_id_, *box_, kBoxKeyRangesMax)
-           : std::vector<hilbert::KeyRange>{
-                 {std::string(4 * dims_, '\0'), std::string(4 * dims_, '\xff')}};
+           : std::vector<hilbert::KeyRange>{{std::string(4 * dims_, '\0'),
+                                             std::string(4 * dims_, '\xff')}};
   if (!resume_after.empty()) mvcc::DropKeysThrough(resume_after, &ranges);
   std::vector<std::string> keys;
   if (ranges.empty()) return keys;

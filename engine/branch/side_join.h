@@ -63,8 +63,7 @@ class SideJoin {
   // `space` must exist. `box` (nullable) restricts to its points.
   static absl::StatusOr<SideJoin> Open(const version::VersionSet& versions,
                                        std::string_view space,
-                                       std::vector<Side> sides,
-                                       const Box* box);
+                                       std::vector<Side> sides, const Box* box);
 
   // The sorted keys of the addresses after `resume_after` (a key; empty =
   // from the start) at which some two sides may differ.

@@ -6,8 +6,7 @@
 namespace infinitedb {
 
 absl::Status EngineImpl::DropBranch(std::string_view name) {
-  if (absl::Status s = versions_.catalog().CheckName("branch", name);
-      !s.ok()) {
+  if (absl::Status s = versions_.catalog().CheckName("branch", name); !s.ok()) {
     return s;
   }
   if (absl::Status s = merger_.CheckNoMergeInvolves(name); !s.ok()) return s;
@@ -34,9 +33,10 @@ absl::StatusOr<MergeResult> EngineImpl::Merge(const MergeRequest& request) {
   return merger_.Merge(request);
 }
 
-absl::StatusOr<ConflictPage> EngineImpl::ListConflicts(
-    std::string_view target, uint64_t limit, std::string_view cursor,
-    ConflictVisitor visit) {
+absl::StatusOr<ConflictPage> EngineImpl::ListConflicts(std::string_view target,
+                                                       uint64_t limit,
+                                                       std::string_view cursor,
+                                                       ConflictVisitor visit) {
   return merger_.Conflicts(target, limit, cursor, visit);
 }
 

@@ -224,16 +224,32 @@ absl::Status Maintenance::SealOldestFrozen() {
   return absl::OkStatus();
 }
 
+bool Maintenance::HoldsDroppedBranch(const segment::SegmentReader& segment,
+                                     const segment::RetentionPolicy& policy) {
+  for (const segment::BlockEntry& block : segment.index().blocks) {
+    // A block holds one branch: the first 4 bytes of its keys.
+    if (block.first_key.size() >= 4 &&
+        !policy.live_branches.contains(
+            DecodeBigEndian32(block.first_key.data()))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 segment::RetentionPolicy Maintenance::RetentionFor(bool all_segments) const {
   segment::RetentionPolicy policy;
+  const manifest::CatalogState state = sources_.versions->catalog().State();
+  for (const auto& [id, branch] : state.branches) {
+    policy.live_branches.insert(id);
+  }
   Revision current = sources_.versions->visible_revision();
   if (options_.history_retention_revisions == 0 ||
       current <= options_.history_retention_revisions) {
     return policy;  // keep all history
   }
   policy.horizon = current - options_.history_retention_revisions;
-  for (const auto& [id, branch] :
-       sources_.versions->catalog().State().branches) {
+  for (const auto& [id, branch] : state.branches) {
     if (branch.parent_id == 0) {
       // Dropping a tombstone is safe only when every older version of the
       // address is in the merge.
@@ -335,9 +351,14 @@ absl::Status Maintenance::Compact(std::string_view space) {
   for (uint32_t id : space_ids) {
     auto segments = state->segments.find(id);
     if (segments == state->segments.end() || segments->second.empty()) continue;
-    // One segment is rewritten only when retention may drop something.
-    if (segments->second.size() == 1 && RetentionFor(true).horizon == 0) {
-      continue;
+    // One segment is rewritten only when retention may drop something, or
+    // it holds versions of a dropped branch.
+    if (segments->second.size() == 1) {
+      const segment::RetentionPolicy policy = RetentionFor(true);
+      if (policy.horizon == 0 &&
+          !HoldsDroppedBranch(*segments->second.front(), policy)) {
+        continue;
+      }
     }
     absl::Status status =
         CompactSegments(id, segments->second, /*all_segments=*/true);

@@ -84,6 +84,8 @@ class Maintenance {
       bool all_segments) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CompactTiers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   segment::RetentionPolicy RetentionFor(bool all_segments) const;
+  static bool HoldsDroppedBranch(const segment::SegmentReader& segment,
+                                 const segment::RetentionPolicy& policy);
   absl::StatusOr<std::shared_ptr<segment::SegmentReader>> OpenReader(
       uint64_t file_number, uint64_t size_bytes) const;
   void DeleteSegmentFiles(const std::vector<uint64_t>& file_numbers);

@@ -7,8 +7,8 @@
 #define INFINITEDB_ENGINE_GRAPH_GRAPH_H_
 
 #include <memory>
-#include <span>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -95,8 +95,7 @@ class Graph {
                                        const WriteBatch& batch,
                                        const std::vector<EdgeId>& ids,
                                        const std::vector<bool>& fresh,
-                                       const WriteExtras& extras,
-                                       bool* raced);
+                                       const WriteExtras& extras, bool* raced);
 
   GraphStore* const store_;
   const EdgeLimits limits_;

@@ -68,7 +68,7 @@ std::vector<hilbert::KeyRange> KeyRangesCovering(uint32_t space_id,
 }
 
 void DropKeysThrough(std::string_view last,
-                 std::vector<hilbert::KeyRange>* ranges) {
+                     std::vector<hilbert::KeyRange>* ranges) {
   std::string next(last);
   int i = static_cast<int>(next.size()) - 1;
   for (; i >= 0; --i) {

@@ -71,10 +71,10 @@ enum class MergeStrategy {
 };
 
 enum class ConflictKind {
-  kBothModified,      // both changed the base's version, differently
-  kBothAdded,         // both added it, differently
-  kDeletedInTarget,   // the target deleted it, the source modified it
-  kDeletedInSource,   // the source deleted it, the target modified it
+  kBothModified,     // both changed the base's version, differently
+  kBothAdded,        // both added it, differently
+  kDeletedInTarget,  // the target deleted it, the source modified it
+  kDeletedInSource,  // the source deleted it, the target modified it
 };
 
 enum class Resolution {
@@ -97,7 +97,7 @@ struct MergeConflict {
   std::optional<Record> base, ours, theirs;
   std::optional<Edge> base_edge, ours_edge, theirs_edge;
   Resolution resolution = Resolution::kUnresolved;
-  std::string resolved_value;  // kValue on a record
+  std::string resolved_value;         // kValue on a record
   std::optional<Edge> resolved_edge;  // kValue on an edge
 };
 
@@ -112,7 +112,7 @@ struct MergeRequest {
 };
 
 struct MergeResult {
-  BranchAt base;              // the merge base used
+  BranchAt base;                 // the merge base used
   Revision ours_revision = 0;    // the target revision compared
   Revision theirs_revision = 0;  // the source revision merged
   // The target had not changed since the base: the merge takes the
@@ -154,8 +154,8 @@ struct ResolveRequest {
   Point point;
   EdgeId edge_id = 0;
   Resolution resolution = Resolution::kOurs;
-  std::string value;        // kValue on a record
-  std::optional<Edge> edge; // kValue on an edge (its id is the conflict's)
+  std::string value;         // kValue on a record
+  std::optional<Edge> edge;  // kValue on an edge (its id is the conflict's)
 };
 
 using ConflictVisitor = absl::FunctionRef<bool(const MergeConflict&)>;
@@ -168,7 +168,7 @@ struct ConflictPage {
 // A branch against its parent since their merge base.
 struct BranchStatus {
   BranchInfo info;
-  BranchAt base;               // where it and its parent last agreed
+  BranchAt base;                   // where it and its parent last agreed
   uint64_t changed_on_branch = 0;  // addresses and edges changed since base
   uint64_t changed_on_parent = 0;
   bool merge_in_progress = false;  // as a merge's target

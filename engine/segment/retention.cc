@@ -5,6 +5,10 @@ namespace infinitedb::segment {
 std::vector<bool> RetentionFilter::Decide(
     uint32_t branch_id, const std::vector<Revision>& revisions,
     const std::vector<bool>& deleted) const {
+  if (!policy_.live_branches.empty() &&
+      !policy_.live_branches.contains(branch_id)) {
+    return std::vector<bool>(revisions.size(), false);
+  }
   std::vector<bool> keep(revisions.size(), true);
   Revision horizon = policy_.horizon;
   if (horizon == 0) return keep;

@@ -6,7 +6,7 @@
 // horizon is dropped when nothing older is kept, the branch has no parent
 // (on a child branch it still hides the parent's versions) and it is not the
 // address's newest version (which last-writer-wins replication compares
-// late writes against).
+// late writes against). Every version of a dropped branch is dropped.
 #ifndef INFINITEDB_ENGINE_SEGMENT_RETENTION_H_
 #define INFINITEDB_ENGINE_SEGMENT_RETENTION_H_
 
@@ -26,6 +26,9 @@ struct RetentionPolicy {
   std::map<uint32_t, std::vector<Revision>> pins;
   // Branches without a parent.
   std::set<uint32_t> root_branches;
+  // Every branch that exists; the versions of others (dropped branches) are
+  // all dropped. Empty = keep every branch's.
+  std::set<uint32_t> live_branches;
 };
 
 class RetentionFilter {

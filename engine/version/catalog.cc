@@ -230,8 +230,7 @@ Revision Catalog::HeadRevision(std::string_view name) const {
   return it == heads_.end() ? 0 : it->second;
 }
 
-void Catalog::NoteHeads(
-    std::span<const std::pair<uint32_t, Revision>> heads) {
+void Catalog::NoteHeads(std::span<const std::pair<uint32_t, Revision>> heads) {
   absl::MutexLock lock(&heads_mu_);
   for (const auto& [id, revision] : heads) {
     Revision& head = heads_[id];
@@ -258,10 +257,9 @@ std::vector<BranchInfo> Catalog::ListBranches() const {
   for (const auto& [id, branch] : branches) {
     auto parent = branches.find(branch.parent_id);
     auto head = heads_.find(id);
-    result.push_back({branch.name,
-                      parent == branches.end() ? "" : parent->second.name,
-                      branch.fork_revision,
-                      head == heads_.end() ? 0 : head->second});
+    result.push_back(
+        {branch.name, parent == branches.end() ? "" : parent->second.name,
+         branch.fork_revision, head == heads_.end() ? 0 : head->second});
   }
   std::sort(
       result.begin(), result.end(),

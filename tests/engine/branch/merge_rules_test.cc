@@ -182,7 +182,8 @@ TEST_F(MergeRulesTest, CommitIsRefusedWhileAConflictIsUnresolved) {
   EXPECT_EQ(Value("main", {1, 1}), "ours1");  // still nothing applied
 }
 
-TEST_F(MergeRulesTest, ConflictsSurviveARestartAndCommitAppliesEveryResolution) {
+TEST_F(MergeRulesTest,
+       ConflictsSurviveARestartAndCommitAppliesEveryResolution) {
   Put("main", {1, 1}, "base1");
   Put("main", {2, 2}, "base2");
   Put("main", {3, 3}, "base3");
@@ -237,7 +238,8 @@ TEST_F(MergeRulesTest, AbortDropsTheMerge) {
   ASSERT_TRUE(engine_->AbortMerge("main").ok());
   EXPECT_FALSE(engine_->GetMergeStatus("main")->has_value());
   EXPECT_TRUE(absl::IsFailedPrecondition(engine_->AbortMerge("main")));
-  EXPECT_TRUE(absl::IsFailedPrecondition(engine_->CommitMerge("main").status()));
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(engine_->CommitMerge("main").status()));
   EXPECT_EQ(Value("main", {1, 1}), "ours");
   // The same merge can start again.
   EXPECT_TRUE(Merge("option-b", "main").in_progress);
@@ -254,8 +256,8 @@ TEST_F(MergeRulesTest, OneMergePerTargetAtATime) {
   EXPECT_TRUE(absl::IsAborted(second.status())) << second.status();
   EXPECT_EQ(Value("main", {2, 2}), "-");
   // A dry run is still allowed, and changes nothing.
-  auto dry = engine_->Merge({"option-c", "main",
-                             MergeStrategy::kFailOnConflict, true});
+  auto dry = engine_->Merge(
+      {"option-c", "main", MergeStrategy::kFailOnConflict, true});
   ASSERT_TRUE(dry.ok()) << dry.status();
   EXPECT_EQ(dry->taken, 1u);
   EXPECT_EQ(Value("main", {2, 2}), "-");
@@ -330,7 +332,8 @@ TEST_F(MergeRulesTest, BadMergesAreRefusedNamingTheField) {
   auto self = engine_->Merge({"main", "main"});
   EXPECT_TRUE(absl::IsInvalidArgument(self.status()));
   EXPECT_NE(self.status().message().find("source"), std::string::npos);
-  EXPECT_TRUE(absl::IsFailedPrecondition(engine_->CommitMerge("main").status()));
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(engine_->CommitMerge("main").status()));
   ResolveRequest nothing;
   EXPECT_TRUE(absl::IsFailedPrecondition(engine_->ResolveConflict(nothing)));
 }
