@@ -1,18 +1,11 @@
 #include "server/branches_service.h"
 
+#include "server/branch_convert.h"
+#include "server/page_limits.h"
 #include "server/proto_convert.h"
 #include "server/status_util.h"
 
 namespace infinitedb::server {
-namespace {
-
-void ToProto(const BranchInfo& branch, v1::Branch* out) {
-  out->set_name(branch.name);
-  out->set_parent(branch.parent);
-  out->set_fork_revision(branch.fork_revision);
-}
-
-}  // namespace
 
 grpc::Status BranchesService::CreateBranch(
     grpc::ServerContext*, const v1::CreateBranchRequest* request,
@@ -33,6 +26,135 @@ grpc::Status BranchesService::ListBranches(grpc::ServerContext*,
                                            v1::ListBranchesResponse* response) {
   for (const BranchInfo& branch : context_->engine->ListBranches()) {
     ToProto(branch, response->add_branches());
+  }
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::DropBranch(grpc::ServerContext*,
+                                         const v1::DropBranchRequest* request,
+                                         v1::DropBranchResponse* response) {
+  if (absl::Status s = CheckRequired(request->name(), "name"); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::Status dropped = context_->engine->DropBranch(request->name());
+  if (!dropped.ok()) return ToGrpcStatus(dropped);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::GetBranchStatus(
+    grpc::ServerContext*, const v1::GetBranchStatusRequest* request,
+    v1::GetBranchStatusResponse* response) {
+  absl::StatusOr<BranchStatus> status =
+      context_->engine->GetBranchStatus(BranchOrMain(request->name()));
+  if (!status.ok()) return ToGrpcStatus(status.status());
+  ToProto(status->info, response->mutable_branch());
+  ToProto(status->base, response->mutable_base());
+  response->set_changed_on_branch(status->changed_on_branch);
+  response->set_changed_on_parent(status->changed_on_parent);
+  response->set_merge_in_progress(status->merge_in_progress);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::Diff(grpc::ServerContext*,
+                                   const v1::DiffRequest* request,
+                                   v1::DiffResponse* response) {
+  absl::StatusOr<DiffRequest> diff = DiffRequestFrom(*request);
+  if (!diff.ok()) return ToGrpcStatus(diff.status());
+  size_t bytes = 0;
+  absl::StatusOr<DiffPage> page =
+      context_->engine->Diff(*diff, [&](const DiffEntry& entry) {
+        v1::DiffEntry* out = response->add_entries();
+        ToProto(entry, out);
+        bytes += out->ByteSizeLong();
+        return bytes < kPageBytesMax;
+      });
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  response->set_from_revision(page->from_revision);
+  response->set_to_revision(page->to_revision);
+  response->set_next_cursor(page->next_cursor);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::Merge(grpc::ServerContext*,
+                                    const v1::MergeRequest* request,
+                                    v1::MergeResponse* response) {
+  absl::StatusOr<MergeRequest> merge = MergeRequestFrom(*request);
+  if (!merge.ok()) return ToGrpcStatus(merge.status());
+  absl::StatusOr<MergeResult> result = context_->engine->Merge(*merge);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  ToProto(*result, response);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::ListConflicts(
+    grpc::ServerContext*, const v1::ListConflictsRequest* request,
+    v1::ListConflictsResponse* response) {
+  const uint64_t limit =
+      request->limit() == 0 || request->limit() > kPageItemsMax
+          ? kPageItemsMax
+          : request->limit();
+  absl::StatusOr<ConflictPage> page = context_->engine->ListConflicts(
+      BranchOrMain(request->target()), limit, request->cursor(),
+      [&](const MergeConflict& conflict) {
+        ToProto(conflict, response->add_conflicts());
+        return true;
+      });
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  response->set_next_cursor(page->next_cursor);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::ResolveConflict(
+    grpc::ServerContext*, const v1::ResolveConflictRequest* request,
+    v1::ResolveConflictResponse* response) {
+  absl::StatusOr<ResolveRequest> resolve = ResolveRequestFrom(*request);
+  if (!resolve.ok()) return ToGrpcStatus(resolve.status());
+  absl::Status status = context_->engine->ResolveConflict(*resolve);
+  if (!status.ok()) return ToGrpcStatus(status);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::CommitMerge(grpc::ServerContext*,
+                                          const v1::CommitMergeRequest* request,
+                                          v1::MergeResponse* response) {
+  absl::StatusOr<MergeResult> result =
+      context_->engine->CommitMerge(BranchOrMain(request->target()));
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  ToProto(*result, response);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::AbortMerge(grpc::ServerContext*,
+                                         const v1::AbortMergeRequest* request,
+                                         v1::AbortMergeResponse* response) {
+  absl::Status status =
+      context_->engine->AbortMerge(BranchOrMain(request->target()));
+  if (!status.ok()) return ToGrpcStatus(status);
+  context_->FillHeader(response->mutable_header());
+  return grpc::Status::OK;
+}
+
+grpc::Status BranchesService::GetMergeStatus(
+    grpc::ServerContext*, const v1::GetMergeStatusRequest* request,
+    v1::GetMergeStatusResponse* response) {
+  absl::StatusOr<std::optional<MergeStatus>> status =
+      context_->engine->GetMergeStatus(BranchOrMain(request->target()));
+  if (!status.ok()) return ToGrpcStatus(status.status());
+  if (*status) {
+    response->set_in_progress(true);
+    response->set_source((*status)->source);
+    ToProto((*status)->base, response->mutable_base());
+    response->set_theirs_revision((*status)->theirs_revision);
+    response->set_conflicts((*status)->conflicts);
+    response->set_unresolved((*status)->unresolved);
   }
   context_->FillHeader(response->mutable_header());
   return grpc::Status::OK;
