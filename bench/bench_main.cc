@@ -11,6 +11,8 @@
 //   infdb-bench graph [--dir DIR] [--edges N] [--points N] [--paths N]
 //                     [--path-ends walk|random]
 //                     [--systems infinitedb,infinitedb-nocache,sqlite,postgres]
+//   infdb-bench merge [--dir DIR] [--records 1000000,10000000]
+//                     [--changed N] [--reps N]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "bench/graph_bench.h"
 #include "bench/ingest_bench.h"
+#include "bench/merge_bench.h"
 #include "bench/points_bench.h"
 #include "bench/replication_bench.h"
 
@@ -36,7 +39,9 @@ int Usage() {
                "[--batch N] [--seconds S]\n"
                "       infdb-bench graph [--dir DIR] [--edges N] [--points N] "
                "[--paths N] [--path-ends walk|random] "
-               "[--systems infinitedb,infinitedb-nocache,sqlite,postgres]\n");
+               "[--systems infinitedb,infinitedb-nocache,sqlite,postgres]\n"
+               "       infdb-bench merge [--dir DIR] "
+               "[--records 1000000,10000000] [--changed N] [--reps N]\n");
   return 2;
 }
 
@@ -97,6 +102,34 @@ int RunGraph(int argc, char** argv) {
   return infinitedb::bench::RunGraphBench(config);
 }
 
+int RunMerge(int argc, char** argv) {
+  infinitedb::bench::MergeBenchConfig config;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    std::string value = argv[i + 1];
+    size_t count = 0;
+    if (flag == "--dir") {
+      config.work_dir = value;
+    } else if (flag == "--records") {
+      config.main_records.clear();
+      for (absl::string_view r : absl::StrSplit(value, ',')) {
+        if (!absl::SimpleAtoi(r, &count) || count == 0) return Usage();
+        config.main_records.push_back(count);
+      }
+    } else if (flag == "--changed" && absl::SimpleAtoi(value, &count) &&
+               count >= config.conflict_every) {
+      config.changed = count;
+    } else if (flag == "--reps" && absl::SimpleAtoi(value, &count) &&
+               count >= 1 && count <= 100) {
+      config.reps = static_cast<int>(count);
+    } else {
+      return Usage();
+    }
+  }
+  if (argc % 2 != 0) return Usage();
+  return infinitedb::bench::RunMergeBench(config);
+}
+
 int RunReplication(int argc, char** argv) {
   infinitedb::bench::ReplicationBenchConfig config;
   for (int i = 2; i + 1 < argc; i += 2) {
@@ -126,6 +159,9 @@ int main(int argc, char** argv) {
   }
   if (argc >= 2 && std::strcmp(argv[1], "graph") == 0) {
     return RunGraph(argc, argv);
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "merge") == 0) {
+    return RunMerge(argc, argv);
   }
   if (argc >= 2 && std::strcmp(argv[1], "replication") == 0) {
     return RunReplication(argc, argv);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/cli_branch_commands.h"
 #include "client/cli_edge_commands.h"
 #include "client/cli_flags.h"
 #include "client/cli_output.h"
@@ -102,32 +103,6 @@ absl::Status SpaceCommand(client::Client& client, const Args& args) {
   }
   if (verb == "drop") return client.DropSpace(*name);
   return Usage("unknown space command '" + verb + "'");
-}
-
-absl::Status BranchCommand(client::Client& client, const Args& args) {
-  std::string verb = args.words.size() > 1 ? args.words[1] : "";
-  if (verb == "list") {
-    absl::StatusOr<std::vector<v1::Branch>> branches = client.ListBranches();
-    if (!branches.ok()) return branches.status();
-    Table table{{"name", "parent", "fork_revision"}, {}};
-    for (const v1::Branch& b : *branches) {
-      table.rows.push_back(
-          {b.name(), b.parent(), std::to_string(b.fork_revision())});
-    }
-    PrintTable(table, args.json);
-    return absl::OkStatus();
-  }
-  if (verb != "create") return Usage("unknown branch command '" + verb + "'");
-  absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
-  if (!name.ok()) return name.status();
-  absl::StatusOr<v1::Branch> branch =
-      client.CreateBranch(*name, args.Flag("from").value_or(""));
-  if (!branch.ok()) return branch.status();
-  PrintTable({{"name", "parent", "fork_revision"},
-              {{branch->name(), branch->parent(),
-                std::to_string(branch->fork_revision())}}},
-             args.json);
-  return absl::OkStatus();
 }
 
 absl::Status PrintStamp(const absl::StatusOr<v1::CommitStamp>& stamp,

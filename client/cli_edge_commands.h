@@ -24,6 +24,9 @@ absl::Status EdgeKindsCommand(client::Client& client, const Args& args);
 // `edge import FILE [--batch N] [--branch B]`.
 absl::Status EdgeImportCommand(client::Client& client, const Args& args);
 
+// One edge as a JSON object, as in an import file's line.
+absl::StatusOr<v1::Edge> EdgeOfJson(const std::string& text);
+
 // --direction, --kind ... and --role ... as a filter.
 absl::StatusOr<v1::EdgeFilter> FilterFlags(const Args& args);
 

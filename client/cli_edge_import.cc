@@ -273,6 +273,10 @@ class ImportRun {
 
 }  // namespace
 
+absl::StatusOr<v1::Edge> EdgeOfJson(const std::string& text) {
+  return EdgeOfLine(text);
+}
+
 absl::Status EdgeImportCommand(client::Client& client, const Args& args) {
   absl::StatusOr<std::string> file = Operand(args, 2, "FILE");
   if (!file.ok()) return file.status();

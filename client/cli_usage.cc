@@ -23,7 +23,28 @@ commands:
   replication status
   replication forget SUBSCRIBER_ID
   space create NAME --dims D | space list | space get NAME | space drop NAME
-  branch create NAME [--from PARENT] | branch list
+  branch create NAME [--from PARENT] | branch list | branch drop NAME
+  branch status NAME
+      (the branch against its parent since their merge base: changed
+       addresses and edges on each side, and the merge into it in progress)
+  branch diff FROM TO [--space S [--min 1,2 --max 5,6]] [--limit N]
+      [--cursor HEX]
+      (FROM and TO are BRANCH or BRANCH@REVISION: two branches, or two
+       revisions of one; every address and edge whose live version differs,
+       added, modified or removed)
+  branch merge SOURCE [--into TARGET] [--strategy fail|prefer-target|
+      prefer-source] [--dry-run] [--conflict-limit N]
+      (three-way from the merge base, one revision on TARGET (default
+       main); with conflicts and --strategy fail (the default) nothing is
+       applied, the conflicts are kept and the exit code is 1)
+  branch conflicts [--into TARGET] [--limit N] [--cursor HEX]
+  branch resolve (ID | --all | --space S --point 1,2,3 | --edge ID)
+      (--take ours|theirs|delete | --value TEXT | --value-file FILE |
+       --edge-json JSON) [--into TARGET]
+  branch commit [--into TARGET]
+      (applies the resolutions in one revision; refused while any conflict
+       is unresolved)
+  branch abort [--into TARGET]
   put SPACE --point 1,2,3 (--value TEXT | --value-file FILE) [--branch B]
       [--if-revision R]  (write only if the address's current revision is R;
                           0 = only if it has no live record)
@@ -81,6 +102,14 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
   static const auto* flags = new std::map<std::string, std::set<std::string>>{
       {"space create", {"dims"}},
       {"branch create", {"from"}},
+      {"branch diff", {"space", "min", "max", "limit", "cursor"}},
+      {"branch merge", {"into", "strategy", "dry-run", "conflict-limit"}},
+      {"branch conflicts", {"into", "limit", "cursor"}},
+      {"branch resolve",
+       {"into", "all", "space", "point", "edge", "take", "value", "value-file",
+        "edge-json"}},
+      {"branch commit", {"into"}},
+      {"branch abort", {"into"}},
       {"put", {"point", "value", "value-file", "branch", "if-revision"}},
       {"get", {"point", "as-of", "branch"}},
       {"del", {"point", "branch", "if-revision"}},
@@ -127,6 +156,14 @@ size_t MaxWords(const std::string& command) {
                                         {"space list", 2},
                                         {"branch create", 3},
                                         {"branch list", 2},
+                                        {"branch drop", 3},
+                                        {"branch status", 3},
+                                        {"branch diff", 4},
+                                        {"branch merge", 3},
+                                        {"branch conflicts", 2},
+                                        {"branch resolve", 3},
+                                        {"branch commit", 2},
+                                        {"branch abort", 2},
                                         {"put", 2},
                                         {"get", 2},
                                         {"del", 2},
@@ -161,7 +198,8 @@ size_t MaxWords(const std::string& command) {
 }  // namespace
 
 bool IsSwitch(const std::string& name) {
-  return name == "directed" || name == "weighted" || name == "b-connectivity";
+  return name == "directed" || name == "weighted" || name == "b-connectivity" ||
+         name == "dry-run" || name == "all";
 }
 
 // A usage error naming the first flag the command does not take, or a word

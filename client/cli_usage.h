@@ -18,7 +18,7 @@ extern const char kUsage[];
 absl::Status Usage(const std::string& what);
 
 // True for the flags that take no value (--directed, --weighted,
-// --b-connectivity): present means "true".
+// --b-connectivity, --dry-run, --all): present means "true".
 bool IsSwitch(const std::string& name);
 
 // A usage error naming the first flag the command does not take, a flag

@@ -61,6 +61,20 @@ class Client {
   absl::StatusOr<v1::Branch> CreateBranch(const std::string& name,
                                           const std::string& parent);
   absl::StatusOr<std::vector<v1::Branch>> ListBranches();
+  // Drop, status, diff and merge (infdb_branch_client.cc). An empty target
+  // means main. Merge is retried like a read only as a dry run.
+  absl::Status DropBranch(const std::string& name);
+  absl::StatusOr<v1::GetBranchStatusResponse> GetBranchStatus(
+      const std::string& name);
+  absl::StatusOr<v1::DiffResponse> Diff(const v1::DiffRequest& request);
+  absl::StatusOr<v1::MergeResponse> Merge(const v1::MergeRequest& request);
+  absl::StatusOr<v1::ListConflictsResponse> ListConflicts(
+      const v1::ListConflictsRequest& request);
+  absl::Status ResolveConflict(const v1::ResolveConflictRequest& request);
+  absl::StatusOr<v1::MergeResponse> CommitMerge(const std::string& target);
+  absl::Status AbortMerge(const std::string& target);
+  absl::StatusOr<v1::GetMergeStatusResponse> GetMergeStatus(
+      const std::string& target);
 
   // Writes: never retried (a repeat would be a second commit).
   absl::StatusOr<v1::CommitStamp> Put(
@@ -167,6 +181,14 @@ class Client {
     if (!status.ok()) return status;
     return response;
   }
+
+  // A unary call made once (a write: repeating it could apply it twice).
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Once(
+      Stub* stub,
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request) const;
 
   const ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -1,0 +1,220 @@
+#include "client/cli_branch_commands.h"
+
+#include <cstdio>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "client/cli_edge_format.h"
+#include "client/cli_flags.h"
+#include "client/cli_output.h"
+#include "client/cli_usage.h"
+
+namespace infinitedb::cli {
+namespace {
+
+Table BranchTable(const std::vector<v1::Branch>& branches) {
+  Table table{{"name", "parent", "fork_revision", "head_revision"}, {}};
+  for (const v1::Branch& b : branches) {
+    table.rows.push_back({b.name(), b.parent(),
+                          std::to_string(b.fork_revision()),
+                          std::to_string(b.head_revision())});
+  }
+  return table;
+}
+
+absl::Status ListCommand(client::Client& client, const Args& args) {
+  absl::StatusOr<std::vector<v1::Branch>> branches = client.ListBranches();
+  if (!branches.ok()) return branches.status();
+  PrintTable(BranchTable(*branches), args.json);
+  return absl::OkStatus();
+}
+
+absl::Status CreateCommand(client::Client& client, const Args& args) {
+  absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
+  if (!name.ok()) return name.status();
+  absl::StatusOr<v1::Branch> branch =
+      client.CreateBranch(*name, args.Flag("from").value_or(""));
+  if (!branch.ok()) return branch.status();
+  PrintTable(BranchTable({*branch}), args.json);
+  return absl::OkStatus();
+}
+
+absl::Status DropCommand(client::Client& client, const Args& args) {
+  absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
+  if (!name.ok()) return name.status();
+  if (absl::Status s = client.DropBranch(*name); !s.ok()) return s;
+  PrintTable({{"dropped"}, {{*name}}}, args.json);
+  return absl::OkStatus();
+}
+
+// The branch against its parent since their merge base, and the merge into
+// it in progress, if any.
+absl::Status StatusCommand(client::Client& client, const Args& args) {
+  absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
+  if (!name.ok()) return name.status();
+  absl::StatusOr<v1::GetBranchStatusResponse> status =
+      client.GetBranchStatus(*name);
+  if (!status.ok()) return status.status();
+  absl::StatusOr<v1::GetMergeStatusResponse> merge =
+      client.GetMergeStatus(*name);
+  if (!merge.ok()) return merge.status();
+  const v1::Branch& b = status->branch();
+  const bool has_parent = !b.parent().empty();
+  Table table{{"name", "parent", "fork_revision", "head_revision", "base",
+               "changed_on_branch", "changed_on_parent", "merging_from",
+               "conflicts", "unresolved"},
+              {}};
+  table.rows.push_back({b.name(), b.parent(), std::to_string(b.fork_revision()),
+                        std::to_string(b.head_revision()),
+                        has_parent ? BranchAtText(status->base()) : "",
+                        std::to_string(status->changed_on_branch()),
+                        std::to_string(status->changed_on_parent()),
+                        merge->in_progress() ? merge->source() : "",
+                        std::to_string(merge->conflicts()),
+                        std::to_string(merge->unresolved())});
+  PrintTable(table, args.json);
+  return absl::OkStatus();
+}
+
+const char* ChangeName(v1::ChangeKind kind) {
+  switch (kind) {
+    case v1::CHANGE_ADDED:
+      return "added";
+    case v1::CHANGE_REMOVED:
+      return "removed";
+    default:
+      return "modified";
+  }
+}
+
+absl::StatusOr<v1::DiffRequest> DiffFlags(const Args& args) {
+  v1::DiffRequest request;
+  absl::StatusOr<std::string> from = Operand(args, 2, "FROM");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<std::string> to = Operand(args, 3, "TO");
+  if (!to.ok()) return to.status();
+  absl::StatusOr<v1::BranchAt> from_at = ParseBranchAt(*from, "FROM");
+  if (!from_at.ok()) return from_at.status();
+  absl::StatusOr<v1::BranchAt> to_at = ParseBranchAt(*to, "TO");
+  if (!to_at.ok()) return to_at.status();
+  *request.mutable_from() = *from_at;
+  *request.mutable_to() = *to_at;
+  request.set_space(args.Flag("space").value_or(""));
+  if (args.Flag("min") || args.Flag("max")) {
+    if (request.space().empty()) return Usage("--min and --max need --space");
+    absl::StatusOr<std::vector<uint32_t>> min = RequiredPoint(args, "min");
+    if (!min.ok()) return min.status();
+    absl::StatusOr<std::vector<uint32_t>> max = RequiredPoint(args, "max");
+    if (!max.ok()) return max.status();
+    request.mutable_box()->mutable_min()->mutable_coordinates()->Assign(
+        min->begin(), min->end());
+    request.mutable_box()->mutable_max()->mutable_coordinates()->Assign(
+        max->begin(), max->end());
+  }
+  absl::StatusOr<uint64_t> limit = Number(args, "limit");
+  if (!limit.ok()) return limit.status();
+  request.set_limit(*limit);
+  absl::StatusOr<std::string> cursor = CursorFlag(args);
+  if (!cursor.ok()) return cursor.status();
+  request.set_cursor(*cursor);
+  return request;
+}
+
+// One side of a diff entry: the value (or edge) and its revision; empty
+// cells where that side has no live version.
+std::pair<std::string, std::string> SideCells(bool is_edge, bool has_record,
+                                              const v1::Record& record,
+                                              bool has_edge,
+                                              const v1::Edge& edge) {
+  if (is_edge) {
+    if (!has_edge) return {"", ""};
+    return {EdgeSummary(edge), std::to_string(edge.stamp().revision())};
+  }
+  if (!has_record) return {"", ""};
+  return {ValueText(record.value()), std::to_string(record.stamp().revision())};
+}
+
+absl::Status DiffCommand(client::Client& client, const Args& args) {
+  absl::StatusOr<v1::DiffRequest> request = DiffFlags(args);
+  if (!request.ok()) return request.status();
+  absl::StatusOr<v1::DiffResponse> diff = client.Diff(*request);
+  if (!diff.ok()) return diff.status();
+  Table table{{"change", "space", "point", "edge", "before", "after",
+               "before_revision", "after_revision"},
+              {}};
+  for (const v1::DiffEntry& e : diff->entries()) {
+    const bool is_edge = e.edge_id() != 0;
+    auto [before, before_revision] =
+        SideCells(is_edge, e.has_before(), e.before(), e.has_before_edge(),
+                  e.before_edge());
+    auto [after, after_revision] = SideCells(
+        is_edge, e.has_after(), e.after(), e.has_after_edge(), e.after_edge());
+    table.rows.push_back({ChangeName(e.kind()), e.space(),
+                          is_edge ? "" : PointText(e.point()),
+                          is_edge ? std::to_string(e.edge_id()) : "", before,
+                          after, before_revision, after_revision});
+  }
+  PrintTable(table, args.json);
+  if (!diff->next_cursor().empty() && !args.json) {
+    std::fprintf(stderr, "more: --cursor %s\n",
+                 HexEncode(diff->next_cursor()).c_str());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::BranchAt> ParseBranchAt(const std::string& text,
+                                           const std::string& name) {
+  v1::BranchAt at;
+  size_t sign = text.rfind('@');
+  at.set_branch(text.substr(0, sign));
+  if (sign != std::string::npos) {
+    uint64_t revision = 0;
+    if (!absl::SimpleAtoi(text.substr(sign + 1), &revision) || revision == 0) {
+      return Usage(absl::StrFormat(
+          "%s: '%s' is not BRANCH or BRANCH@REVISION (a revision from 1)", name,
+          text));
+    }
+    at.set_as_of(revision);
+  }
+  if (at.branch().empty()) {
+    return Usage(absl::StrFormat("%s: '%s' names no branch", name, text));
+  }
+  return at;
+}
+
+std::string BranchAtText(const v1::BranchAt& at) {
+  if (at.as_of() == 0) return at.branch();
+  return absl::StrFormat("%s@%d", at.branch(), at.as_of());
+}
+
+std::string EdgeSummary(const v1::Edge& edge) {
+  std::string text = edge.kind();
+  for (const v1::Endpoint& endpoint : edge.endpoints()) {
+    text += " " + EndpointText(endpoint);
+  }
+  if (edge.has_weight()) {
+    text += absl::StrFormat(" w=%d", edge.weight().value());
+  }
+  return text;
+}
+
+absl::Status BranchCommand(client::Client& client, const Args& args) {
+  const std::string verb = args.words.size() > 1 ? args.words[1] : "";
+  if (verb == "list") return ListCommand(client, args);
+  if (verb == "create") return CreateCommand(client, args);
+  if (verb == "drop") return DropCommand(client, args);
+  if (verb == "status") return StatusCommand(client, args);
+  if (verb == "diff") return DiffCommand(client, args);
+  if (verb == "merge" || verb == "conflicts" || verb == "resolve" ||
+      verb == "commit" || verb == "abort") {
+    return MergeCommand(client, args);
+  }
+  return Usage(verb.empty() ? "branch: expected a verb (create, list, drop, "
+                              "status, diff, merge, conflicts, resolve, "
+                              "commit, abort)"
+                            : "unknown branch command '" + verb + "'");
+}
+
+}  // namespace infinitedb::cli
