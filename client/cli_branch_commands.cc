@@ -102,14 +102,8 @@ absl::StatusOr<v1::DiffRequest> DiffFlags(const Args& args) {
   request.set_space(args.Flag("space").value_or(""));
   if (args.Flag("min") || args.Flag("max")) {
     if (request.space().empty()) return Usage("--min and --max need --space");
-    absl::StatusOr<std::vector<uint32_t>> min = RequiredPoint(args, "min");
-    if (!min.ok()) return min.status();
-    absl::StatusOr<std::vector<uint32_t>> max = RequiredPoint(args, "max");
-    if (!max.ok()) return max.status();
-    request.mutable_box()->mutable_min()->mutable_coordinates()->Assign(
-        min->begin(), min->end());
-    request.mutable_box()->mutable_max()->mutable_coordinates()->Assign(
-        max->begin(), max->end());
+    absl::Status box = BoxFlags(args, request.mutable_box());
+    if (!box.ok()) return box;
   }
   absl::StatusOr<uint64_t> limit = Number(args, "limit");
   if (!limit.ok()) return limit.status();

@@ -43,14 +43,8 @@ absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args) {
   if (!read.ok()) return read.status();
   *request.mutable_read() = *read;
   if (args.Flag("min") || args.Flag("max")) {
-    absl::StatusOr<std::vector<uint32_t>> min = RequiredPoint(args, "min");
-    if (!min.ok()) return min.status();
-    absl::StatusOr<std::vector<uint32_t>> max = RequiredPoint(args, "max");
-    if (!max.ok()) return max.status();
-    request.mutable_box()->mutable_min()->mutable_coordinates()->Assign(
-        min->begin(), min->end());
-    request.mutable_box()->mutable_max()->mutable_coordinates()->Assign(
-        max->begin(), max->end());
+    absl::Status box = BoxFlags(args, request.mutable_box());
+    if (!box.ok()) return box;
   } else if (std::optional<std::string> scope = args.Flag("scope")) {
     absl::StatusOr<std::vector<uint32_t>> prefix =
         ParseCoordinates(*scope, "scope");

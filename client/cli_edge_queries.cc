@@ -58,17 +58,12 @@ absl::Status IncidentCommand(client::Client& client, const Args& args) {
   } else {
     std::optional<std::string> space = args.Flag("space");
     if (!space) return Usage("--space is required");
-    absl::StatusOr<std::vector<uint32_t>> min = RequiredPoint(args, "min");
-    if (!min.ok()) return min.status();
-    absl::StatusOr<std::vector<uint32_t>> max = RequiredPoint(args, "max");
-    if (!max.ok()) return max.status();
     v1::BoxIncidentRequest request;
+    if (absl::Status s = BoxFlags(args, request.mutable_box()); !s.ok()) {
+      return s;
+    }
     *request.mutable_read() = *read;
     request.set_space(*space);
-    request.mutable_box()->mutable_min()->mutable_coordinates()->Assign(
-        min->begin(), min->end());
-    request.mutable_box()->mutable_max()->mutable_coordinates()->Assign(
-        max->begin(), max->end());
     *request.mutable_filter() = *filter;
     request.set_limit(*limit);
     request.set_cursor(*cursor);

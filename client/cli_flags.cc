@@ -30,6 +30,16 @@ absl::StatusOr<std::vector<uint32_t>> RequiredPoint(const Args& args,
   return ParseCoordinates(*text, flag);
 }
 
+absl::Status BoxFlags(const Args& args, v1::Box* box) {
+  absl::StatusOr<std::vector<uint32_t>> min = RequiredPoint(args, "min");
+  if (!min.ok()) return min.status();
+  absl::StatusOr<std::vector<uint32_t>> max = RequiredPoint(args, "max");
+  if (!max.ok()) return max.status();
+  box->mutable_min()->mutable_coordinates()->Assign(min->begin(), min->end());
+  box->mutable_max()->mutable_coordinates()->Assign(max->begin(), max->end());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> Number(const Args& args, const std::string& flag,
                                 uint64_t max) {
   std::optional<std::string> text = args.Flag(flag);

@@ -32,6 +32,8 @@ absl::StatusOr<std::optional<uint64_t>> IfRevision(const Args& args);
 // The operand at `index` of args.words; `name` names it in errors.
 absl::StatusOr<std::string> Operand(const Args& args, size_t index,
                                     const std::string& name);
+// --min and --max (both required) as `box`'s corners.
+absl::Status BoxFlags(const Args& args, v1::Box* box);
 // --branch and --as-of.
 absl::StatusOr<v1::ReadOptions> ReadFlags(const Args& args);
 // --cursor HEX as bytes (empty when absent).
