@@ -20,6 +20,7 @@ void ToProto(const BranchInfo& branch, v1::Branch* out) {
   out->set_name(branch.name);
   out->set_parent(branch.parent);
   out->set_fork_revision(branch.fork_revision);
+  out->set_fork_hlc(branch.fork_hlc);
   out->set_head_revision(branch.head_revision);
 }
 

@@ -43,13 +43,17 @@ size_t OpBytes(const ChangeOp& op) {
          op.space.size() + 24;
 }
 
-// The spaces a full copy streams: every user space, then the graph's edges
-// (the one system space of the change stream, which ListSpaces leaves out;
-// the receiver derives their index entries). Without them a follower that
+// The spaces a full copy streams of `branch`: on main, the catalogue events
+// first (so that the receiver makes each branch with its fork stamp before
+// the branch's records arrive; they live on main only); then every user
+// space, then the graph's edges (which ListSpaces leaves out; the receiver
+// derives their index entries). Without the edges a follower that
 // resynchronises from a copy would lose every edge written while it was
 // behind.
-std::vector<std::string> CopiedSpaces(Engine& engine) {
+std::vector<std::string> CopiedSpaces(Engine& engine,
+                                      const BranchInfo& branch) {
   std::vector<std::string> names;
+  if (branch.name == kMainBranch) names.push_back(kCatalogEventsSpace);
   for (const SpaceInfo& space : engine.ListSpaces()) {
     names.push_back(space.name);
   }
@@ -76,7 +80,7 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
     if (!filters.branches.empty() && !filters.branches.contains(branch.name)) {
       continue;
     }
-    for (const std::string& space : CopiedSpaces(engine)) {
+    for (const std::string& space : CopiedSpaces(engine, branch)) {
       if (!filters.spaces.empty() && !filters.spaces.contains(space)) {
         continue;
       }

@@ -12,7 +12,7 @@ namespace {
 constexpr size_t kReadChunk = 1024;
 
 // The nearest common ancestor of the two chains, read at the lower of the
-// caps the two read it at.
+// caps (revision and stamp) the two read it at.
 absl::StatusOr<Side> CommonAncestor(const version::VersionSet& versions,
                                     const Side& source, const Side& target) {
   for (const mvcc::BranchLevel& level : source.chain) {
@@ -21,7 +21,10 @@ absl::StatusOr<Side> CommonAncestor(const version::VersionSet& versions,
       absl::StatusOr<std::string> name =
           versions.catalog().BranchName(level.branch_id);
       if (!name.ok()) return name.status();
-      return SideAt(versions, *name, std::min(level.cap, other.cap), "base");
+      mvcc::BranchLevel lower{level.branch_id, std::min(level.cap, other.cap),
+                              std::min(level.hlc_cap, other.hlc_cap),
+                              std::min(level.floor, other.floor)};
+      return SideFrom(versions, *name, lower, "base");
     }
   }
   return absl::FailedPreconditionError(

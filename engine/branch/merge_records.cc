@@ -53,6 +53,10 @@ std::string EncodeMergeState(const StoredMergeState& state) {
   PutFixed64(&out, state.base_revision);
   PutFixed64(&out, state.theirs_revision);
   PutFixed64(&out, state.next_conflict_id);
+  if (state.base_hlc_cap != UINT64_MAX) {
+    PutFixed64(&out, state.base_hlc_cap);
+    PutFixed64(&out, state.base_floor);
+  }
   return out;
 }
 
@@ -65,7 +69,13 @@ absl::StatusOr<StoredMergeState> DecodeMergeState(std::string_view value) {
       !reader.ReadFixed32(&state.base_branch_id) ||
       !reader.ReadFixed64(&state.base_revision) ||
       !reader.ReadFixed64(&state.theirs_revision) ||
-      !reader.ReadFixed64(&state.next_conflict_id) || !reader.empty()) {
+      !reader.ReadFixed64(&state.next_conflict_id)) {
+    return Corrupt("merge state");
+  }
+  state.base_floor = state.base_revision;
+  if (!reader.empty() &&
+      (!reader.ReadFixed64(&state.base_hlc_cap) ||
+       !reader.ReadFixed64(&state.base_floor) || !reader.empty())) {
     return Corrupt("merge state");
   }
   return state;

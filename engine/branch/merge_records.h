@@ -13,6 +13,7 @@
 //
 //   state     version u8 (1) | source string | base branch id u32 |
 //             base revision u64 | theirs revision u64 | next conflict id u64
+//             [| base hlc cap u64 | base floor u64] (absent: no stamp cap)
 //   conflict  version u8 (1) | kind u8 (ConflictKind) | is_edge u8 |
 //             space string | dims u8 | point dims x u32 |
 //             base, ours, theirs: each live u8 | value string |
@@ -45,6 +46,10 @@ struct StoredMergeState {
   Revision base_revision = 0;
   Revision theirs_revision = 0;
   uint64_t next_conflict_id = 1;
+  // The base's stamp cap and floor (mvcc::BranchLevel): a base on a fork
+  // with a stamp.
+  uint64_t base_hlc_cap = UINT64_MAX;
+  Revision base_floor = 0;
 };
 
 struct StoredConflict {

@@ -185,8 +185,14 @@ absl::StatusOr<MergeResult> Merger::MergeOnce(const MergeRequest& request,
   MergeRecordWrites system;
   if (!plan->conflicts.empty() &&
       request.strategy == MergeStrategy::kFailOnConflict) {
-    StoredMergeState state{request.source, sides.base.chain.front().branch_id,
-                           sides.base.revision, sides.theirs.revision, 1};
+    const mvcc::BranchLevel& base = sides.base.chain.front();
+    StoredMergeState state{request.source,
+                           base.branch_id,
+                           sides.base.revision,
+                           sides.theirs.revision,
+                           1,
+                           base.hlc_cap,
+                           base.floor};
     for (StoredConflict& conflict : plan->conflicts) {
       conflict.id = state.next_conflict_id++;
       system.PutConflict(target_id, conflict);
@@ -251,8 +257,9 @@ absl::StatusOr<MergeResult> Merger::CommitOnce(std::string_view target,
   absl::StatusOr<std::string> base_name =
       versions_->catalog().BranchName(state.base_branch_id);
   if (!base_name.ok()) return base_name.status();
-  absl::StatusOr<Side> base =
-      SideAt(*versions_, *base_name, state.base_revision, "base");
+  absl::StatusOr<Side> base = SideFrom(
+      *versions_, *base_name,
+      {0, state.base_revision, state.base_hlc_cap, state.base_floor}, "base");
   if (!base.ok()) return base.status();
   absl::StatusOr<Side> ours = ResolveSide(*versions_, target, 0, "target");
   if (!ours.ok()) return ours.status();

@@ -13,20 +13,34 @@ namespace {
 // Most key ranges one box is cut into for the candidate scans.
 constexpr size_t kBoxKeyRangesMax = 64;
 
-// The caps each branch of the chains is read at, one per side (0 where a
-// side's chain does not hold the branch).
-std::map<uint32_t, std::vector<Revision>> CapsByBranch(
+// Per branch of the chains, the revisions between which the sides may see
+// different versions of it: (lowest floor, highest cap], with 0 as the floor
+// of a side whose chain does not hold the branch. Branches every side reads
+// alike are left out.
+std::map<uint32_t, std::pair<Revision, Revision>> ChangeRanges(
     const std::vector<Side>& sides) {
-  std::map<uint32_t, std::vector<Revision>> caps;
+  std::map<uint32_t, std::vector<const mvcc::BranchLevel*>> levels;
   for (size_t i = 0; i < sides.size(); ++i) {
     for (const mvcc::BranchLevel& level : sides[i].chain) {
-      auto& of_branch = caps[level.branch_id];
-      of_branch.resize(sides.size(), 0);
-      of_branch[i] = level.cap;
+      auto& of_branch = levels[level.branch_id];
+      of_branch.resize(sides.size(), nullptr);
+      of_branch[i] = &level;
     }
   }
-  for (auto& [id, of_branch] : caps) of_branch.resize(sides.size(), 0);
-  return caps;
+  std::map<uint32_t, std::pair<Revision, Revision>> ranges;
+  for (auto& [id, of_branch] : levels) {
+    of_branch.resize(sides.size(), nullptr);
+    Revision low = UINT64_MAX, high = 0;
+    bool alike = true;
+    for (const mvcc::BranchLevel* level : of_branch) {
+      low = std::min(low, level == nullptr ? 0 : level->floor);
+      high = std::max(high, level == nullptr ? 0 : level->cap);
+      alike = alike && level != nullptr && level->cap == of_branch[0]->cap &&
+              level->hlc_cap == of_branch[0]->hlc_cap;
+    }
+    if (!alike && low < high) ranges[id] = {low, high};
+  }
+  return ranges;
 }
 
 }  // namespace
@@ -46,20 +60,27 @@ absl::StatusOr<Side> ResolveSide(const version::VersionSet& versions,
 absl::StatusOr<Side> SideAt(const version::VersionSet& versions,
                             std::string_view branch, Revision revision,
                             std::string_view field) {
+  return SideFrom(versions, branch, {0, revision, UINT64_MAX, revision}, field);
+}
+
+absl::StatusOr<Side> SideFrom(const version::VersionSet& versions,
+                              std::string_view branch,
+                              const mvcc::BranchLevel& top,
+                              std::string_view field) {
   const Revision horizon = versions.catalog().history_horizon();
-  if (revision < horizon) {
+  if (top.cap < horizon) {
     return absl::OutOfRangeError(absl::StrFormat(
         "%s.as_of: revision %d is older than retained history (oldest "
         "readable revision: %d)",
-        field, revision, horizon));
+        field, top.cap, horizon));
   }
   absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
-      versions.catalog().BranchChain(branch, revision);
+      versions.catalog().BranchChainFrom(branch, top);
   if (!chain.ok()) {
     return absl::NotFoundError(
         absl::StrFormat("%s.branch: no branch named '%s'", field, branch));
   }
-  return Side{std::string(branch), revision, std::move(*chain)};
+  return Side{std::string(branch), top.cap, std::move(*chain)};
 }
 
 absl::StatusOr<SideJoin> SideJoin::Open(const version::VersionSet& versions,
@@ -91,14 +112,13 @@ absl::StatusOr<std::vector<std::string>> SideJoin::CandidateKeys(
   const Box* box = box_ ? &*box_ : nullptr;
   mvcc::SnapshotReader reader(SourcesFor(state_, space_id_), {}, space_id_,
                               dims_);
-  for (const auto& [branch_id, caps] : CapsByBranch(sides_)) {
-    auto [low, high] = std::minmax_element(caps.begin(), caps.end());
-    if (*low >= *high) continue;
-    absl::Status status = reader.ScanChanges(
-        branch_id, *low, *high, ranges, box, [&](const mvcc::VersionView& v) {
-          keys.emplace_back(mvcc::KeyHilbert(v.key));
-          return true;
-        });
+  for (const auto& [branch_id, range] : ChangeRanges(sides_)) {
+    absl::Status status =
+        reader.ScanChanges(branch_id, range.first, range.second, ranges, box,
+                           [&](const mvcc::VersionView& v) {
+                             keys.emplace_back(mvcc::KeyHilbert(v.key));
+                             return true;
+                           });
     if (!status.ok()) return status;
   }
   std::sort(keys.begin(), keys.end());

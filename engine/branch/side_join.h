@@ -3,8 +3,9 @@
 // newest version of them. What diffs and three-way merges are made of.
 //
 // Two sides can differ only at an address that some branch of their chains
-// wrote between the caps the sides read that branch at (a branch missing
-// from a chain counts as read at 0). So the candidates are, per branch, the
+// wrote between the levels the sides read that branch at: above the lower
+// floor, at or below the higher cap (a branch missing from a chain counts as
+// read at 0; mvcc::BranchLevel). So the candidates are, per branch, the
 // addresses it changed in (lowest cap, highest cap]: work that follows the
 // changes, not the size of the data (segment blocks with nothing newer are
 // skipped).
@@ -38,6 +39,13 @@ absl::StatusOr<Side> ResolveSide(const version::VersionSet& versions,
 absl::StatusOr<Side> SideAt(const version::VersionSet& versions,
                             std::string_view branch, Revision revision,
                             std::string_view field);
+
+// The same with the branch itself read as `top` says (revision and stamp
+// caps; mvcc::BranchLevel).
+absl::StatusOr<Side> SideFrom(const version::VersionSet& versions,
+                              std::string_view branch,
+                              const mvcc::BranchLevel& top,
+                              std::string_view field);
 
 // One side's newest version of an address: absent when it has none or its
 // newest is a tombstone.

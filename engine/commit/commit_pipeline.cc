@@ -110,6 +110,7 @@ absl::Status CommitPipeline::Replay() {
                                               : first_revision - 1);
   versions_->PublishRevision(writer_.last_revision);
   writer_.view.max_stored_hlc = hlc_.Last();  // the WAL and the segments
+  hlc_index_.Note(writer_.last_revision, writer_.view.max_stored_hlc);
   options_.env.logger->info(
       "recovered {}: {} commits from {} WAL segments, revision {}, {} "
       "operations of dropped spaces skipped, {} torn bytes dropped",
@@ -146,6 +147,7 @@ wal::GroupCommitter::Callbacks CommitPipeline::WriterCallbacks() {
       versions_->catalog().NoteHeads(writer_.staged_heads);
     }
     versions_->PublishRevision(revision);
+    hlc_index_.Note(revision, hlc_.Last());
     if (writer_.active->MemoryUsageBytes() >= options_.memtable_bytes_max) {
       FreezeActive();
     }

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/commit/hlc_clock.h"
+#include "engine/commit/hlc_revision_index.h"
 #include "engine/commit/prepared_commit.h"
 #include "engine/mvcc/memtable.h"
 #include "engine/public/options.h"
@@ -69,6 +70,8 @@ class CommitPipeline {
   absl::Status FreezeAndRollWal();
 
   HlcClock& hlc() { return hlc_; }
+  // Which revisions hold only versions stamped at or below a stamp.
+  const HlcRevisionIndex& hlc_index() const { return hlc_index_; }
   wal::GroupCommitter::Stats stats() const { return committer_->stats(); }
 
  private:
@@ -101,6 +104,7 @@ class CommitPipeline {
   wal::WalSegmentSet* const wal_segments_;
   const std::function<void()> on_freeze_;
   HlcClock hlc_;
+  HlcRevisionIndex hlc_index_;
 
   WriterState writer_;
   std::unique_ptr<wal::GroupCommitter> committer_;

@@ -10,6 +10,17 @@ absl::Status EngineImpl::DropBranch(std::string_view name) {
     return s;
   }
   if (absl::Status s = merger_.CheckNoMergeInvolves(name); !s.ok()) return s;
+  if (name == kMainBranch) {
+    return absl::FailedPreconditionError("branch: main cannot be dropped");
+  }
+  if (absl::Status s = catalog_events_->BranchDropping(name); !s.ok()) {
+    return s;
+  }
+  return DropBranchHere(name);
+}
+
+absl::Status EngineImpl::DropBranchHere(std::string_view name) {
+  if (absl::Status s = merger_.CheckNoMergeInvolves(name); !s.ok()) return s;
   // Reads of the branch's graph may have cached what it held; a branch of
   // the same name created later must not see it.
   graph::GraphCache& cache = graph_->cache();
@@ -17,6 +28,12 @@ absl::Status EngineImpl::DropBranch(std::string_view name) {
   absl::StatusOr<uint32_t> dropped = versions_.catalog().DropBranch(name);
   cache.EndWriteAll(CurrentRevision());
   return dropped.status();
+}
+
+void EngineImpl::ClearGraphCache() {
+  graph::GraphCache& cache = graph_->cache();
+  cache.BeginWriteAll();
+  cache.EndWriteAll(CurrentRevision());
 }
 
 absl::StatusOr<BranchStatus> EngineImpl::GetBranchStatus(

@@ -90,8 +90,15 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
                                    [e] { e->maintenance_->Wake(); });
   if (!pipeline.ok()) return pipeline.status();
   e->pipeline_ = std::move(*pipeline);
+  e->catalog_events_ = std::make_unique<CatalogReplication>(
+      &e->options_, &e->versions_, &e->graph_store_, e->pipeline_.get(),
+      CatalogReplication::Effects{
+          [e](std::string_view name) { return e->DropBranchHere(name); },
+          [e](std::string_view name) { return e->DropSpaceHere(name); },
+          [e] { e->ClearGraphCache(); }});
   e->applier_ = std::make_unique<replication::ReplicationApplier>(
-      &e->options_, &e->versions_, e->pipeline_.get(), &e->graph_replication_);
+      &e->options_, &e->versions_, e->pipeline_.get(), &e->graph_replication_,
+      e->catalog_events_.get());
   e->graph_store_.set_pipeline(e->pipeline_.get());
   absl::StatusOr<std::unique_ptr<graph::Graph>> graph =
       graph::Graph::Open(&e->graph_store_, e->options_);
@@ -101,6 +108,8 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
   e->graph_replication_.set_id_observer(
       [e](EdgeId id) { return e->graph_->ObserveId(id); });
   e->graph_replication_.set_cache(&e->graph_->cache());
+  status = e->catalog_events_->Open();
+  if (!status.ok()) return status;
   status = e->maintenance_->ReleaseWal();
   if (!status.ok()) return status;
   e->maintenance_->StartBackground();
@@ -187,6 +196,11 @@ absl::Status EngineImpl::DropSpace(std::string_view name) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "space: '%s' is a system space and cannot be dropped", name));
   }
+  if (absl::Status s = catalog_events_->SpaceDropping(name); !s.ok()) return s;
+  return DropSpaceHere(name);
+}
+
+absl::Status EngineImpl::DropSpaceHere(std::string_view name) {
   absl::Status status = maintenance_->DropSpace(name);
   if (!status.ok()) return status;
   // Its endpoint index goes with it; the edges that touched it stay.
@@ -207,7 +221,7 @@ absl::Status EngineImpl::DropEndpointIndex(const std::string& index) {
 
 absl::StatusOr<BranchInfo> EngineImpl::CreateBranch(std::string_view name,
                                                     std::string_view parent) {
-  return versions_.catalog().CreateBranch(name, parent, CurrentRevision());
+  return catalog_events_->CreateBranch(name, parent);
 }
 
 std::vector<BranchInfo> EngineImpl::ListBranches() {

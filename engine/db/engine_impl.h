@@ -6,6 +6,7 @@
 //   Maintenance         segment files: sealing, compaction, WAL release
 //   RecordReader        Get, History, Query
 //   ReplicationApplier  replicated changes with last-writer-wins, cursors
+//   CatalogReplication  branch creations and drops, space drops, streamed
 //   SubscriberAcks      durable acknowledgements of change-stream subscribers
 //   graph::Graph        hyperedges, over the records of system spaces
 //   branch::Merger      merges and their conflicts (diffs: branch::Diff)
@@ -17,6 +18,7 @@
 #include "engine/branch/merger.h"
 #include "engine/commit/commit_pipeline.h"
 #include "engine/db/branch_store_impl.h"
+#include "engine/db/catalog_replication.h"
 #include "engine/db/graph_replication.h"
 #include "engine/db/graph_store_impl.h"
 #include "engine/db/maintenance.h"
@@ -158,6 +160,11 @@ class EngineImpl : public Engine {
   absl::StatusOr<CommitStamp> Commit(std::string_view branch,
                                      std::span<const MutationView> mutations,
                                      std::string_view field_prefix);
+  // Drops branch `name` (space `name`) here, recording no event.
+  absl::Status DropBranchHere(std::string_view name);
+  absl::Status DropSpaceHere(std::string_view name);
+  // Forgets what the graph cache holds of every branch.
+  void ClearGraphCache();
   // Drops the endpoint index `index` of a space, and what the graph cache
   // holds of it.
   absl::Status DropEndpointIndex(const std::string& index);
@@ -172,6 +179,7 @@ class EngineImpl : public Engine {
   std::unique_ptr<replication::SubscriberAcks> subscriber_acks_;
   std::unique_ptr<Maintenance> maintenance_;
   std::unique_ptr<commit::CommitPipeline> pipeline_;
+  std::unique_ptr<CatalogReplication> catalog_events_;
   std::unique_ptr<replication::ReplicationApplier> applier_;
   RecordReader reader_;
   GraphStoreImpl graph_store_;

@@ -254,8 +254,10 @@ segment::RetentionPolicy Maintenance::RetentionFor(bool all_segments) const {
       // Dropping a tombstone is safe only when every older version of the
       // address is in the merge.
       if (all_segments) policy.root_branches.insert(id);
-    } else {
+    } else if (branch.fork_hlc == 0) {
       policy.pins[branch.parent_id].push_back(branch.fork_revision);
+    } else {
+      policy.hlc_pins[branch.parent_id].push_back(branch.fork_hlc);
     }
   }
   return policy;

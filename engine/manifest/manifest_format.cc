@@ -26,6 +26,10 @@ Edit BranchCreatedEdit(const BranchEntry& branch) {
   PutFixed32(&edit.payload, branch.parent_id);
   PutFixed64(&edit.payload, branch.fork_revision);
   PutLengthPrefixed(&edit.payload, branch.name);
+  if (branch.fork_hlc != 0) {
+    PutFixed64(&edit.payload, branch.fork_hlc);
+    PutFixed32(&edit.payload, branch.fork_origin);
+  }
   return edit;
 }
 
@@ -131,7 +135,9 @@ absl::Status ApplyEdit(uint8_t type, std::string_view payload,
       ok = reader.ReadFixed32(&branch.id) &&
            reader.ReadFixed32(&branch.parent_id) &&
            reader.ReadFixed64(&branch.fork_revision) &&
-           reader.ReadLengthPrefixed(&name);
+           reader.ReadLengthPrefixed(&name) &&
+           (reader.empty() || (reader.ReadFixed64(&branch.fork_hlc) &&
+                               reader.ReadFixed32(&branch.fork_origin)));
       branch.name = std::string(name);
       if (ok) state->branches[branch.id] = branch;
       break;

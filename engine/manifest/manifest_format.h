@@ -9,7 +9,10 @@
 //                          name
 //   type 2 kSpaceDropped   space_id u32
 //   type 3 kBranchCreated  branch_id u32 | parent_id u32 | fork_revision u64 |
-//                          name
+//                          name [| fork_hlc u64 | fork_origin u32]
+//                          (the fork's stamp: absent in older manifests,
+//                          read as 0); a later one with the same id moves
+//                          the branch's fork
 //   type 4 kCounters       next_space_id u32 | next_branch_id u32 |
 //                          revision_floor u64
 //   type 5 kSegmentAdded   file_number u64 | space_id u32 | size_bytes u64 |
@@ -76,8 +79,15 @@ struct SpaceEntry {
 struct BranchEntry {
   uint32_t id = 0;
   uint32_t parent_id = 0;  // 0 for main
+  // With a fork stamp: no version of the parent at or below this revision
+  // has a stamp above fork_hlc. Without one (fork_hlc 0): the branch sees
+  // its parent up to this revision.
   Revision fork_revision = 0;
   std::string name;
+  // The stamp of the fork: the branch sees its parent's versions stamped at
+  // or below fork_hlc, on every server (0: none, the revision rule).
+  uint64_t fork_hlc = 0;
+  uint32_t fork_origin = 0;
 };
 
 // A segment as the manifest records it.

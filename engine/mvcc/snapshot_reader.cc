@@ -19,7 +19,7 @@ Record ToRecord(const VersionView& version) {
 }
 
 // Walks one branch level of the snapshot, yielding for each address inside
-// the key ranges the newest version with revision <= cap, in Hilbert order.
+// the key ranges the newest version the level sees, in Hilbert order.
 class SnapshotReader::LevelCursor {
  public:
   LevelCursor(VersionIterator* iterator, BranchLevel level, uint32_t space_id,
@@ -59,7 +59,8 @@ class SnapshotReader::LevelCursor {
   }
 
   // Advances to the first address at or after the current position that is
-  // inside a range and has a version <= cap; clears valid_ at the end.
+  // inside a range and has a version the level sees; clears valid_ at the
+  // end.
   void Settle() {
     valid_ = false;
     while (range_index_ < ranges_.size()) {
@@ -85,11 +86,11 @@ class SnapshotReader::LevelCursor {
         SeekRange();
         continue;
       }
-      if (KeyRevision(key) <= level_.cap) {
+      if (level_.Sees(KeyRevision(key), iterator_->version().stamp.hlc)) {
         valid_ = true;
         return;
       }
-      iterator_->Next();  // a version newer than the snapshot: look older
+      iterator_->Next();  // a version the snapshot does not see: look older
     }
   }
 
@@ -117,37 +118,11 @@ absl::StatusOr<std::optional<Record>> SnapshotReader::Get(
   return newest;
 }
 
-absl::StatusOr<std::optional<Record>> SnapshotReader::Newest(
-    const Point& point) const {
+absl::Status SnapshotReader::VisitAddress(
+    const Point& point,
+    absl::FunctionRef<bool(const VersionView&)> visit) const {
   std::string hilbert_key = PointKey(space_id_, point);
   Box point_box{point, point};
-  std::optional<Record> best;
-  for (const BranchLevel& level : chain_) {
-    std::string target =
-        EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
-    std::string oldest =
-        EncodeInternalKey(level.branch_id, space_id_, hilbert_key, 0);
-    std::unique_ptr<VersionIterator> iterator =
-        sources_(level.branch_id, {&point_box, target, oldest});
-    iterator->Seek(target);
-    if (!iterator->status().ok()) return iterator->status();
-    if (!iterator->Valid() ||
-        KeyAddress(iterator->version().key) != KeyAddress(target)) {
-      continue;
-    }
-    const VersionView& version = iterator->version();
-    if (!best || version.stamp.revision > best->stamp.revision) {
-      best = ToRecord(version);
-    }
-  }
-  return best;
-}
-
-absl::StatusOr<std::vector<Record>> SnapshotReader::History(
-    const Point& point) const {
-  std::string hilbert_key = PointKey(space_id_, point);
-  Box point_box{point, point};
-  std::vector<Record> versions;
   for (const BranchLevel& level : chain_) {
     std::string target =
         EncodeInternalKey(level.branch_id, space_id_, hilbert_key, level.cap);
@@ -159,10 +134,36 @@ absl::StatusOr<std::vector<Record>> SnapshotReader::History(
          iterator->Valid() &&
          KeyAddress(iterator->version().key) == KeyAddress(target);
          iterator->Next()) {
-      versions.push_back(ToRecord(iterator->version()));
+      const VersionView& version = iterator->version();
+      if (level.Sees(version.stamp.revision, version.stamp.hlc) &&
+          !visit(version)) {
+        return absl::OkStatus();
+      }
     }
     if (!iterator->status().ok()) return iterator->status();
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Record>> SnapshotReader::Newest(
+    const Point& point) const {
+  std::optional<Record> newest;
+  absl::Status status = VisitAddress(point, [&](const VersionView& version) {
+    newest = ToRecord(version);
+    return false;  // the nearest level's newest
+  });
+  if (!status.ok()) return status;
+  return newest;
+}
+
+absl::StatusOr<std::vector<Record>> SnapshotReader::History(
+    const Point& point) const {
+  std::vector<Record> versions;
+  absl::Status status = VisitAddress(point, [&](const VersionView& version) {
+    versions.push_back(ToRecord(version));
+    return true;
+  });
+  if (!status.ok()) return status;
   std::sort(versions.begin(), versions.end(),
             [](const Record& a, const Record& b) {
               return a.stamp.revision > b.stamp.revision;
@@ -195,18 +196,13 @@ absl::Status SnapshotReader::Scan(
   }
   char hilbert_key[4 * kMaxStoredDims];
   while (true) {
-    // The smallest Hilbert key among the levels; the newest version of it
-    // (largest revision: a branch's own writes all follow its fork) wins.
+    // The smallest Hilbert key among the levels; the version of the level
+    // nearest the branch read wins (its own writes hide its parent's).
     LevelCursor* best = nullptr;
     for (auto& cursor : cursors) {
       if (!cursor->Valid()) continue;
-      if (best == nullptr) {
-        best = cursor.get();
-        continue;
-      }
-      int order = CompareKeys(cursor->hilbert(), best->hilbert());
-      if (order < 0 || (order == 0 && cursor->version().stamp.revision >
-                                          best->version().stamp.revision)) {
+      if (best == nullptr ||
+          CompareKeys(cursor->hilbert(), best->hilbert()) < 0) {
         best = cursor.get();
       }
     }
@@ -240,7 +236,8 @@ absl::Status SnapshotReader::ScanChanges(
   SourceHint hint{box};
   hint.newer_than = after;
   std::unique_ptr<VersionIterator> iterator = sources_(branch_id, hint);
-  for (LevelCursor cursor(iterator.get(), {branch_id, to}, space_id_, ranges);
+  BranchLevel level{branch_id, to};
+  for (LevelCursor cursor(iterator.get(), level, space_id_, ranges);
        cursor.Valid(); cursor.Next()) {
     const VersionView& version = cursor.version();
     if (version.stamp.revision <= after) continue;

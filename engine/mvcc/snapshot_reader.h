@@ -1,5 +1,5 @@
 // Exact reads against one snapshot: for every address, the newest version
-// with revision <= the level's cap, tombstones hiding, across a branch's
+// a level sees (revision and HLC caps), tombstones hiding, across a branch's
 // chain of ancestors. The read path of Get, History, Scan and Query.
 #ifndef INFINITEDB_ENGINE_MVCC_SNAPSHOT_READER_H_
 #define INFINITEDB_ENGINE_MVCC_SNAPSHOT_READER_H_
@@ -19,11 +19,22 @@
 namespace infinitedb::mvcc {
 
 // One branch of the chain from the branch read up to main: that branch's own
-// versions with revision <= cap. The first level is the branch itself (cap =
-// the read revision), each next one its parent (cap = min(cap, fork)).
+// versions with revision <= cap and an HLC stamp <= hlc_cap. The first level
+// is the branch itself (cap = the read revision, no HLC cap), each next one
+// its parent, capped by the fork's HLC stamp (catalog.h: BranchChain).
+// Every version at a revision <= floor passes the HLC cap (floor <= cap), so
+// two reads of one branch can differ only by its versions above the lower
+// floor. When a level holds a version of an address, the levels after it
+// are not looked at: a branch's own writes hide its parent's.
 struct BranchLevel {
   uint32_t branch_id = 0;
   Revision cap = 0;
+  uint64_t hlc_cap = UINT64_MAX;
+  Revision floor = 0;
+
+  bool Sees(Revision revision, uint64_t hlc) const {
+    return revision <= cap && hlc <= hlc_cap;
+  }
 };
 
 class SnapshotReader {
@@ -77,6 +88,12 @@ class SnapshotReader {
 
  private:
   class LevelCursor;
+
+  // Visits the versions of `point` that each level sees, level by level
+  // (nearest first), newest first within one; `visit` returns false to stop.
+  absl::Status VisitAddress(
+      const Point& point,
+      absl::FunctionRef<bool(const VersionView&)> visit) const;
 
   const SourceFactory sources_;
   const std::vector<BranchLevel> chain_;

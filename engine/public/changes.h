@@ -55,12 +55,16 @@ struct ReplicationApplyResult {
 // cursors, the graph's edges and indexes); users cannot create them.
 inline constexpr char kSystemSpacePrefix[] = "__";
 inline constexpr char kReplicationCursorSpace[] = "__replication";
-// The graph's edges: the one system space whose changes are streamed (a
-// server that applies them derives the edges' index entries itself).
+// The graph's edges: a system space whose changes are streamed (a server
+// that applies them derives the edges' index entries itself).
 inline constexpr char kGraphEdgesSpace[] = "__graph.edges";
+// Branches created and dropped, spaces dropped (replication/
+// catalog_events.h): streamed, so that every server has the same branches.
+inline constexpr char kCatalogEventsSpace[] = "__catalog";
 
 inline bool IsStreamedSpace(std::string_view name) {
-  return !name.starts_with(kSystemSpacePrefix) || name == kGraphEdgesSpace;
+  return !name.starts_with(kSystemSpacePrefix) || name == kGraphEdgesSpace ||
+         name == kCatalogEventsSpace;
 }
 
 }  // namespace infinitedb

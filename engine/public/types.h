@@ -134,10 +134,14 @@ struct SpaceInfo {
 struct BranchInfo {
   std::string name;
   std::string parent;  // empty for main
-  // The branch sees its parent's data up to this revision.
+  // The revision of this server at which it was forked (or learnt of).
   Revision fork_revision = 0;
   // Its newest commit (0: none yet).
   Revision head_revision = 0;
+  // The fork's HLC stamp: the branch sees the parent's versions stamped at
+  // or below it, on every server (0 for main, and for branches made before
+  // stamps, which see the parent up to fork_revision).
+  uint64_t fork_hlc = 0;
 };
 
 }  // namespace infinitedb

@@ -32,17 +32,20 @@ void ReplicatedCommit::AddCursor() {
 }
 
 // The newest stored version of addresses at one revision, with one reader
-// per (branch, space).
+// per (branch, space, levels read).
 class ReplicatedCommit::NewestLookup {
  public:
   NewestLookup(const version::VersionSet* versions, Revision read_at)
       : versions_(versions), read_at_(read_at), state_(versions->Pin()) {}
 
-  // Whether a stored version is at least as new as the candidate's op.
+  // Whether a version the op's branch itself stores is at least as new as
+  // the candidate's op. Its parent's versions are not compared: a write to a
+  // branch is stamped after its fork (the fork's stamp reached the writer
+  // first), so it hides them wherever it arrives.
   absl::StatusOr<bool> Loses(const Candidate& candidate) {
-    absl::StatusOr<std::optional<Record>> newest = Newest(candidate);
-    if (!newest.ok()) return newest.status();
-    return StoredWins(candidate, *newest);
+    absl::StatusOr<std::optional<Record>> own = Newest(candidate, true);
+    if (!own.ok()) return own.status();
+    return StoredWins(candidate, *own);
   }
 
   static bool StoredWins(const Candidate& candidate,
@@ -52,15 +55,18 @@ class ReplicatedCommit::NewestLookup {
                WriterOrder(candidate.op->hlc, candidate.op->origin);
   }
 
-  // The newest stored version of the candidate's address, tombstones too.
-  absl::StatusOr<std::optional<Record>> Newest(const Candidate& candidate) {
+  // The newest stored version of the candidate's address, tombstones too:
+  // the one the branch reads, or with `own_only` the branch's own.
+  absl::StatusOr<std::optional<Record>> Newest(const Candidate& candidate,
+                                               bool own_only) {
     const ChangeOp& op = *candidate.op;
     std::unique_ptr<mvcc::SnapshotReader>& reader =
-        readers_[{candidate.branch_id, candidate.space.id}];
+        readers_[{candidate.branch_id, candidate.space.id, own_only}];
     if (reader == nullptr) {
       absl::StatusOr<std::vector<mvcc::BranchLevel>> chain =
           versions_->catalog().BranchChain(op.branch, read_at_);
       if (!chain.ok()) return chain.status();
+      if (own_only) chain->resize(1);
       reader = std::make_unique<mvcc::SnapshotReader>(
           SourcesFor(state_, candidate.space.id), std::move(*chain),
           candidate.space.id, candidate.space.dims);
@@ -72,9 +78,24 @@ class ReplicatedCommit::NewestLookup {
   const version::VersionSet* const versions_;
   const Revision read_at_;
   const std::shared_ptr<const ReadState> state_;
-  std::map<std::pair<uint32_t, uint32_t>, std::unique_ptr<mvcc::SnapshotReader>>
+  std::map<std::tuple<uint32_t, uint32_t, bool>,
+           std::unique_ptr<mvcc::SnapshotReader>>
       readers_;
 };
+
+// Decides a candidate with derived data: the version it replaces is the
+// one its branch reads; it loses to the branch's own newer version.
+absl::Status ReplicatedCommit::DecideDerived(NewestLookup& lookup,
+                                             Candidate& candidate) {
+  absl::StatusOr<std::optional<Record>> newest =
+      lookup.Newest(candidate, false);
+  if (!newest.ok()) return newest.status();
+  candidate.replaced = std::move(*newest);
+  absl::StatusOr<bool> lost = lookup.Loses(candidate);
+  if (!lost.ok()) return lost.status();
+  candidate.lost = *lost;
+  return absl::OkStatus();
+}
 
 absl::Status ReplicatedCommit::Resolve(HlcClock& hlc) {
   // Read the revision before pinning: the sources hold every commit up to it.
@@ -86,10 +107,7 @@ absl::Status ReplicatedCommit::Resolve(HlcClock& hlc) {
   for (Candidate& candidate : candidates) {
     candidate.lost = false;
     if (candidate.derives) {
-      absl::StatusOr<std::optional<Record>> newest = lookup.Newest(candidate);
-      if (!newest.ok()) return newest.status();
-      candidate.replaced = std::move(*newest);
-      candidate.lost = NewestLookup::StoredWins(candidate, candidate.replaced);
+      if (absl::Status s = DecideDerived(lookup, candidate); !s.ok()) return s;
       continue;
     }
     if (candidate.op->hlc > hlc_bound) continue;  // newer than anything stored
@@ -124,10 +142,8 @@ absl::Status ReplicatedCommit::Prepare(const commit::WriterView& writer) {
     bool lost = candidate.lost;
     if (candidate.derives && changed_since_resolve) {
       // The version it replaces may have changed too.
-      absl::StatusOr<std::optional<Record>> newest = lookup->Newest(candidate);
-      if (!newest.ok()) return newest.status();
-      candidate.replaced = std::move(*newest);
-      lost = NewestLookup::StoredWins(candidate, candidate.replaced);
+      if (absl::Status s = DecideDerived(*lookup, candidate); !s.ok()) return s;
+      lost = candidate.lost;
     } else if (!lost && changed_since_resolve &&
                op.hlc <= writer.max_stored_hlc) {
       // Only a commit since Resolve can beat a candidate that won then.

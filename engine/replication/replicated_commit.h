@@ -1,6 +1,7 @@
 // A batch of replicated changes on its way through the commit pipeline: an
 // exclusive commit whose operations are decided by last-writer-wins on
-// (hlc, origin) against the newest stored version of each address, together
+// (hlc, origin) against the newest version of each address stored on the
+// op's branch itself (not its parent's, which a branch's writes hide), together
 // with the cursor of its source (a write to the system space __replication).
 //
 // The lookups run on the caller's thread (Resolve, against the visible
@@ -70,6 +71,7 @@ class ReplicatedCommit : public commit::ExclusiveCommit {
 
  private:
   class NewestLookup;
+  static absl::Status DecideDerived(NewestLookup& lookup, Candidate& candidate);
   void AddCursor();
   // Adds the derived writes of a winning candidate.
   absl::Status AddDerived(const Candidate& candidate);

@@ -49,12 +49,7 @@ absl::Status ReplicationApplier::CheckOps(std::span<const ChangeOp> ops) const {
   for (size_t i = 0; i < ops.size(); ++i) {
     const ChangeOp& op = ops[i];
     if (op.space.starts_with(kSystemSpacePrefix)) {
-      if (derived_ == nullptr || !derived_->Derives(op.space)) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "ops[%d].space: '%s' is a system space", i, op.space));
-      }
-      absl::Status status = derived_->Check(op, absl::StrFormat("ops[%d]", i));
-      if (!status.ok()) return status;
+      if (absl::Status s = CheckSystemOp(op, i); !s.ok()) return s;
     }
     if (op.point.empty() || op.point.size() > kMaxDims) {
       return absl::InvalidArgumentError(
@@ -81,6 +76,58 @@ absl::Status ReplicationApplier::CheckOps(std::span<const ChangeOp> ops) const {
   return absl::OkStatus();
 }
 
+absl::Status ReplicationApplier::CheckSystemOp(const ChangeOp& op,
+                                               size_t index) const {
+  const std::string field = absl::StrFormat("ops[%d]", index);
+  if (op.space == kCatalogSpace && catalog_ != nullptr) {
+    if (op.deleted || op.branch != kMainBranch ||
+        op.point.size() != kCatalogDims) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: a catalogue event is a put on main at %d coordinates", field,
+          kCatalogDims));
+    }
+    return DecodeCatalogEvent(op.value, field + ".value").status();
+  }
+  if (derived_ == nullptr || !derived_->Derives(op.space)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s.space: '%s' is a system space", field, op.space));
+  }
+  return derived_->Check(op, field);
+}
+
+absl::StatusOr<std::optional<std::vector<ChangeOp>>>
+ReplicationApplier::ReceiveCatalogEvents(std::span<const ChangeOp> ops,
+                                         uint64_t* stale) {
+  std::vector<const ChangeOp*> events;
+  for (const ChangeOp& op : ops) {
+    if (op.space == kCatalogSpace) events.push_back(&op);
+  }
+  std::sort(events.begin(), events.end(),
+            [](const ChangeOp* a, const ChangeOp* b) {
+              return std::tie(a->hlc, a->origin) < std::tie(b->hlc, b->origin);
+            });
+  for (const ChangeOp* op : events) {
+    absl::StatusOr<CatalogEvent> event = DecodeCatalogEvent(op->value, "op");
+    if (!event.ok()) return event.status();  // checked before
+    absl::Status status =
+        catalog_->Receive(StampedEvent(std::move(*event), op->hlc, op->origin),
+                          op->hlc, op->origin);
+    if (!status.ok()) return status;
+  }
+  std::vector<bool> dropped(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    dropped[i] = ops[i].space != kCatalogSpace && catalog_->Dropped(ops[i]);
+  }
+  const auto count = std::count(dropped.begin(), dropped.end(), true);
+  if (count == 0) return std::nullopt;
+  *stale += count;
+  std::vector<ChangeOp> kept;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (!dropped[i]) kept.push_back(ops[i]);
+  }
+  return kept;
+}
+
 absl::StatusOr<ReplicationApplyResult> ReplicationApplier::Apply(
     uint32_t source_node, Revision source_revision,
     std::span<const ChangeOp> ops) {
@@ -91,6 +138,16 @@ absl::StatusOr<ReplicationApplyResult> ReplicationApplier::Apply(
   absl::Status status = CheckOps(ops);
   if (!status.ok()) return status;
   uint64_t stale_in_batch = 0;
+  std::vector<ChangeOp> kept;  // when catalogue events left some ops out
+  if (catalog_ != nullptr) {
+    absl::StatusOr<std::optional<std::vector<ChangeOp>>> received =
+        ReceiveCatalogEvents(ops, &stale_in_batch);
+    if (!received.ok()) return received.status();
+    if (received->has_value()) {
+      kept = std::move(**received);
+      ops = kept;
+    }
+  }
   absl::StatusOr<std::unique_ptr<ReplicatedCommit>> commit =
       BuildCommit(source_node, source_revision, ops, &stale_in_batch);
   if (!commit.ok()) return commit.status();
@@ -162,7 +219,8 @@ ReplicationApplier::BuildCommit(uint32_t source_node, Revision source_revision,
     }  // every op's dimensions were checked by CreateMissing
     candidates.push_back({&op, branch_id->second, space->second,
                           mvcc::PointKey(space->second.id, op.point)});
-    candidates.back().derives = op.space.starts_with(kSystemSpacePrefix);
+    candidates.back().derives =
+        derived_ != nullptr && derived_->Derives(op.space);
     max_hlc = std::max(max_hlc, op.hlc);
   }
   // One candidate per address: the one last-writer-wins picks.
@@ -255,6 +313,7 @@ absl::Status ReplicationApplier::CreateMissing(std::span<const ChangeOp> ops) {
   }
   for (const ChangeOp& op : ops) {
     if (!op.space.starts_with(kSystemSpacePrefix)) continue;
+    if (derived_ == nullptr || !derived_->Derives(op.space)) continue;
     if (absl::Status s = derived_->CreateSpaces(op); !s.ok()) return s;
   }
   return absl::OkStatus();

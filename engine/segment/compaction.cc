@@ -20,6 +20,7 @@ class AddressGroup {
     records_.push_back(std::move(record));
     revisions_.push_back(version.stamp.revision);
     deleted_.push_back(version.deleted);
+    hlcs_.push_back(version.stamp.hlc);
   }
   bool empty() const { return records_.empty(); }
   std::string_view address() const {
@@ -29,7 +30,8 @@ class AddressGroup {
 
   absl::Status WriteRetained(const RetentionFilter& filter,
                              SegmentWriter* writer) {
-    std::vector<bool> keep = filter.Decide(branch_id(), revisions_, deleted_);
+    std::vector<bool> keep =
+        filter.Decide(branch_id(), revisions_, deleted_, hlcs_);
     for (size_t i = 0; i < records_.size(); ++i) {
       if (!keep[i]) continue;
       absl::Status status =
@@ -39,6 +41,7 @@ class AddressGroup {
     records_.clear();
     revisions_.clear();
     deleted_.clear();
+    hlcs_.clear();
     return absl::OkStatus();
   }
 
@@ -46,6 +49,7 @@ class AddressGroup {
   std::vector<std::string> records_;
   std::vector<Revision> revisions_;
   std::vector<bool> deleted_;
+  std::vector<uint64_t> hlcs_;
 };
 
 }  // namespace

@@ -4,7 +4,7 @@ namespace infinitedb::segment {
 
 std::vector<bool> RetentionFilter::Decide(
     uint32_t branch_id, const std::vector<Revision>& revisions,
-    const std::vector<bool>& deleted) const {
+    const std::vector<bool>& deleted, const std::vector<uint64_t>& hlcs) const {
   if (!policy_.live_branches.empty() &&
       !policy_.live_branches.contains(branch_id)) {
     return std::vector<bool>(revisions.size(), false);
@@ -32,6 +32,7 @@ std::vector<bool> RetentionFilter::Decide(
     }
     keep[i] = needed;
   }
+  KeepStampPins(branch_id, revisions, hlcs, &keep);
   // Trailing tombstones on a root branch hide nothing from reads: drop them,
   // except the address's newest version. That one stays so that
   // last-writer-wins still sees the delete when an older replicated write
@@ -44,6 +45,21 @@ std::vector<bool> RetentionFilter::Decide(
     }
   }
   return keep;
+}
+
+void RetentionFilter::KeepStampPins(uint32_t branch_id,
+                                    const std::vector<Revision>& revisions,
+                                    const std::vector<uint64_t>& hlcs,
+                                    std::vector<bool>* keep) const {
+  auto pins = policy_.hlc_pins.find(branch_id);
+  if (pins == policy_.hlc_pins.end()) return;
+  for (uint64_t pin : pins->second) {
+    for (size_t i = 0; i < revisions.size(); ++i) {
+      if (revisions[i] > policy_.horizon || hlcs[i] > pin) continue;
+      (*keep)[i] = true;
+      break;
+    }
+  }
 }
 
 }  // namespace infinitedb::segment

@@ -165,29 +165,76 @@ int Catalog::SpaceDims(uint32_t id) const {
   return it == state_->spaces.end() ? 0 : it->second.dims;
 }
 
-absl::StatusOr<BranchInfo> Catalog::CreateBranch(std::string_view name,
-                                                 std::string_view parent,
-                                                 Revision fork) {
+absl::StatusOr<const BranchEntry*> Catalog::NewBranchParent(
+    const CatalogState& state, std::string_view name,
+    std::string_view parent) const {
   if (absl::Status s = CheckName("branch", name); !s.ok()) return s;
-  absl::MutexLock lock(&edit_mu_);
-  const BranchEntry* parent_entry = FindBranchIn(manifest_->state(), parent);
+  const BranchEntry* parent_entry = FindBranchIn(state, parent);
   if (parent_entry == nullptr) {
     return absl::NotFoundError(
         absl::StrFormat("parent: no branch named '%s'", parent));
   }
-  if (FindBranchIn(manifest_->state(), name) != nullptr) {
+  if (FindBranchIn(state, name) != nullptr) {
     return absl::AlreadyExistsError(
         absl::StrFormat("branch: '%s' already exists", name));
   }
+  return parent_entry;
+}
+
+absl::Status Catalog::CheckNewBranch(std::string_view name,
+                                     std::string_view parent) const {
+  return NewBranchParent(*Published(), name, parent).status();
+}
+
+absl::StatusOr<BranchInfo> Catalog::CreateBranch(std::string_view name,
+                                                 std::string_view parent,
+                                                 Revision fork,
+                                                 uint64_t fork_hlc,
+                                                 uint32_t fork_origin) {
+  absl::MutexLock lock(&edit_mu_);
+  absl::StatusOr<const BranchEntry*> parent_entry =
+      NewBranchParent(manifest_->state(), name, parent);
+  if (!parent_entry.ok()) return parent_entry.status();
   CatalogState counters = manifest_->state();
-  BranchEntry branch{counters.next_branch_id, parent_entry->id, fork,
-                     std::string(name)};
+  BranchEntry branch{counters.next_branch_id,
+                     (*parent_entry)->id,
+                     fork,
+                     std::string(name),
+                     fork_hlc,
+                     fork_origin};
   counters.next_branch_id++;
   counters.revision_floor = std::max(counters.revision_floor, fork);
   absl::Status status = Apply(
       {manifest::BranchCreatedEdit(branch), manifest::CountersEdit(counters)});
   if (!status.ok()) return status;
-  return BranchInfo{branch.name, std::string(parent), fork};
+  return BranchInfo{branch.name, std::string(parent), fork, 0, fork_hlc};
+}
+
+absl::Status Catalog::MoveFork(std::string_view name, std::string_view parent,
+                               Revision fork, uint64_t fork_hlc,
+                               uint32_t fork_origin) {
+  absl::MutexLock lock(&edit_mu_);
+  const CatalogState& state = manifest_->state();
+  const BranchEntry* branch = FindBranchIn(state, name);
+  if (branch == nullptr) return NoSuchBranch(name);
+  const BranchEntry* parent_entry = FindBranchIn(state, parent);
+  if (parent_entry == nullptr || parent_entry->id == branch->id) {
+    return absl::NotFoundError(
+        absl::StrFormat("parent: no branch named '%s'", parent));
+  }
+  BranchEntry moved = *branch;
+  moved.parent_id = parent_entry->id;
+  moved.fork_revision = fork;
+  moved.fork_hlc = fork_hlc;
+  moved.fork_origin = fork_origin;
+  return Apply({manifest::BranchCreatedEdit(moved)});
+}
+
+absl::StatusOr<BranchEntry> Catalog::FindBranch(std::string_view name) const {
+  absl::ReaderMutexLock lock(&state_mu_);
+  const BranchEntry* branch = FindBranchIn(*state_, name);
+  if (branch == nullptr) return NoSuchBranch(name);
+  return *branch;
 }
 
 absl::StatusOr<uint32_t> Catalog::DropBranch(std::string_view name) {
@@ -259,7 +306,8 @@ std::vector<BranchInfo> Catalog::ListBranches() const {
     auto head = heads_.find(id);
     result.push_back(
         {branch.name, parent == branches.end() ? "" : parent->second.name,
-         branch.fork_revision, head == heads_.end() ? 0 : head->second});
+         branch.fork_revision, head == heads_.end() ? 0 : head->second,
+         branch.fork_hlc});
   }
   std::sort(
       result.begin(), result.end(),
@@ -269,17 +317,28 @@ std::vector<BranchInfo> Catalog::ListBranches() const {
 
 absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChain(
     std::string_view name, Revision revision) const {
+  return BranchChainFrom(name, {0, revision, UINT64_MAX, revision});
+}
+
+absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChainFrom(
+    std::string_view name, const mvcc::BranchLevel& top) const {
   absl::ReaderMutexLock lock(&state_mu_);
   const BranchEntry* branch = FindBranchIn(*state_, name);
   if (branch == nullptr) return NoSuchBranch(name);
   const auto& branches = state_->branches;
   std::vector<mvcc::BranchLevel> chain;
-  Revision cap = revision;
+  mvcc::BranchLevel level = top;
   while (true) {
-    chain.push_back({branch->id, cap});
+    level.branch_id = branch->id;
+    chain.push_back(level);
     auto parent = branches.find(branch->parent_id);
     if (parent == branches.end()) break;
-    cap = std::min(cap, branch->fork_revision);
+    if (branch->fork_hlc == 0) {
+      level.cap = std::min(level.cap, branch->fork_revision);
+    } else {
+      level.hlc_cap = std::min(level.hlc_cap, branch->fork_hlc);
+    }
+    level.floor = std::min({level.floor, level.cap, branch->fork_revision});
     branch = &parent->second;
   }
   return chain;

@@ -45,10 +45,20 @@ class Catalog {
   // Dims of space `id`, or 0 if no such space exists (dropped).
   int SpaceDims(uint32_t id) const;
 
-  // Forks `name` from `parent` at revision `fork`.
+  // Forks `name` from `parent` at revision `fork`; with a fork stamp
+  // (fork_hlc != 0), by the stamp rule of manifest::BranchEntry.
   absl::StatusOr<BranchInfo> CreateBranch(std::string_view name,
                                           std::string_view parent,
-                                          Revision fork);
+                                          Revision fork, uint64_t fork_hlc = 0,
+                                          uint32_t fork_origin = 0);
+  // Why CreateBranch(name, parent, ...) would be refused now (OK if not).
+  absl::Status CheckNewBranch(std::string_view name,
+                              std::string_view parent) const;
+  // Moves existing branch `name`'s fork (to a newer creation of the same
+  // name that arrived from another server); keeps its versions.
+  absl::Status MoveFork(std::string_view name, std::string_view parent,
+                        Revision fork, uint64_t fork_hlc, uint32_t fork_origin);
+  absl::StatusOr<manifest::BranchEntry> FindBranch(std::string_view name) const;
   // Drops branch `name` from the catalogue (its versions are left for
   // compaction to remove); returns its id. FailedPrecondition for main or a
   // branch with children.
@@ -64,9 +74,14 @@ class Catalog {
   bool HasBranchId(uint32_t id) const;
   std::vector<BranchInfo> ListBranches() const;
   // The levels to read for `branch` at `revision`: the branch itself, then
-  // each ancestor capped at the fork revision below it.
+  // each ancestor capped by the fork below it (its stamp, or for a branch
+  // without one its revision).
   absl::StatusOr<std::vector<mvcc::BranchLevel>> BranchChain(
       std::string_view branch, Revision revision) const;
+  // The same with the branch itself read as `top` says (its branch_id is
+  // ignored): how a merge reads the base on the common ancestor.
+  absl::StatusOr<std::vector<mvcc::BranchLevel>> BranchChainFrom(
+      std::string_view branch, const mvcc::BranchLevel& top) const;
 
   Revision revision_floor() const;
   // No HLC stamp in the segments is above this.
@@ -104,6 +119,11 @@ class Catalog {
 
   // The published state: a fixed copy, safe to read without locks.
   StatePtr Published() const;
+  // The parent entry of a branch `name` forked from `parent` in `state`,
+  // or why there can be no such branch.
+  absl::StatusOr<const manifest::BranchEntry*> NewBranchParent(
+      const manifest::CatalogState& state, std::string_view name,
+      std::string_view parent) const;
   // Writes `edits` to the manifest and publishes the state they lead to.
   absl::Status Apply(const std::vector<manifest::Edit>& edits)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(edit_mu_);

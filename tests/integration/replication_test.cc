@@ -537,7 +537,9 @@ class ServerReplicationSubscribeTest : public ServerReplicationTest {
     client::Client& client = *nodes_[0].client;
     ASSERT_TRUE(client.CreateSpace("s", 2).ok());
     ASSERT_TRUE(client.CreateSpace("t", 1).ok());
-    ASSERT_TRUE(client.CreateBranch("b", "").ok());
+    absl::StatusOr<v1::Branch> branch = client.CreateBranch("b", "");
+    ASSERT_TRUE(branch.ok()) << branch.status();
+    KeepCreationRecord(*branch);
     for (uint32_t i = 0; i < 15; ++i) {
       switch (i % 5) {
         case 0:
@@ -569,6 +571,27 @@ class ServerReplicationSubscribeTest : public ServerReplicationTest {
     op.set_deleted(deleted);
     op.set_value(value);
     return op;
+  }
+
+  // Keeps the change set that carries the creation of `branch`: one record
+  // of the streamed system space __catalog on main, at the fork's revision
+  // and stamp.
+  void KeepCreationRecord(const v1::Branch& branch) {
+    Subscription subscription(*nodes_[0].client,
+                              After(branch.fork_revision() - 1));
+    ASSERT_TRUE(subscription.ReadThrough(branch.fork_revision()));
+    ASSERT_EQ(subscription.changes.size(), 1u);
+    const v1::ChangeSet& change = subscription.changes.front();
+    EXPECT_EQ(change.revision(), branch.fork_revision());
+    ASSERT_EQ(change.ops_size(), 1);
+    const v1::ChangeOp& op = change.ops(0);
+    EXPECT_EQ(op.branch(), "main");
+    EXPECT_EQ(op.space(), "__catalog");
+    EXPECT_FALSE(op.deleted());
+    EXPECT_NE(op.value().find(branch.name()), std::string::npos);
+    EXPECT_EQ(op.hlc(), branch.fork_hlc());
+    EXPECT_EQ(op.origin(), nodes_[0].id);
+    commits_.push_back({change.revision(), {op}});
   }
 
   // Keeps a commit and the stamp its operations carry.

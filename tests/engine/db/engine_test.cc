@@ -109,7 +109,8 @@ TEST_F(EngineTest, BranchSeesParentUpToForkPlusItsOwnWrites) {
   ASSERT_TRUE(engine_->Put("main", "s", {1}, "main-1").ok());
   auto branch = engine_->CreateBranch("alt", "main");
   ASSERT_TRUE(branch.ok()) << branch.status();
-  EXPECT_EQ(branch->fork_revision, 1u);
+  // Forked at its creation's record, revision 2 (in __catalog).
+  EXPECT_EQ(branch->fork_revision, 2u);
   ASSERT_TRUE(engine_->Put("main", "s", {1}, "main-2").ok());
   ASSERT_TRUE(engine_->Put("main", "s", {2}, "main-only").ok());
   ASSERT_TRUE(engine_->Put("alt", "s", {3}, "alt-only").ok());
@@ -128,14 +129,15 @@ TEST_F(EngineTest, EverythingSurvivesReopen) {
   ASSERT_TRUE(engine_->CreateBranch("b", "main").ok());
   ASSERT_TRUE(engine_->Put("b", "s", {1, 2, 3}, "v2").ok());
   Reopen();
-  EXPECT_EQ(engine_->CurrentRevision(), 2u);
+  // Two writes and the branch's creation record (__catalog).
+  EXPECT_EQ(engine_->CurrentRevision(), 3u);
   EXPECT_EQ(engine_->ListSpaces().size(), 1u);
   EXPECT_EQ(engine_->ListBranches().size(), 2u);
   EXPECT_EQ(ValueAt({1, 2, 3}), "v1");
   EXPECT_EQ(ValueAt({1, 2, 3}, 0, "b"), "v2");
   auto stamp = engine_->Put("main", "s", {0, 0, 0}, "v3");
   ASSERT_TRUE(stamp.ok());
-  EXPECT_EQ(stamp->revision, 3u);
+  EXPECT_EQ(stamp->revision, 4u);
 }
 
 TEST_F(EngineTest, DroppedSpaceStaysGoneAndItsNameCanBeReused) {

@@ -362,8 +362,12 @@ void ModelTest::CreateRandomBranch() {
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->name, name);
   EXPECT_EQ(info->parent, parent);
-  EXPECT_EQ(info->fork_revision, current);
-  model_.AddBranch(name, parent, current);
+  // The creation is a revision of its own (its record in __catalog), and
+  // the branch is forked there.
+  EXPECT_EQ(info->fork_revision, current + 1);
+  EXPECT_EQ(engine_->CurrentRevision(), current + 1);
+  revision_ = current + 1;
+  model_.AddBranch(name, parent, revision_);
 }
 
 void ModelTest::ReopenAndCheckCatalog() {

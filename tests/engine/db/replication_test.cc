@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "engine/commit/hlc_clock.h"
 #include "engine/public/engine.h"
+#include "engine/replication/catalog_events.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {
@@ -102,6 +103,38 @@ CommitStamp Write(Engine& engine, ExpectedLog* log, const std::string& branch,
   return *stamp;
 }
 
+// Creates branch `name` off main and records the change set that carries
+// its creation: one __catalog record on main, whose value names the branch
+// and its parent, and whose stamp is the fork.
+void CreateRecordedBranch(Engine& engine, ExpectedLog* log,
+                          const std::string& name) {
+  const Revision before = engine.CurrentRevision();
+  absl::StatusOr<BranchInfo> branch = engine.CreateBranch(name, kMainBranch);
+  ASSERT_TRUE(branch.ok()) << branch.status();
+  ASSERT_EQ(engine.CurrentRevision(), before + 1);
+  absl::StatusOr<ChangeBatch> batch = engine.ReadChanges({before}, kAllBytes);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->changes.size(), 1u);
+  const ChangeSet& change = batch->changes.front();
+  ASSERT_EQ(change.revision, before + 1);
+  ASSERT_EQ(change.ops.size(), 1u);
+  const ChangeOp& op = change.ops.front();
+  EXPECT_EQ(op.branch, kMainBranch);
+  EXPECT_EQ(op.space, kCatalogEventsSpace);
+  EXPECT_FALSE(op.deleted);
+  // The branch is forked at its record: that stamp, that revision.
+  EXPECT_EQ(op.hlc, branch->fork_hlc);
+  EXPECT_EQ(branch->fork_revision, change.revision);
+  absl::StatusOr<replication::CatalogEvent> event =
+      replication::DecodeCatalogEvent(op.value, "op");
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(event->kind, replication::CatalogEventKind::kBranchCreated);
+  EXPECT_EQ(event->name, name);
+  EXPECT_EQ(event->parent, kMainBranch);
+  EXPECT_EQ(op.point, replication::CatalogEventPoint(false, name));
+  log->Add(change.revision, change.ops);
+}
+
 // `commits` random puts, deletes and batches (with repeated addresses) on
 // main and, from the tenth commit on, on branch "dev", in spaces "points"
 // (2 dims) and "lines" (1 dim).
@@ -117,9 +150,7 @@ void RandomWorkload(Engine& engine, ExpectedLog* log, int commits,
                          absl::StrCat("v", i, std::string(random() % 40, 'x')));
   };
   for (int i = 0; i < commits; ++i) {
-    if (i == 10) {
-      ASSERT_TRUE(engine.CreateBranch("dev", kMainBranch).ok());
-    }
+    if (i == 10) CreateRecordedBranch(engine, log, "dev");
     std::string branch = i > 10 && random() % 3 == 0 ? "dev" : kMainBranch;
     std::vector<Mutation> mutations;
     int count = random() % 3 == 0 ? 2 + random() % 4 : 1;
@@ -244,7 +275,7 @@ TEST_F(ReplicationTest, ReadChangesReturnsExactlyTheChangeSetsAfterTheCursor) {
   std::mt19937 random(7);
   RandomWorkload(*engine_, &log, 60, random);
   const Revision current = engine_->CurrentRevision();
-  ASSERT_EQ(current, 60u);
+  ASSERT_EQ(current, 61u);  // 60 commits and the branch's creation
 
   for (Revision after = 0; after <= current; ++after) {
     auto batch = engine_->ReadChanges({after}, kAllBytes);
@@ -276,7 +307,7 @@ TEST_F(ReplicationTest, PagingWithSmallMaxBytesHasNoGapsOrRepeats) {
     EXPECT_EQ(read.log, log.all()) << "max_bytes " << max_bytes;
     EXPECT_GT(read.pages, 1) << "max_bytes " << max_bytes;
     if (max_bytes <= 1) {
-      EXPECT_EQ(read.pages, 80);  // one change set a page
+      EXPECT_EQ(read.pages, 81);  // one change set a page, the branch's too
     }
   }
   // A cursor holding only the revision (no WAL position) resumes as well.

@@ -37,13 +37,15 @@ TEST_F(RetentionTest, DefaultRetentionKeepsAllHistory) {
   }
   Revision current = engine_->CurrentRevision();
   EngineStats before_stats = engine_->Stats();
-  EXPECT_EQ(before_stats.segments, 10u);
+  // Two spaces flushed five times, and __catalog (the branch's creation
+  // record) once.
+  EXPECT_EQ(before_stats.segments, 11u);
   EXPECT_EQ(before_stats.segment_records, current);  // one address per commit
   Observation before = Observe(*engine_, 1, current, addresses);
 
   ASSERT_EQ(engine_->Compact(""), absl::OkStatus());
   EngineStats stats = engine_->Stats();
-  EXPECT_EQ(stats.segments, 2u);  // one per space
+  EXPECT_EQ(stats.segments, 3u);  // one per space, __catalog's too
   EXPECT_EQ(stats.segment_records, before_stats.segment_records);
   EXPECT_EQ(stats.history_horizon, 0u);
   Observation after = Observe(*engine_, 1, current, addresses);
@@ -174,7 +176,9 @@ TEST_F(RetentionTest, ReadsBelowTheHorizonAreOutOfRange) {
   ASSERT_FALSE(first_page->next_cursor.empty());
   ASSERT_EQ(engine_->Flush(), absl::OkStatus());
   ASSERT_EQ(engine_->Compact(""), absl::OkStatus());
-  const Revision horizon = 10 - 4;
+  // Ten puts and the branch's creation record.
+  ASSERT_EQ(engine_->CurrentRevision(), 11u);
+  const Revision horizon = 11 - 4;
   ASSERT_EQ(engine_->Stats().history_horizon, horizon);
 
   for (const std::string branch : {"main", "b"}) {
@@ -246,8 +250,9 @@ TEST_F(RetentionTest, ChildBranchStillReadsItsParentAtTheFork) {
   ASSERT_EQ(engine_->Compact(""), absl::OkStatus());
   ASSERT_EQ(engine_->Stats().history_horizon, horizon);
   // main: a12 and a2 (child's fork), b1 (fork) and its tombstone, c1 (fork)
-  // and c2, the 4 fillers; child: d1 and its tombstone of c.
-  EXPECT_EQ(engine_->Stats().segment_records, 2u + 2u + 2u + 4u + 2u);
+  // and c2, the 4 fillers; child: d1 and its tombstone of c; and the two
+  // creation records in __catalog.
+  EXPECT_EQ(engine_->Stats().segment_records, 2u + 2u + 2u + 4u + 2u + 2u);
   for (int pass = 0; pass < 2; ++pass) {
     SCOPED_TRACE(pass == 0 ? "after compaction" : "after reopen");
     for (const std::string branch : {"child", "grandchild"}) {
