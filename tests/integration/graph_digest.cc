@@ -94,9 +94,11 @@ absl::Status ReadEdges(client::Client& client, const v1::ReadOptions& read,
 }  // namespace
 
 absl::StatusOr<Digest> ReadDigest(client::Client& client,
-                                  const std::set<uint64_t>& ids) {
+                                  const std::set<uint64_t>& ids,
+                                  const std::string& branch) {
   Digest digest;
   v1::QueryRequest query;
+  query.mutable_read()->set_branch(branch);
   query.set_space(kGraphSpace);
   absl::StatusOr<client::QuerySummary> records =
       client.Query(query, [&](const v1::Record& record) {
@@ -106,6 +108,7 @@ absl::StatusOr<Digest> ReadDigest(client::Client& client,
       });
   if (!records.ok()) return records.status();
   v1::ReadOptions read;
+  read.set_branch(branch);
   read.set_as_of(records->revision);
   if (absl::Status s = ReadEdges(client, read, ids, digest); !s.ok()) {
     return s;

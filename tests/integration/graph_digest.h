@@ -73,10 +73,12 @@ inline std::string EdgeText(const v1::Edge& edge) {
   return EdgeText(edge, edge.stamp().hlc(), edge.stamp().origin());
 }
 
-// One server's digest, every read at the revision of the first one. `ids`
-// are the edges to read by id too (a deleted one reads "absent").
+// One server's digest of `branch` (empty: main), every read at the
+// revision of the first one. `ids` are the edges to read by id too (a
+// deleted one reads "absent").
 absl::StatusOr<Digest> ReadDigest(client::Client& client,
-                                  const std::set<uint64_t>& ids);
+                                  const std::set<uint64_t>& ids,
+                                  const std::string& branch = "");
 
 // An acknowledged write of a record or an edge, with its stamp.
 struct AckedWrite {
