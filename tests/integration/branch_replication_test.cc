@@ -5,7 +5,8 @@
 // the branch sees of its parent is, per address and per edge, the parent's
 // newest version stamped at or below the fork, whatever order the changes
 // arrived in; its fork stamp is the same everywhere; and drops of the
-// branch and of a space reach every server.
+// branch and of a space reach every server; a merge killed with SIGKILL
+// while it commits is all or nothing on every server.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -271,6 +272,79 @@ TEST_F(BranchReplicationTest, SpaceDropReachesEveryServer) {
     }
     return true;
   }));
+}
+
+// Records of main on node `i` whose value starts with `prefix`; nullopt
+// when the read fails.
+std::optional<uint64_t> CountOnMain(client::Client& client,
+                                    const std::string& prefix) {
+  v1::QueryRequest query;
+  query.set_space(kGraphSpace);
+  uint64_t count = 0;
+  absl::StatusOr<client::QuerySummary> read =
+      client.Query(query, [&](const v1::Record& record) {
+        if (record.value().rfind(prefix, 0) == 0) ++count;
+        return true;
+      });
+  if (!read.ok()) return std::nullopt;
+  return count;
+}
+
+TEST_F(BranchReplicationTest, MergeKilledMidCommitIsAllOrNothingEverywhere) {
+  constexpr uint32_t kChanged = 20000;
+  ASSERT_TRUE(client(0).CreateSpace(kGraphSpace, 2).ok());
+  ASSERT_TRUE(client(0).Put("", kGraphSpace, {0, 0}, "seed").ok());
+  // Kill points spread over a merge of this size (about 100 ms here).
+  const int delays_ms[] = {10, 40, 70, 100, 140};
+  for (int cycle = 0; cycle < 5; ++cycle) {
+    SCOPED_TRACE("cycle " + std::to_string(cycle));
+    const std::string branch = "kill-" + std::to_string(cycle);
+    const std::string prefix = "c" + std::to_string(cycle) + "-";
+    ASSERT_TRUE(client(0).CreateBranch(branch, "").ok());
+    for (uint32_t first = 0; first < kChanged; first += 1000) {
+      v1::BatchRequest batch;
+      batch.set_branch(branch);
+      for (uint32_t i = first; i < first + 1000; ++i) {
+        v1::Mutation* mutation = batch.add_mutations();
+        mutation->set_space(kGraphSpace);
+        mutation->mutable_point()->add_coordinates(100 + cycle);
+        mutation->mutable_point()->add_coordinates(i);
+        mutation->set_put_value(prefix + std::to_string(i));
+      }
+      ASSERT_TRUE(client(0).Batch(batch).ok());
+    }
+    ASSERT_TRUE(WaitForSameBranches({"", branch}).ok());
+
+    // SIGKILL while the merge may be committing (or before, or after).
+    std::thread merger([&] {
+      v1::MergeRequest merge;
+      merge.set_source(branch);
+      (void)client(0).Merge(merge);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(delays_ms[cycle]));
+    nodes_[0].process->Kill();
+    merger.join();
+    ASSERT_TRUE(StartNode(0));
+    ASSERT_TRUE(WaitForSameBranches({""}).ok());
+    std::optional<uint64_t> merged = CountOnMain(client(0), prefix);
+    ASSERT_TRUE(merged.has_value());
+    for (int i = 1; i < 3; ++i) {
+      EXPECT_EQ(CountOnMain(client(i), prefix), merged) << "node " << i + 1;
+    }
+    EXPECT_TRUE(*merged == 0 || *merged == kChanged)
+        << *merged << " of " << kChanged << " records merged";
+    if (*merged == 0) {  // not applied: merging again applies it once
+      v1::MergeRequest merge;
+      merge.set_source(branch);
+      absl::StatusOr<v1::MergeResponse> again = client(0).Merge(merge);
+      ASSERT_TRUE(again.ok()) << again.status();
+      EXPECT_EQ(again->taken(), kChanged);
+    }
+    ASSERT_TRUE(WaitForSameBranches({""}).ok());
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(CountOnMain(client(i), prefix), kChanged) << "node " << i + 1;
+    }
+  }
 }
 
 }  // namespace
