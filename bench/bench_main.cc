@@ -12,7 +12,7 @@
 //                     [--path-ends walk|random]
 //                     [--systems infinitedb,infinitedb-nocache,sqlite,postgres]
 //   infdb-bench merge [--dir DIR] [--records 1000000,10000000]
-//                     [--changed N] [--reps N]
+//                     [--changed N] [--reps N] [--cache-mib N]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -41,7 +41,8 @@ int Usage() {
                "[--paths N] [--path-ends walk|random] "
                "[--systems infinitedb,infinitedb-nocache,sqlite,postgres]\n"
                "       infdb-bench merge [--dir DIR] "
-               "[--records 1000000,10000000] [--changed N] [--reps N]\n");
+               "[--records 1000000,10000000] [--changed N] [--reps N] "
+               "[--cache-mib N]\n");
   return 2;
 }
 
@@ -122,6 +123,9 @@ int RunMerge(int argc, char** argv) {
     } else if (flag == "--reps" && absl::SimpleAtoi(value, &count) &&
                count >= 1 && count <= 100) {
       config.reps = static_cast<int>(count);
+    } else if (flag == "--cache-mib" && absl::SimpleAtoi(value, &count) &&
+               count >= 1) {
+      config.cache_mib = count;
     } else {
       return Usage();
     }

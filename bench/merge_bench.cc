@@ -187,6 +187,7 @@ absl::StatusOr<std::map<std::string, double>> RunSize(
   std::filesystem::create_directories(dir);
   EngineOptions options;
   options.data_dir = dir;
+  if (config.cache_mib != 0) options.block_cache_bytes = config.cache_mib << 20;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (!engine.ok()) return engine.status();
   std::vector<Point> points = GeneratePoints(3, records, 42);

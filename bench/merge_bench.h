@@ -22,6 +22,7 @@ struct MergeBenchConfig {
   size_t changed = 100'000;    // records the branch changes
   size_t conflict_every = 10;  // main changes every 10th of them too
   int reps = 3;                // branches merged one after another
+  size_t cache_mib = 0;        // block cache; 0: the engine's default
 };
 
 int RunMergeBench(const MergeBenchConfig& config);

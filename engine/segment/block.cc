@@ -34,26 +34,38 @@ absl::StatusOr<std::shared_ptr<const Block>> Block::Parse(
       DecodeFixed32(stored.data() + crc_at)) {
     return corrupt("checksum mismatch");
   }
-  std::string bytes;  // the contents
   if (format_version == 1) {
     stored.resize(crc_at);
-    bytes = std::move(stored);
-  } else {
-    size_t payload_bytes = stored.size() - kBlockTrailerBytes;
-    uint32_t raw_size = DecodeFixed32(stored.data() + payload_bytes);
-    uint8_t codec = static_cast<uint8_t>(stored[payload_bytes + 4]);
-    if (!IsBlockCodec(codec)) return corrupt("unknown compression codec");
-    if (raw_size > kMaxContentsBytes) return corrupt("impossible size");
-    std::string contents;
-    if (!Decompress(static_cast<BlockCodec>(codec),
-                    std::string_view(stored.data(), payload_bytes), raw_size,
-                    &contents)) {
-      return corrupt("contents do not decompress");
-    }
-    if (!ExpandStoredBlock(contents, &bytes)) {
-      return corrupt("stored records are malformed");
-    }
+    return ParseVersionRecords(std::move(stored), corrupt);
   }
+  size_t payload_bytes = stored.size() - kBlockTrailerBytes;
+  uint32_t raw_size = DecodeFixed32(stored.data() + payload_bytes);
+  uint8_t codec = static_cast<uint8_t>(stored[payload_bytes + 4]);
+  if (!IsBlockCodec(codec)) return corrupt("unknown compression codec");
+  if (raw_size > kMaxContentsBytes) return corrupt("impossible size");
+  std::string contents;
+  if (!Decompress(static_cast<BlockCodec>(codec),
+                  std::string_view(stored.data(), payload_bytes), raw_size,
+                  &contents)) {
+    return corrupt("contents do not decompress");
+  }
+  // The expansion checks every stored record and lays the version records
+  // out itself: they need no second check.
+  std::string bytes;
+  std::vector<uint32_t> run_bounds;
+  if (!ExpandStoredBlock(contents, &bytes, kRunRecords, &run_bounds)) {
+    return corrupt("stored records are malformed");
+  }
+  const uint32_t record_count = DecodeFixed32(bytes.data() + bytes.size() - 4);
+  const size_t offsets_at = bytes.size() - 4 - 4 * size_t{record_count};
+  const int dims = static_cast<uint8_t>(contents[8]);
+  return std::shared_ptr<const Block>(new Block(
+      std::move(bytes), record_count, offsets_at, dims, std::move(run_bounds)));
+}
+
+absl::StatusOr<std::shared_ptr<const Block>> Block::ParseVersionRecords(
+    std::string bytes,
+    const std::function<absl::Status(std::string_view)>& corrupt) {
   if (bytes.size() < 4) return corrupt("block is short");
   uint32_t record_count = DecodeFixed32(bytes.data() + bytes.size() - 4);
   size_t records_end = bytes.size() - 4;

@@ -4,6 +4,7 @@
 #ifndef INFINITEDB_ENGINE_SEGMENT_BLOCK_H_
 #define INFINITEDB_ENGINE_SEGMENT_BLOCK_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -54,6 +55,11 @@ class Block {
         dims_(dims),
         run_bounds_(std::move(run_bounds)) {}
   uint32_t RecordOffset(uint32_t i) const;
+  // A format-1 block's contents (version records as stored), each record
+  // checked; `corrupt` makes the error.
+  static absl::StatusOr<std::shared_ptr<const Block>> ParseVersionRecords(
+      std::string bytes,
+      const std::function<absl::Status(std::string_view)>& corrupt);
 
   const std::string bytes_;
   const uint32_t record_count_;

@@ -1,5 +1,6 @@
 #include "engine/segment/stored_record.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -13,6 +14,22 @@ namespace {
 constexpr size_t kHeaderBytes = 4 + 4 + 1;
 // revision, flags, hlc, origin (before the coordinates).
 constexpr size_t kRecordFixedBytes = 8 + 1 + 8 + 4;
+
+// Widens the last run's bounds (or starts a run) by a record's
+// coordinates.
+void ExtendRunBounds(const char* coordinates, int dims, bool new_run,
+                     std::vector<uint32_t>* bounds) {
+  if (new_run) {
+    bounds->insert(bounds->end(), dims, UINT32_MAX);
+    bounds->insert(bounds->end(), dims, 0);
+  }
+  uint32_t* run = bounds->data() + bounds->size() - 2 * dims;
+  for (int a = 0; a < dims; ++a) {
+    const uint32_t c = DecodeFixed32(coordinates + 4 * a);
+    run[a] = std::min(run[a], c);
+    run[dims + a] = std::max(run[dims + a], c);
+  }
+}
 
 }  // namespace
 
@@ -42,7 +59,9 @@ void AppendStoredRecord(const RecordView& version,
   out->append(version.value);
 }
 
-bool ExpandStoredBlock(std::string_view contents, std::string* out) {
+bool ExpandStoredBlock(std::string_view contents, std::string* out,
+                       uint32_t run_records,
+                       std::vector<uint32_t>* run_bounds) {
   if (contents.size() < kHeaderBytes + 4) return false;
   const char* p = contents.data();
   const uint32_t branch_id = DecodeFixed32(p);
@@ -66,6 +85,10 @@ bool ExpandStoredBlock(std::string_view contents, std::string* out) {
   }
   out->clear();
   out->reserve(contents.size() + size_t{record_count} * (4 + key_bytes + 4));
+  if (run_bounds != nullptr) {
+    run_bounds->clear();
+    run_bounds->reserve(2 * dims * (record_count / run_records + 1));
+  }
   std::vector<uint32_t> offsets;
   offsets.reserve(record_count);
   char key[mvcc::kMaxInternalKeyBytes];
@@ -97,6 +120,9 @@ bool ExpandStoredBlock(std::string_view contents, std::string* out) {
       return false;
     }
     std::memcpy(previous_key, key, key_bytes);
+    if (run_bounds != nullptr) {
+      ExtendRunBounds(coordinates, dims, i % run_records == 0, run_bounds);
+    }
     offsets.push_back(static_cast<uint32_t>(out->size()));
     // The version record: key_length, key, then flags, hlc and origin,
     // coordinates, value_len and value as stored.

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/public/types.h"
 
@@ -51,8 +52,13 @@ void AppendStoredRecord(const RecordView& version,
 // Rebuilds the block's version records from `contents` (header, records,
 // record_count) into `out` as format-1 block contents: the version records,
 // their u32 offsets, the record count. False when `contents` is malformed
-// (keys not strictly increasing included).
-bool ExpandStoredBlock(std::string_view contents, std::string* out);
+// (keys not strictly increasing included). With `run_bounds`, also gives
+// per run of `run_records` consecutive records the least then the greatest
+// coordinate of each axis (2 x dims values a run), so that the expanded
+// block needs no second pass.
+bool ExpandStoredBlock(std::string_view contents, std::string* out,
+                       uint32_t run_records = 0,
+                       std::vector<uint32_t>* run_bounds = nullptr);
 
 }  // namespace infinitedb::segment
 

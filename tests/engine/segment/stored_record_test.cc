@@ -1,6 +1,7 @@
 // The compact stored records of format-2 blocks: expanding them gives back
 // exactly the version records that were stored (keys rebuilt from branch,
-// space, point and revision), for 1 to 16 dimensions; contents that are
+// space, point and revision), for 1 to 16 dimensions, and the bounding box
+// of each run of records; contents that are
 // short, miscounted, of impossible dimensions or with unknown flag bits are
 // refused.
 #include "engine/segment/stored_record.h"
@@ -78,6 +79,42 @@ TEST(StoredRecordTest, ExpandingGivesBackTheVersionRecords) {
       at += record.size();
     }
     EXPECT_EQ(at, offsets_at);
+  }
+}
+
+TEST(StoredRecordTest, ExpandingGivesTheBoundsOfEachRunOfRecords) {
+  std::mt19937 rng(8);
+  for (int dims : {1, 3, 16}) {
+    std::vector<Version> versions;
+    for (Revision revision = 1; revision <= 70; ++revision) {
+      Point point(dims);
+      for (uint32_t& c : point) c = rng() % 1000;
+      versions.push_back(MakeVersion(3, 9, point, revision, false, "v"));
+    }
+    std::sort(versions.begin(), versions.end(),
+              [](const Version& a, const Version& b) {
+                return a.view().key < b.view().key;
+              });
+    constexpr uint32_t kRun = 32;
+    std::string expanded;
+    std::vector<uint32_t> bounds;
+    ASSERT_TRUE(ExpandStoredBlock(StoredBlock(versions, 3, 9, dims), &expanded,
+                                  kRun, &bounds));
+    // Runs of 32, 32 and 6 records: each the least, then the greatest,
+    // coordinate per axis.
+    std::vector<uint32_t> expected;
+    for (size_t first = 0; first < versions.size(); first += kRun) {
+      std::vector<uint32_t> least(dims, UINT32_MAX), greatest(dims, 0);
+      for (size_t i = first; i < std::min(first + kRun, versions.size()); ++i) {
+        for (int a = 0; a < dims; ++a) {
+          least[a] = std::min(least[a], versions[i].view().coordinate(a));
+          greatest[a] = std::max(greatest[a], versions[i].view().coordinate(a));
+        }
+      }
+      expected.insert(expected.end(), least.begin(), least.end());
+      expected.insert(expected.end(), greatest.begin(), greatest.end());
+    }
+    EXPECT_EQ(bounds, expected) << dims;
   }
 }
 
