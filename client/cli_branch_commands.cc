@@ -13,11 +13,12 @@ namespace infinitedb::cli {
 namespace {
 
 Table BranchTable(const std::vector<v1::Branch>& branches) {
-  Table table{{"name", "parent", "fork_revision", "head_revision"}, {}};
+  Table table{{"name", "parent", "fork_revision", "head_revision", "fork_hlc"},
+              {}};
   for (const v1::Branch& b : branches) {
-    table.rows.push_back({b.name(), b.parent(),
-                          std::to_string(b.fork_revision()),
-                          std::to_string(b.head_revision())});
+    table.rows.push_back(
+        {b.name(), b.parent(), std::to_string(b.fork_revision()),
+         std::to_string(b.head_revision()), std::to_string(b.fork_hlc())});
   }
   return table;
 }
