@@ -23,10 +23,35 @@ Table BranchTable(const std::vector<v1::Branch>& branches) {
   return table;
 }
 
+// With --changes, what each branch and its parent changed since their
+// merge base (empty for main).
 absl::Status ListCommand(client::Client& client, const Args& args) {
+  absl::StatusOr<bool> changes = Switch(args, "changes");
+  if (!changes.ok()) return changes.status();
   absl::StatusOr<std::vector<v1::Branch>> branches = client.ListBranches();
   if (!branches.ok()) return branches.status();
-  PrintTable(BranchTable(*branches), args.json);
+  Table table = BranchTable(*branches);
+  if (!*changes) {
+    PrintTable(table, args.json);
+    return absl::OkStatus();
+  }
+  table.columns.insert(table.columns.end(),
+                       {"changed_on_branch", "changed_on_parent"});
+  for (size_t i = 0; i < branches->size(); ++i) {
+    const v1::Branch& b = (*branches)[i];
+    std::string on_branch, on_parent;
+    if (!b.parent().empty()) {
+      absl::StatusOr<v1::GetBranchStatusResponse> status =
+          client.GetBranchStatus(b.name());
+      if (absl::IsNotFound(status.status())) continue;  // dropped meanwhile
+      if (!status.ok()) return status.status();
+      on_branch = std::to_string(status->changed_on_branch());
+      on_parent = std::to_string(status->changed_on_parent());
+    }
+    table.rows[i].push_back(on_branch);
+    table.rows[i].push_back(on_parent);
+  }
+  PrintTable(table, args.json);
   return absl::OkStatus();
 }
 

@@ -23,7 +23,10 @@ commands:
   replication status
   replication forget SUBSCRIBER_ID
   space create NAME --dims D | space list | space get NAME | space drop NAME
-  branch create NAME [--from PARENT] | branch list | branch drop NAME
+  branch create NAME [--from PARENT] | branch list [--changes]
+  branch drop NAME
+      (--changes: also each branch's and its parent's changed addresses and
+       edges since their merge base)
   branch status NAME
       (the branch against its parent since their merge base: changed
        addresses and edges on each side, and the merge into it in progress)
@@ -102,6 +105,7 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
   static const auto* flags = new std::map<std::string, std::set<std::string>>{
       {"space create", {"dims"}},
       {"branch create", {"from"}},
+      {"branch list", {"changes"}},
       {"branch diff", {"space", "min", "max", "limit", "cursor"}},
       {"branch merge", {"into", "strategy", "dry-run", "conflict-limit"}},
       {"branch conflicts", {"into", "limit", "cursor"}},
@@ -199,7 +203,7 @@ size_t MaxWords(const std::string& command) {
 
 bool IsSwitch(const std::string& name) {
   return name == "directed" || name == "weighted" || name == "b-connectivity" ||
-         name == "dry-run" || name == "all";
+         name == "dry-run" || name == "all" || name == "changes";
 }
 
 // A usage error naming the first flag the command does not take, or a word

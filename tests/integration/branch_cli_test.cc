@@ -176,6 +176,16 @@ TEST_F(BranchCliTest, MergeWithConflictsResolvedAcrossARestart) {
   EXPECT_EQ(status[0]["parent"], "main");
   EXPECT_EQ(status[0]["changed_on_branch"], "4");
   EXPECT_EQ(status[0]["changed_on_parent"], "0");
+  // `branch list --changes` gives the same counts, none for main.
+  for (const Row& row : Rows("branch list --changes")) {
+    if (row.at("name") == "main") {
+      EXPECT_EQ(row.at("changed_on_branch"), "");
+    } else if (row.at("name") == "option-b") {
+      EXPECT_EQ(row.at("changed_on_branch"), "4");
+      EXPECT_EQ(row.at("changed_on_parent"), "0");
+      EXPECT_NE(row.at("fork_hlc"), "0");
+    }
+  }
 
   // A dry run reports and writes nothing.
   const uint64_t before_dry_run = Revision();
@@ -340,7 +350,8 @@ TEST_F(BranchCliTest, BadInputIsRefusedAndChangesNothing) {
         "branch resolve --take ours", "branch resolve 1",
         "branch resolve 1 --all --take ours", "branch resolve 1 --take mine",
         "branch merge option-b --into", "branch commit --intp main",
-        "branch status"}) {
+        "branch status", "branch list --changes=maybe",
+        "branch list --change"}) {
     CliResult r = Run(usage);
     EXPECT_EQ(r.exit_code, 2) << usage << "\n" << r.output;
   }
