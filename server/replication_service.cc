@@ -1,5 +1,6 @@
 #include "server/replication_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <set>
@@ -76,7 +77,13 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
     message.Clear();
     bytes = 0;
   };
-  for (const BranchInfo& branch : engine.ListBranches()) {
+  // Main first: its __catalog records make each branch with its fork on the
+  // receiver before the branch's records arrive.
+  std::vector<BranchInfo> branches = engine.ListBranches();
+  std::stable_partition(
+      branches.begin(), branches.end(),
+      [](const BranchInfo& b) { return b.name == kMainBranch; });
+  for (const BranchInfo& branch : branches) {
     if (!filters.branches.empty() && !filters.branches.contains(branch.name)) {
       continue;
     }

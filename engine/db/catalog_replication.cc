@@ -56,10 +56,11 @@ absl::Status CatalogReplication::Reconcile() {
         catalog.FindBranch(branch.name);
     if (!entry.ok() || entry->fork_hlc == 0) continue;
     std::optional<Known> known = Find({false, branch.name});
+    // By the drop record's own stamp, as ReceiveBranchDrop judges.
     const bool dropped =
         known && known->event.kind == CatalogEventKind::kBranchDropped &&
-        !ForkBefore(known->event.fork_hlc, known->event.fork_origin,
-                    entry->fork_hlc, entry->fork_origin);
+        !ForkBefore(known->hlc, known->origin, entry->fork_hlc,
+                    entry->fork_origin);
     if (!dropped) continue;
     absl::Status status = effects_.drop_branch(branch.name);
     if (!status.ok() && !absl::IsNotFound(status)) {
@@ -83,8 +84,10 @@ absl::Status CatalogReplication::Reconcile() {
     if (absl::Status s = ReceiveCreation(creation); !s.ok()) return s;
   }
   for (const SpaceInfo& space : catalog.ListSpaces()) {
+    // Only drops made here: one received is done before its batch commits
+    // (and a space the same batch recreates is younger than the record).
     std::optional<Known> known = Find({true, space.name});
-    if (!known || known->revision == 0 ||
+    if (!known || known->revision == 0 || known->origin != options_->node_id ||
         space.created_revision >= known->revision) {
       continue;
     }
@@ -109,6 +112,18 @@ absl::StatusOr<BranchInfo> CatalogReplication::CreateBranch(
   absl::StatusOr<BranchInfo> created = catalog.CreateBranch(
       name, parent, stamp->revision, stamp->hlc, stamp->origin);
   if (created.ok()) return created;
+  if (absl::IsAlreadyExists(created.status())) {
+    // Made meanwhile by a replicated write to it (from main, for now): it
+    // takes this fork, as a server that receives the record would do.
+    absl::Status moved = catalog.MoveFork(name, parent, stamp->revision,
+                                          stamp->hlc, stamp->origin);
+    if (moved.ok()) {
+      effects_.fork_moved();
+      for (BranchInfo& branch : catalog.ListBranches()) {
+        if (branch.name == name) return branch;
+      }
+    }
+  }
   // Recorded but not made: retract it, so that no server makes it (if
   // that fails too, the next Open makes it here).
   absl::StatusOr<CommitStamp> retracted =

@@ -81,7 +81,9 @@ class CatalogReplication : public replication::CatalogEventSink {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
   absl::Status ReceiveCreation(const replication::CatalogEvent& event)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
-  absl::Status ReceiveBranchDrop(const replication::CatalogEvent& event)
+  // `hlc` and `origin`: the drop record's stamp.
+  absl::Status ReceiveBranchDrop(const replication::CatalogEvent& event,
+                                 uint64_t hlc, uint32_t origin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
   // Open's repairs.
   absl::Status Reconcile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);

@@ -22,7 +22,7 @@ absl::Status CatalogReplication::Receive(const CatalogEvent& event,
       status = ReceiveCreation(event);
       break;
     case CatalogEventKind::kBranchDropped:
-      status = ReceiveBranchDrop(event);
+      status = ReceiveBranchDrop(event, hlc, origin);
       break;
     case CatalogEventKind::kSpaceDropped:
       status = effects_.drop_space(event.name);
@@ -63,18 +63,27 @@ absl::Status CatalogReplication::ReceiveCreation(const CatalogEvent& event) {
   }
   absl::Status status = catalog.MoveFork(event.name, event.parent, floor,
                                          event.fork_hlc, event.fork_origin);
+  if (absl::IsFailedPrecondition(status)) {
+    // Concurrent creations that would make the branch its own ancestor.
+    options_->env.logger->warn("branch '{}' keeps its fork: {}", event.name,
+                               status.ToString());
+    return absl::OkStatus();
+  }
   if (status.ok()) effects_.fork_moved();
   return status;
 }
 
-absl::Status CatalogReplication::ReceiveBranchDrop(const CatalogEvent& event) {
+absl::Status CatalogReplication::ReceiveBranchDrop(const CatalogEvent& event,
+                                                   uint64_t hlc,
+                                                   uint32_t origin) {
   absl::StatusOr<manifest::BranchEntry> entry =
       versions_->catalog().FindBranch(event.name);
   if (absl::IsNotFound(entry.status())) return absl::OkStatus();
   if (!entry.ok()) return entry.status();
-  // A newer creation of the name (made after the drop) stays.
-  if (entry->fork_hlc != 0 && std::tie(entry->fork_hlc, entry->fork_origin) >
-                                  std::tie(event.fork_hlc, event.fork_origin)) {
+  // The newest event of the name wins, by the records' own stamps: a
+  // creation stamped after the drop stays (whatever fork the drop names).
+  if (entry->fork_hlc != 0 &&
+      std::tie(entry->fork_hlc, entry->fork_origin) > std::tie(hlc, origin)) {
     return absl::OkStatus();
   }
   absl::Status status = effects_.drop_branch(event.name);

@@ -59,6 +59,12 @@ absl::StatusOr<CatalogEvent> DecodeCatalogEvent(std::string_view value,
     return absl::InvalidArgumentError(
         absl::StrFormat("%s: a branch creation names its parent", field));
   }
+  // Nothing may create or drop main, or drop a system space.
+  if (event.about_space() ? event.name.starts_with(kSystemSpacePrefix)
+                          : event.name == kMainBranch) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: a catalogue event cannot be about '%s'", field, event.name));
+  }
   return event;
 }
 

@@ -218,9 +218,18 @@ absl::Status Catalog::MoveFork(std::string_view name, std::string_view parent,
   const BranchEntry* branch = FindBranchIn(state, name);
   if (branch == nullptr) return NoSuchBranch(name);
   const BranchEntry* parent_entry = FindBranchIn(state, parent);
-  if (parent_entry == nullptr || parent_entry->id == branch->id) {
+  if (parent_entry == nullptr) {
     return absl::NotFoundError(
         absl::StrFormat("parent: no branch named '%s'", parent));
+  }
+  // The new parent must not descend from the branch: that would be a cycle.
+  for (const BranchEntry* up = parent_entry; up != nullptr;) {
+    if (up->id == branch->id) {
+      return absl::FailedPreconditionError(
+          absl::StrFormat("parent: '%s' descends from '%s'", parent, name));
+    }
+    auto next = state.branches.find(up->parent_id);
+    up = next == state.branches.end() ? nullptr : &next->second;
   }
   BranchEntry moved = *branch;
   moved.parent_id = parent_entry->id;
@@ -332,7 +341,9 @@ absl::StatusOr<std::vector<mvcc::BranchLevel>> Catalog::BranchChainFrom(
     level.branch_id = branch->id;
     chain.push_back(level);
     auto parent = branches.find(branch->parent_id);
-    if (parent == branches.end()) break;
+    // A chain longer than the branches is a cycle (MoveFork refuses them;
+    // this keeps a damaged catalogue from hanging a read).
+    if (parent == branches.end() || chain.size() > branches.size()) break;
     if (branch->fork_hlc == 0) {
       level.cap = std::min(level.cap, branch->fork_revision);
     } else {

@@ -13,6 +13,7 @@
 
 #include "absl/time/clock.h"
 #include "engine/public/engine.h"
+#include "engine/replication/catalog_events.h"
 #include "tests/engine/testutil/temp_dir.h"
 
 namespace infinitedb {
@@ -194,6 +195,56 @@ TEST_F(BranchConvergenceTest, BranchesSurviveReopenWithTheirForkStamp) {
     ASSERT_TRUE(record.ok() && record->has_value());
     EXPECT_EQ((*record)->value, "before") << "node " << i + 1;
   }
+}
+
+// Two servers fork the same two names in opposite orders (x then y from x,
+// y then x from y): the later creations would make a branch its own
+// ancestor. Each server keeps a fork that is no cycle, and reads of both
+// branches answer.
+TEST_F(BranchConvergenceTest, CrossedForksMakeNoCycle) {
+  ASSERT_TRUE(node(0).CreateSpace("parts", 1).ok());
+  Put(0, "main", "parts", {1}, "v");
+  ExchangeAll();
+  ASSERT_TRUE(node(0).CreateBranch("x", "main").ok());
+  ASSERT_TRUE(node(0).CreateBranch("y", "x").ok());
+  ASSERT_TRUE(node(1).CreateBranch("y", "main").ok());
+  ASSERT_TRUE(node(1).CreateBranch("x", "y").ok());
+  ExchangeAll();
+  for (int i = 0; i < 3; ++i) {
+    for (const std::string branch : {"x", "y"}) {
+      auto record = node(i).Get({branch, 0}, "parts", {1});
+      ASSERT_TRUE(record.ok()) << record.status();
+      ASSERT_TRUE(record->has_value()) << branch << " on node " << i + 1;
+      EXPECT_EQ((*record)->value, "v");
+    }
+  }
+}
+
+// A catalogue event may not drop a system space or make or drop main: the
+// batch is refused and changes nothing.
+TEST_F(BranchConvergenceTest, CatalogueEventsAboutSystemNamesAreRefused) {
+  ASSERT_TRUE(node(0).CreateSpace("parts", 1).ok());
+  Put(0, "main", "parts", {1}, "v");
+  ExchangeAll();
+  ASSERT_TRUE(node(0).DropSpace("parts").ok());
+  absl::StatusOr<ChangeBatch> batch =
+      node(0).ReadChanges({node(0).CurrentRevision() - 1}, kAllBytes);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->changes.size(), 1u);
+  ChangeOp drop = batch->changes[0].ops.at(0);
+  ASSERT_EQ(drop.space, kCatalogEventsSpace);
+  // The same record, naming __graph.edges instead of parts.
+  drop.value = replication::EncodeCatalogEvent(
+      {replication::CatalogEventKind::kSpaceDropped, kGraphEdgesSpace, "", 0,
+       0});
+  drop.point = replication::CatalogEventPoint(true, kGraphEdgesSpace);
+  drop.hlc += 1000;
+  const Revision before = node(1).CurrentRevision();
+  const std::vector<ChangeOp> ops = {drop};
+  auto applied = node(1).ApplyReplicated(1, 99, ops);
+  EXPECT_TRUE(absl::IsInvalidArgument(applied.status())) << applied.status();
+  EXPECT_EQ(node(1).CurrentRevision(), before);
+  EXPECT_TRUE(node(1).GetSpace("parts").ok());
 }
 
 }  // namespace
