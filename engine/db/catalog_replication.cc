@@ -115,14 +115,15 @@ absl::StatusOr<BranchInfo> CatalogReplication::CreateBranch(
   if (absl::IsAlreadyExists(created.status())) {
     // Made meanwhile by a replicated write to it (from main, for now): it
     // takes this fork, as a server that receives the record would do.
+    // A retraction here would drop the other server's branch everywhere.
     absl::Status moved = catalog.MoveFork(name, parent, stamp->revision,
                                           stamp->hlc, stamp->origin);
-    if (moved.ok()) {
-      effects_.fork_moved();
-      for (BranchInfo& branch : catalog.ListBranches()) {
-        if (branch.name == name) return branch;
-      }
+    if (!moved.ok()) return moved;
+    effects_.fork_moved();
+    for (BranchInfo& branch : catalog.ListBranches()) {
+      if (branch.name == name) return branch;
     }
+    return created.status();
   }
   // Recorded but not made: retract it, so that no server makes it (if
   // that fails too, the next Open makes it here).
