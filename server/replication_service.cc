@@ -62,6 +62,13 @@ std::vector<std::string> CopiedSpaces(Engine& engine,
   return names;
 }
 
+// Whether a full copy under `filters` also sends `branch`'s parent (then the
+// branch's copy need not hold what it reads of it).
+bool ParentCopied(const BranchInfo& branch, const Filters& filters) {
+  return !branch.parent.empty() && branch.fork_hlc != 0 &&
+         (filters.branches.empty() || filters.branches.contains(branch.parent));
+}
+
 // Streams the newest version of every address of every branch and space at
 // `revision`, tombstones included, in messages of about kMessageBytes.
 absl::Status StreamCopy(Engine& engine, Revision revision,
@@ -91,6 +98,10 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
       if (!filters.spaces.empty() && !filters.spaces.contains(space)) {
         continue;
       }
+      // What the branch reads of its parent is stamped at or below its fork;
+      // the receiver reads that through its own copy of the parent.
+      const uint64_t parents_up_to =
+          ParentCopied(branch, filters) ? branch.fork_hlc : 0;
       QueryRequest request;
       request.branch = branch.name;
       request.as_of = revision;
@@ -102,8 +113,9 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
               write_failed = true;  // ends the copy
               return false;
             }
-            if (filters.exclude_origin != 0 &&
-                record.stamp.origin == filters.exclude_origin) {
+            if ((filters.exclude_origin != 0 &&
+                 record.stamp.origin == filters.exclude_origin) ||
+                record.stamp.hlc <= parents_up_to) {
               return true;
             }
             ChangeOp op{

@@ -820,6 +820,48 @@ TEST_F(ServerReplicationSubscribeTest,
   EXPECT_EQ(Lines(subscription.changes), Expected(last_revision() - 1, All));
 }
 
+// Without a branch filter the copy holds main and every branch, each branch
+// with its own versions only: what it reads of its parent comes with the
+// parent's copy (and from the receiver's own parent, with the same fork).
+TEST_F(ServerReplicationSubscribeTest, FullCopyOfABranchHoldsItsOwnVersions) {
+  // A branch forked once main holds records, with one write of its own.
+  absl::StatusOr<v1::Branch> late = nodes_[0].client->CreateBranch("c", "");
+  ASSERT_TRUE(late.ok()) << late.status();
+  KeepCreationRecord(*late);
+  Put("c", "t", {900}, "c's own");
+  v1::SubscribeRequest start;
+  start.set_full_copy(true);
+  Subscription subscription(*nodes_[0].client, start);
+  ASSERT_TRUE(subscription.ReadThrough(0, /*until_copied=*/true));
+  std::map<std::pair<std::string, Address>, std::string> newest;
+  for (const Commit& commit : commits_) {
+    for (const v1::ChangeOp& op : commit.ops) {
+      if (op.branch() != "b") continue;
+      newest[{op.space(),
+              {op.point().coordinates().begin(),
+               op.point().coordinates().end()}}] = Describe(op);
+    }
+  }
+  std::vector<std::string> expected, copied, copied_c;
+  for (const auto& [address, line] : newest) expected.push_back(line);
+  size_t main_ops = 0;
+  for (const v1::ChangeOp& op : subscription.copy) {
+    if (op.branch() == "b") copied.push_back(Describe(op));
+    if (op.branch() == "c") copied_c.push_back(Describe(op));
+    if (op.branch() == "main") ++main_ops;
+  }
+  std::sort(expected.begin(), expected.end());
+  std::sort(copied.begin(), copied.end());
+  EXPECT_EQ(copied, expected);
+  EXPECT_EQ(copied_c,
+            std::vector<std::string>{Describe(commits_.back().ops[0])});
+  EXPECT_GT(main_ops, 0u);
+  // Main, and its __catalog records, come first.
+  ASSERT_FALSE(subscription.copy.empty());
+  EXPECT_EQ(subscription.copy[0].branch(), "main");
+  EXPECT_EQ(subscription.copy[0].space(), "__catalog");
+}
+
 TEST_F(ServerReplicationSubscribeTest,
        FirstMessageOtherThanStartIsInvalidArgument) {
   v1::SubscribeMessage ack;
