@@ -62,6 +62,16 @@ std::vector<std::string> CopiedSpaces(Engine& engine,
   return names;
 }
 
+// Every branch, main first: its __catalog records make each branch with its
+// fork on the receiver before the branch's records arrive.
+std::vector<BranchInfo> BranchesToCopy(Engine& engine) {
+  std::vector<BranchInfo> branches = engine.ListBranches();
+  std::stable_partition(
+      branches.begin(), branches.end(),
+      [](const BranchInfo& b) { return b.name == kMainBranch; });
+  return branches;
+}
+
 // Whether a full copy under `filters` also sends `branch`'s parent (then the
 // branch's copy need not hold what it reads of it).
 bool ParentCopied(const BranchInfo& branch, const Filters& filters) {
@@ -84,13 +94,7 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
     message.Clear();
     bytes = 0;
   };
-  // Main first: its __catalog records make each branch with its fork on the
-  // receiver before the branch's records arrive.
-  std::vector<BranchInfo> branches = engine.ListBranches();
-  std::stable_partition(
-      branches.begin(), branches.end(),
-      [](const BranchInfo& b) { return b.name == kMainBranch; });
-  for (const BranchInfo& branch : branches) {
+  for (const BranchInfo& branch : BranchesToCopy(engine)) {
     if (!filters.branches.empty() && !filters.branches.contains(branch.name)) {
       continue;
     }
