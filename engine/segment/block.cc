@@ -89,16 +89,8 @@ absl::StatusOr<std::shared_ptr<const Block>> Block::ParseVersionRecords(
     }
     if (i == 0) dims = view.dims();
     if (view.dims() != dims) return corrupt("records of mixed dimensions");
-    if (i % kRunRecords == 0) {
-      run_bounds.insert(run_bounds.end(), dims, UINT32_MAX);
-      run_bounds.insert(run_bounds.end(), dims, 0);
-    }
-    uint32_t* bounds = run_bounds.data() + run_bounds.size() - 2 * dims;
-    for (int a = 0; a < dims; ++a) {
-      uint32_t c = view.coordinate(a);
-      bounds[a] = std::min(bounds[a], c);
-      bounds[dims + a] = std::max(bounds[dims + a], c);
-    }
+    ExtendRunBounds(view.coordinates.data(), dims, i % kRunRecords == 0,
+                    &run_bounds);
     expected_offset = offset + record_bytes;
   }
   if (expected_offset != offsets_at) return corrupt("records do not fill it");

@@ -15,22 +15,6 @@ constexpr size_t kHeaderBytes = 4 + 4 + 1;
 // revision, flags, hlc, origin (before the coordinates).
 constexpr size_t kRecordFixedBytes = 8 + 1 + 8 + 4;
 
-// Widens the last run's bounds (or starts a run) by a record's
-// coordinates.
-void ExtendRunBounds(const char* coordinates, int dims, bool new_run,
-                     std::vector<uint32_t>* bounds) {
-  if (new_run) {
-    bounds->insert(bounds->end(), dims, UINT32_MAX);
-    bounds->insert(bounds->end(), dims, 0);
-  }
-  uint32_t* run = bounds->data() + bounds->size() - 2 * dims;
-  for (int a = 0; a < dims; ++a) {
-    const uint32_t c = DecodeFixed32(coordinates + 4 * a);
-    run[a] = std::min(run[a], c);
-    run[dims + a] = std::max(run[dims + a], c);
-  }
-}
-
 }  // namespace
 
 void AppendStoredBlockHeader(uint32_t branch_id, uint32_t space_id, int dims,
@@ -57,6 +41,22 @@ void AppendStoredRecord(const RecordView& version,
   out->append(version.coordinates);
   PutFixed32(out, static_cast<uint32_t>(version.value.size()));
   out->append(version.value);
+}
+
+// Widens the last run's bounds (or starts a run) by a record's
+// coordinates.
+void ExtendRunBounds(const char* coordinates, int dims, bool new_run,
+                     std::vector<uint32_t>* bounds) {
+  if (new_run) {
+    bounds->insert(bounds->end(), dims, UINT32_MAX);
+    bounds->insert(bounds->end(), dims, 0);
+  }
+  uint32_t* run = bounds->data() + bounds->size() - 2 * dims;
+  for (int a = 0; a < dims; ++a) {
+    const uint32_t c = DecodeFixed32(coordinates + 4 * a);
+    run[a] = std::min(run[a], c);
+    run[dims + a] = std::max(run[dims + a], c);
+  }
 }
 
 bool ExpandStoredBlock(std::string_view contents, std::string* out,

@@ -49,6 +49,12 @@ void AppendStoredBlockHeader(uint32_t branch_id, uint32_t space_id, int dims,
 void AppendStoredRecord(const RecordView& version,
                         std::string_view previous_hilbert, std::string* out);
 
+// Widens the last run's bounds by a record's `coordinates` (dims u32
+// little-endian), or starts a run with them: per run the least then the
+// greatest coordinate of each axis.
+void ExtendRunBounds(const char* coordinates, int dims, bool new_run,
+                     std::vector<uint32_t>* bounds);
+
 // Rebuilds the block's version records from `contents` (header, records,
 // record_count) into `out` as format-1 block contents: the version records,
 // their u32 offsets, the record count. False when `contents` is malformed
