@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/cli_output.h"
 
 namespace infinitedb::cli {
 
@@ -17,7 +18,7 @@ struct Args {
   // more than once in order (only flags a command declares repeatable may
   // be; CheckCommandLine refuses the rest).
   std::map<std::string, std::vector<std::string>> flags;
-  bool json = false;
+  OutputFormat output = OutputFormat::kTable;
 
   // The flag's value (its last one); nullopt when absent.
   std::optional<std::string> Flag(const std::string& name) const {

@@ -17,8 +17,10 @@ Table BranchTable(const std::vector<v1::Branch>& branches) {
               {}};
   for (const v1::Branch& b : branches) {
     table.rows.push_back(
-        {b.name(), b.parent(), std::to_string(b.fork_revision()),
-         std::to_string(b.head_revision()), std::to_string(b.fork_hlc())});
+        {TextCell(b.name()),
+         b.parent().empty() ? NullCell() : TextCell(b.parent()),
+         U64Cell(b.fork_revision()), U64Cell(b.head_revision()),
+         U64Cell(b.fork_hlc())});
   }
   return table;
 }
@@ -32,26 +34,26 @@ absl::Status ListCommand(client::Client& client, const Args& args) {
   if (!branches.ok()) return branches.status();
   Table table = BranchTable(*branches);
   if (!*changes) {
-    PrintTable(table, args.json);
+    PrintTable(table, args.output);
     return absl::OkStatus();
   }
   table.columns.insert(table.columns.end(),
                        {"changed_on_branch", "changed_on_parent"});
   for (size_t i = 0; i < branches->size(); ++i) {
     const v1::Branch& b = (*branches)[i];
-    std::string on_branch, on_parent;
+    Cell on_branch = NullCell(), on_parent = NullCell();
     if (!b.parent().empty()) {
       absl::StatusOr<v1::GetBranchStatusResponse> status =
           client.GetBranchStatus(b.name());
       if (absl::IsNotFound(status.status())) continue;  // dropped meanwhile
       if (!status.ok()) return status.status();
-      on_branch = std::to_string(status->changed_on_branch());
-      on_parent = std::to_string(status->changed_on_parent());
+      on_branch = U64Cell(status->changed_on_branch());
+      on_parent = U64Cell(status->changed_on_parent());
     }
     table.rows[i].push_back(on_branch);
     table.rows[i].push_back(on_parent);
   }
-  PrintTable(table, args.json);
+  PrintTable(table, args.output);
   return absl::OkStatus();
 }
 
@@ -61,7 +63,7 @@ absl::Status CreateCommand(client::Client& client, const Args& args) {
   absl::StatusOr<v1::Branch> branch =
       client.CreateBranch(*name, args.Flag("from").value_or(""));
   if (!branch.ok()) return branch.status();
-  PrintTable(BranchTable({*branch}), args.json);
+  PrintTable(BranchTable({*branch}), args.output);
   return absl::OkStatus();
 }
 
@@ -69,7 +71,7 @@ absl::Status DropCommand(client::Client& client, const Args& args) {
   absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
   if (!name.ok()) return name.status();
   if (absl::Status s = client.DropBranch(*name); !s.ok()) return s;
-  PrintTable({{"dropped"}, {{*name}}}, args.json);
+  PrintDone(args.output, "branch drop", {{"branch", TextCell(*name)}});
   return absl::OkStatus();
 }
 
@@ -90,15 +92,15 @@ absl::Status StatusCommand(client::Client& client, const Args& args) {
                "changed_on_branch", "changed_on_parent", "merging_from",
                "conflicts", "unresolved"},
               {}};
-  table.rows.push_back({b.name(), b.parent(), std::to_string(b.fork_revision()),
-                        std::to_string(b.head_revision()),
-                        has_parent ? BranchAtText(status->base()) : "",
-                        std::to_string(status->changed_on_branch()),
-                        std::to_string(status->changed_on_parent()),
-                        merge->in_progress() ? merge->source() : "",
-                        std::to_string(merge->conflicts()),
-                        std::to_string(merge->unresolved())});
-  PrintTable(table, args.json);
+  table.rows.push_back(
+      {TextCell(b.name()), has_parent ? TextCell(b.parent()) : NullCell(),
+       U64Cell(b.fork_revision()), U64Cell(b.head_revision()),
+       has_parent ? TextCell(BranchAtText(status->base())) : NullCell(),
+       U64Cell(status->changed_on_branch()),
+       U64Cell(status->changed_on_parent()),
+       merge->in_progress() ? TextCell(merge->source()) : NullCell(),
+       U64Cell(merge->conflicts()), U64Cell(merge->unresolved())});
+  PrintTable(table, args.output);
   return absl::OkStatus();
 }
 
@@ -131,27 +133,21 @@ absl::StatusOr<v1::DiffRequest> DiffFlags(const Args& args) {
     absl::Status box = BoxFlags(args, request.mutable_box());
     if (!box.ok()) return box;
   }
-  absl::StatusOr<uint64_t> limit = Number(args, "limit");
-  if (!limit.ok()) return limit.status();
-  request.set_limit(*limit);
-  absl::StatusOr<std::string> cursor = CursorFlag(args);
-  if (!cursor.ok()) return cursor.status();
-  request.set_cursor(*cursor);
+  if (absl::Status page = PageFlags(args, request); !page.ok()) return page;
   return request;
 }
 
-// One side of a diff entry: the value (or edge) and its revision; empty
+// One side of a diff entry: the value (or edge) and its revision; null
 // cells where that side has no live version.
-std::pair<std::string, std::string> SideCells(bool is_edge, bool has_record,
-                                              const v1::Record& record,
-                                              bool has_edge,
-                                              const v1::Edge& edge) {
+std::pair<Cell, Cell> SideCells(bool is_edge, bool has_record,
+                                const v1::Record& record, bool has_edge,
+                                const v1::Edge& edge) {
   if (is_edge) {
-    if (!has_edge) return {"", ""};
-    return {EdgeSummary(edge), std::to_string(edge.stamp().revision())};
+    if (!has_edge) return {NullCell(), NullCell()};
+    return {EdgeCell(edge), U64Cell(edge.stamp().revision())};
   }
-  if (!has_record) return {"", ""};
-  return {ValueText(record.value()), std::to_string(record.stamp().revision())};
+  if (!has_record) return {NullCell(), NullCell()};
+  return {ValueCell(record.value()), U64Cell(record.stamp().revision())};
 }
 
 absl::Status DiffCommand(client::Client& client, const Args& args) {
@@ -169,16 +165,12 @@ absl::Status DiffCommand(client::Client& client, const Args& args) {
                   e.before_edge());
     auto [after, after_revision] = SideCells(
         is_edge, e.has_after(), e.after(), e.has_after_edge(), e.after_edge());
-    table.rows.push_back({ChangeName(e.kind()), e.space(),
-                          is_edge ? "" : PointText(e.point()),
-                          is_edge ? std::to_string(e.edge_id()) : "", before,
+    table.rows.push_back({TextCell(ChangeName(e.kind())), TextCell(e.space()),
+                          is_edge ? NullCell() : PointCell(e.point()),
+                          is_edge ? U64Cell(e.edge_id()) : NullCell(), before,
                           after, before_revision, after_revision});
   }
-  PrintTable(table, args.json);
-  if (!diff->next_cursor().empty() && !args.json) {
-    std::fprintf(stderr, "more: --cursor %s\n",
-                 HexEncode(diff->next_cursor()).c_str());
-  }
+  PrintPage(table, diff->next_cursor(), args.output);
   return absl::OkStatus();
 }
 
@@ -207,17 +199,6 @@ absl::StatusOr<v1::BranchAt> ParseBranchAt(const std::string& text,
 std::string BranchAtText(const v1::BranchAt& at) {
   if (at.as_of() == 0) return at.branch();
   return absl::StrFormat("%s@%d", at.branch(), at.as_of());
-}
-
-std::string EdgeSummary(const v1::Edge& edge) {
-  std::string text = edge.kind();
-  for (const v1::Endpoint& endpoint : edge.endpoints()) {
-    text += " " + EndpointText(endpoint);
-  }
-  if (edge.has_weight()) {
-    text += absl::StrFormat(" w=%d", edge.weight().value());
-  }
-  return text;
 }
 
 absl::Status BranchCommand(client::Client& client, const Args& args) {

@@ -23,8 +23,6 @@ absl::Status MergeCommand(client::Client& client, const Args& args);
 absl::StatusOr<v1::BranchAt> ParseBranchAt(const std::string& text,
                                            const std::string& name);
 std::string BranchAtText(const v1::BranchAt& at);
-// An edge in one cell: "KIND ENDPOINT ENDPOINT ... [w=N]".
-std::string EdgeSummary(const v1::Edge& edge);
 
 }  // namespace infinitedb::cli
 

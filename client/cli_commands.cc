@@ -20,68 +20,42 @@ namespace infinitedb::cli {
 
 namespace {
 
-void PrintRecords(const std::vector<v1::Record>& records, bool json,
+void PrintRecords(const std::vector<v1::Record>& records, OutputFormat output,
                   bool with_deleted) {
   Table table;
   table.columns = {"point", "value", "revision"};
   if (with_deleted) table.columns.push_back("deleted");
-  for (const v1::Record& r : records) {
-    std::vector<std::string> row = {PointText(r.point()), ValueText(r.value()),
-                                    std::to_string(r.stamp().revision())};
-    if (with_deleted) row.push_back(r.deleted() ? "true" : "false");
-    table.rows.push_back(std::move(row));
+  for (const v1::Record& r : records) table.rows.push_back(RecordCells(r));
+  if (with_deleted) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      table.rows[i].push_back(BoolCell(records[i].deleted()));
+    }
   }
-  PrintTable(table, json);
-}
-
-absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args) {
-  v1::QueryRequest request;
-  absl::StatusOr<std::string> space = Operand(args, 1, "SPACE");
-  if (!space.ok()) return space.status();
-  request.set_space(*space);
-  absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
-  if (!read.ok()) return read.status();
-  *request.mutable_read() = *read;
-  if (args.Flag("min") || args.Flag("max")) {
-    absl::Status box = BoxFlags(args, request.mutable_box());
-    if (!box.ok()) return box;
-  } else if (std::optional<std::string> scope = args.Flag("scope")) {
-    absl::StatusOr<std::vector<uint32_t>> prefix =
-        ParseCoordinates(*scope, "scope");
-    if (!prefix.ok()) return prefix.status();
-    request.mutable_scope()->mutable_prefix()->Assign(prefix->begin(),
-                                                      prefix->end());
-  }
-  absl::StatusOr<uint64_t> limit = Number(args, "limit");
-  if (!limit.ok()) return limit.status();
-  request.set_limit(*limit);
-  absl::StatusOr<std::string> cursor = CursorFlag(args);
-  if (!cursor.ok()) return cursor.status();
-  request.set_cursor(*cursor);
-  return request;
+  PrintTable(table, output);
 }
 
 absl::Status PrintSpaces(const absl::StatusOr<std::vector<v1::Space>>& spaces,
-                         bool json) {
+                         OutputFormat output) {
   if (!spaces.ok()) return spaces.status();
   Table table{{"name", "dims", "created_revision"}, {}};
   for (const v1::Space& s : *spaces) {
-    table.rows.push_back({s.name(), std::to_string(s.dims()),
-                          std::to_string(s.created_revision())});
+    table.rows.push_back({TextCell(s.name()), NumberCell(s.dims()),
+                          U64Cell(s.created_revision())});
   }
-  PrintTable(table, json);
+  PrintTable(table, output);
   return absl::OkStatus();
 }
 
-absl::Status PrintSpaces(const absl::StatusOr<v1::Space>& space, bool json) {
+absl::Status PrintSpaces(const absl::StatusOr<v1::Space>& space,
+                         OutputFormat output) {
   if (!space.ok()) return space.status();
-  return PrintSpaces(std::vector<v1::Space>{*space}, json);
+  return PrintSpaces(std::vector<v1::Space>{*space}, output);
 }
 
 absl::Status SpaceCommand(client::Client& client, const Args& args) {
   std::string verb = args.words.size() > 1 ? args.words[1] : "";
   if (verb == "list") {
-    return PrintSpaces(client.ListSpaces(), args.json);
+    return PrintSpaces(client.ListSpaces(), args.output);
   }
   absl::StatusOr<std::string> name = Operand(args, 2, "NAME");
   if (!name.ok()) return name.status();
@@ -90,22 +64,28 @@ absl::Status SpaceCommand(client::Client& client, const Args& args) {
     if (!dims.ok()) return dims.status();
     if (!args.Flag("dims")) return Usage("--dims is required");
     return PrintSpaces(client.CreateSpace(*name, static_cast<uint32_t>(*dims)),
-                       args.json);
+                       args.output);
   }
   if (verb == "get") {
-    return PrintSpaces(client.GetSpace(*name), args.json);
+    return PrintSpaces(client.GetSpace(*name), args.output);
   }
-  if (verb == "drop") return client.DropSpace(*name);
+  if (verb == "drop") {
+    if (absl::Status dropped = client.DropSpace(*name); !dropped.ok()) {
+      return dropped;
+    }
+    PrintDone(args.output, "space drop", {{"space", TextCell(*name)}});
+    return absl::OkStatus();
+  }
   return Usage("unknown space command '" + verb + "'");
 }
 
 absl::Status PrintStamp(const absl::StatusOr<v1::CommitStamp>& stamp,
-                        bool json) {
+                        OutputFormat output) {
   if (!stamp.ok()) return stamp.status();
   PrintTable({{"revision", "hlc", "origin"},
-              {{std::to_string(stamp->revision()), std::to_string(stamp->hlc()),
-                std::to_string(stamp->origin())}}},
-             json);
+              {{U64Cell(stamp->revision()), U64Cell(stamp->hlc()),
+                NumberCell(stamp->origin())}}},
+             output);
   return absl::OkStatus();
 }
 
@@ -132,11 +112,11 @@ absl::Status RecordCommand(client::Client& client, const Args& args) {
       return Usage("--value or --value-file is required");
     }
     return PrintStamp(client.Put(branch, *space, *point, value, *if_revision),
-                      args.json);
+                      args.output);
   }
   if (verb == "del") {
     return PrintStamp(client.Delete(branch, *space, *point, *if_revision),
-                      args.json);
+                      args.output);
   }
   absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
   if (!read.ok()) return read.status();
@@ -153,7 +133,7 @@ absl::Status RecordCommand(client::Client& client, const Args& args) {
           "no record at (%s) as of revision %d", PointText(request.point()),
           response->header().revision()));
     }
-    PrintRecords({response->record()}, args.json, false);
+    PrintRecords({response->record()}, args.output, false);
     return absl::OkStatus();
   }
   v1::HistoryRequest request;
@@ -164,7 +144,7 @@ absl::Status RecordCommand(client::Client& client, const Args& args) {
   absl::StatusOr<v1::HistoryResponse> response = client.History(request);
   if (!response.ok()) return response.status();
   PrintRecords({response->versions().begin(), response->versions().end()},
-               args.json, true);
+               args.output, true);
   return absl::OkStatus();
 }
 
@@ -175,31 +155,22 @@ absl::Status QueryCommand(client::Client& client, const Args& args) {
     absl::StatusOr<v1::CountResponse> count = client.Count(*request);
     if (!count.ok()) return count.status();
     PrintTable({{"count", "revision", "next_cursor"},
-                {{std::to_string(count->count()),
-                  std::to_string(count->header().revision()),
-                  HexEncode(count->next_cursor())}}},
-               args.json);
+                {{U64Cell(count->count()), U64Cell(count->header().revision()),
+                  TextCell(HexEncode(count->next_cursor()))}}},
+               args.output);
     return absl::OkStatus();
   }
-  std::vector<v1::Record> records;
+  // Rows are written as they arrive (a table waits for its widths); an
+  // error midway leaves the rows before it printed, and exits non-zero.
+  RowWriter rows(args.output, {"point", "value", "revision"}, /*paged=*/true);
   absl::StatusOr<client::QuerySummary> summary =
       client.Query(*request, [&](const v1::Record& record) {
-        records.push_back(record);
+        rows.Add(RecordCells(record));
         return true;
       });
   if (!summary.ok()) return summary.status();
-  PrintRecords(records, args.json, false);
-  if (!summary->next_cursor.empty() && !args.json) {
-    std::fprintf(stderr, "more: --cursor %s\n",
-                 HexEncode(summary->next_cursor).c_str());
-  }
+  rows.Finish(summary->next_cursor);
   return absl::OkStatus();
-}
-
-std::string UnixMsText(int64_t unix_ms) {
-  if (unix_ms == 0) return "-";
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(unix_ms),
-                          absl::UTCTimeZone());
 }
 
 // `replication status`: the servers this one pulls from, then the
@@ -207,7 +178,13 @@ std::string UnixMsText(int64_t unix_ms) {
 // that will not come back.
 absl::Status ReplicationCommand(client::Client& client, const Args& args) {
   if (args.words.size() == 3 && args.words[1] == "forget") {
-    return client.ForgetSubscriber(args.words[2]);
+    if (absl::Status forgot = client.ForgetSubscriber(args.words[2]);
+        !forgot.ok()) {
+      return forgot;
+    }
+    PrintDone(args.output, "replication forget",
+              {{"subscriber_id", TextCell(args.words[2])}});
+    return absl::OkStatus();
   }
   if (args.words.size() != 2 || args.words[1] != "status") {
     return Usage(
@@ -220,41 +197,55 @@ absl::Status ReplicationCommand(client::Client& client, const Args& args) {
                "lag_revisions", "lag_ms", "last_success", "last_error"},
               {}};
   for (const v1::SourceState& source : s->sources()) {
+    // A source's pending: what it has that this server has not applied.
     table.rows.push_back(
-        {"source", source.address(), std::to_string(source.node_id()),
-         source.state(), std::to_string(source.cursor()),
-         std::to_string(source.lag_revisions()),
-         std::to_string(source.lag_revisions()),
-         std::to_string(source.lag_ms()),
-         UnixMsText(source.last_success_unix_ms()), source.last_error()});
+        {TextCell("source"), TextCell(source.address()),
+         NumberCell(source.node_id()), TextCell(source.state()),
+         U64Cell(source.cursor()), U64Cell(source.lag_revisions()),
+         U64Cell(source.lag_revisions()), I64Cell(source.lag_ms()),
+         TimeCell(source.last_success_unix_ms()),
+         TextCell(source.last_error())});
   }
   for (const v1::SubscriberState& subscriber : s->subscribers()) {
     table.rows.push_back(
-        {"subscriber", subscriber.subscriber_id() + " " + subscriber.peer(),
-         "-", subscriber.connected() ? "connected" : "disconnected",
-         std::to_string(subscriber.acked_revision()),
-         std::to_string(subscriber.pending()), "-", "-",
-         UnixMsText(subscriber.last_ack_unix_ms()), subscriber.last_error()});
+        {TextCell("subscriber"),
+         TextCell(subscriber.subscriber_id() + " " + subscriber.peer()),
+         NullCell("-"),
+         TextCell(subscriber.connected() ? "connected" : "disconnected"),
+         U64Cell(subscriber.acked_revision()), U64Cell(subscriber.pending()),
+         NullCell("-"), NullCell("-"), TimeCell(subscriber.last_ack_unix_ms()),
+         TextCell(subscriber.last_error())});
   }
-  PrintTable(table, args.json);
+  PrintTable(table, args.output);
   return absl::OkStatus();
 }
 
 absl::Status AdminCommand(client::Client& client, const Args& args) {
   const std::string& verb = args.words[0];
-  if (verb == "flush") return client.Flush();
-  if (verb == "compact") {
-    return client.Compact(args.words.size() > 1 ? args.words[1] : "");
+  if (verb == "flush" || verb == "compact") {
+    const std::string space = args.words.size() > 1 ? args.words[1] : "";
+    absl::Status done =
+        verb == "flush" ? client.Flush() : client.Compact(space);
+    if (!done.ok()) return done;
+    PrintDone(
+        args.output, verb,
+        verb == "compact"
+            ? std::vector<std::pair<std::string, Cell>>{{"space",
+                                                         space.empty()
+                                                             ? NullCell()
+                                                             : TextCell(space)}}
+            : std::vector<std::pair<std::string, Cell>>{});
+    return absl::OkStatus();
   }
   if (verb == "status") {
     absl::StatusOr<v1::StatusResponse> s = client.Status();
     if (!s.ok()) return s.status();
     PrintTable({{"node_id", "version", "revision", "durability", "data_dir",
                  "uptime_s"},
-                {{std::to_string(s->node_id()), s->version(),
-                  std::to_string(s->header().revision()), s->durability(),
-                  s->data_dir(), std::to_string(s->uptime_seconds())}}},
-               args.json);
+                {{NumberCell(s->node_id()), TextCell(s->version()),
+                  U64Cell(s->header().revision()), TextCell(s->durability()),
+                  TextCell(s->data_dir()), U64Cell(s->uptime_seconds())}}},
+               args.output);
     return absl::OkStatus();
   }
   absl::StatusOr<v1::StatsResponse> s = client.Stats();
@@ -268,13 +259,35 @@ absl::Status AdminCommand(client::Client& client, const Args& args) {
       continue;
     }
     table.rows.push_back(
-        {field->name(), std::to_string(reflection->GetUInt64(*s, field))});
+        {TextCell(field->name()), U64Cell(reflection->GetUInt64(*s, field))});
   }
-  PrintTable(table, args.json);
+  PrintTable(table, args.output);
   return absl::OkStatus();
 }
 
 }  // namespace
+
+absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args) {
+  v1::QueryRequest request;
+  absl::StatusOr<std::string> space = Operand(args, 1, "SPACE");
+  if (!space.ok()) return space.status();
+  request.set_space(*space);
+  absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
+  if (!read.ok()) return read.status();
+  *request.mutable_read() = *read;
+  if (args.Flag("min") || args.Flag("max")) {
+    absl::Status box = BoxFlags(args, request.mutable_box());
+    if (!box.ok()) return box;
+  } else if (std::optional<std::string> scope = args.Flag("scope")) {
+    absl::StatusOr<std::vector<uint32_t>> prefix =
+        ParseCoordinates(*scope, "scope");
+    if (!prefix.ok()) return prefix.status();
+    request.mutable_scope()->mutable_prefix()->Assign(prefix->begin(),
+                                                      prefix->end());
+  }
+  if (absl::Status page = PageFlags(args, request); !page.ok()) return page;
+  return request;
+}
 
 absl::Status RunCommand(client::Client& client, const Args& args) {
   if (args.words.empty()) return Usage("no command");
@@ -290,6 +303,9 @@ absl::Status RunCommand(client::Client& client, const Args& args) {
     return QueryCommand(client, args);
   }
   if (command == "edge") return EdgeCommand(client, args);
+  if (command == "import") return ImportCommand(client, args);
+  if (command == "export") return ExportCommand(client, args);
+  if (command == "watch") return WatchCommand(client, args);
   if (command == "replication") return ReplicationCommand(client, args);
   if (command == "status" || command == "stats" || command == "flush" ||
       command == "compact") {

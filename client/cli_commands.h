@@ -13,6 +13,14 @@ namespace infinitedb::cli {
 // Runs the command named by args.words; usage errors are InvalidArgument.
 absl::Status RunCommand(client::Client& client, const Args& args);
 
+// The box, scope, read options, limit and cursor of `query SPACE ...`.
+absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args);
+// Bulk records in JSON lines (cli_records_io.cc) and the change stream
+// (cli_watch.cc).
+absl::Status ImportCommand(client::Client& client, const Args& args);
+absl::Status ExportCommand(client::Client& client, const Args& args);
+absl::Status WatchCommand(client::Client& client, const Args& args);
+
 }  // namespace infinitedb::cli
 
 #endif  // INFINITEDB_CLIENT_CLI_COMMANDS_H_

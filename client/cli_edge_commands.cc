@@ -24,13 +24,13 @@ absl::StatusOr<uint64_t> EdgeIdOperand(const Args& args) {
 }
 
 absl::Status PrintWritten(const absl::StatusOr<v1::EdgeWriteResponse>& written,
-                          bool json) {
+                          OutputFormat output) {
   if (!written.ok()) return written.status();
   const v1::CommitStamp& stamp = written->stamp();
   PrintTable({{"id", "revision", "hlc", "origin"},
-              {{std::to_string(written->id()), std::to_string(stamp.revision()),
-                std::to_string(stamp.hlc()), std::to_string(stamp.origin())}}},
-             json);
+              {{U64Cell(written->id()), U64Cell(stamp.revision()),
+                U64Cell(stamp.hlc()), NumberCell(stamp.origin())}}},
+             output);
   return absl::OkStatus();
 }
 
@@ -84,7 +84,7 @@ absl::StatusOr<v1::PutEdgeRequest> PutFlags(const Args& args) {
 absl::Status PutCommand(client::Client& client, const Args& args) {
   absl::StatusOr<v1::PutEdgeRequest> request = PutFlags(args);
   if (!request.ok()) return request.status();
-  return PrintWritten(client.PutEdge(*request), args.json);
+  return PrintWritten(client.PutEdge(*request), args.output);
 }
 
 absl::Status DeleteCommand(client::Client& client, const Args& args) {
@@ -96,7 +96,7 @@ absl::Status DeleteCommand(client::Client& client, const Args& args) {
   absl::StatusOr<std::optional<uint64_t>> if_revision = IfRevision(args);
   if (!if_revision.ok()) return if_revision.status();
   if (*if_revision) request.mutable_if_revision()->set_revision(**if_revision);
-  return PrintWritten(client.DeleteEdge(request), args.json);
+  return PrintWritten(client.DeleteEdge(request), args.output);
 }
 
 // `edge get ID` and `edge history ID`.
@@ -115,7 +115,7 @@ absl::Status ReadCommand(client::Client& client, const Args& args) {
       return absl::NotFoundError(absl::StrFormat(
           "no edge %d as of revision %d", *id, response->header().revision()));
     }
-    PrintTable(EdgeTable({response->edge()}, args.json, false), args.json);
+    PrintTable(EdgeTable({response->edge()}, false), args.output);
     return absl::OkStatus();
   }
   v1::EdgeHistoryRequest request;
@@ -126,8 +126,8 @@ absl::Status ReadCommand(client::Client& client, const Args& args) {
   if (!response.ok()) return response.status();
   PrintTable(
       EdgeTable({response->versions().begin(), response->versions().end()},
-                args.json, true),
-      args.json);
+                true),
+      args.output);
   return absl::OkStatus();
 }
 

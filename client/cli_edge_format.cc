@@ -9,12 +9,6 @@
 namespace infinitedb::cli {
 namespace {
 
-// The cell of a list: space-separated for people, a JSON array of strings
-// under --json.
-std::string ListCell(const std::vector<std::string>& items, bool json) {
-  return json ? JsonStrings(items) : absl::StrJoin(items, " ");
-}
-
 std::vector<std::string> EndpointTexts(const v1::Edge& edge) {
   std::vector<std::string> texts;
   for (const v1::Endpoint& endpoint : edge.endpoints()) {
@@ -23,35 +17,36 @@ std::vector<std::string> EndpointTexts(const v1::Edge& edge) {
   return texts;
 }
 
-std::string WeightCell(const v1::Edge& edge, bool json) {
-  if (!edge.has_weight()) return json ? "null" : "-";
-  return std::to_string(edge.weight().value());
+Cell WeightCell(const v1::Edge& edge) {
+  if (!edge.has_weight()) return NullCell("-");
+  return I64Cell(edge.weight().value());
 }
 
 // Sorted by key (the map's order on the wire is unspecified).
-std::string PropertiesCell(const v1::Edge& edge, bool json) {
+Cell PropertiesCell(const v1::Edge& edge) {
   std::map<std::string, std::string> sorted(edge.properties().begin(),
                                             edge.properties().end());
-  std::vector<std::string> items;
+  std::vector<std::string> texts, members;
   for (const auto& [key, value] : sorted) {
-    items.push_back(json ? JsonString(key) + ":" + JsonString(value)
-                         : key + "=" + value);
+    texts.push_back(key + "=" + value);
+    members.push_back(JsonString(key) + ":" + JsonString(value));
   }
-  return json ? "{" + absl::StrJoin(items, ",") + "}"
-              : absl::StrJoin(items, " ");
+  return JsonCell(absl::StrJoin(texts, " "),
+                  "{" + absl::StrJoin(members, ",") + "}");
 }
 
 // The columns every edge row has; cells in column order.
-std::vector<std::string> EdgeCells(const v1::Edge& edge, bool json) {
-  return {std::to_string(edge.id()),           edge.kind(),
-          edge.directed() ? "true" : "false",  WeightCell(edge, json),
-          ListCell(EndpointTexts(edge), json), PropertiesCell(edge, json)};
+std::vector<Cell> EdgeCells(const v1::Edge& edge) {
+  return {U64Cell(edge.id()),
+          TextCell(edge.kind()),
+          BoolCell(edge.directed()),
+          WeightCell(edge),
+          ListCell(EndpointTexts(edge)),
+          PropertiesCell(edge)};
 }
 
 const std::vector<std::string> kEdgeColumns = {
     "id", "kind", "directed", "weight", "endpoints", "properties"};
-const std::set<std::string> kEdgeJsonColumns = {"weight", "endpoints",
-                                                "properties"};
 
 }  // namespace
 
@@ -151,39 +146,44 @@ std::string EndpointText(const v1::Endpoint& endpoint) {
          RoleText(endpoint.role(), endpoint.polarity());
 }
 
-std::string JsonStrings(const std::vector<std::string>& items) {
-  std::vector<std::string> quoted;
-  for (const std::string& item : items) quoted.push_back(JsonString(item));
-  return "[" + absl::StrJoin(quoted, ",") + "]";
+std::string EdgeSummary(const v1::Edge& edge) {
+  std::string text = edge.kind();
+  for (const v1::Endpoint& endpoint : edge.endpoints()) {
+    text += " " + EndpointText(endpoint);
+  }
+  if (edge.has_weight()) {
+    text += absl::StrFormat(" w=%d", edge.weight().value());
+  }
+  return text;
 }
 
-std::string NodeList(const std::vector<std::string>& nodes, bool json) {
-  return ListCell(nodes, json);
+Cell EdgeCell(const v1::Edge& edge) {
+  std::vector<Cell> cells = EdgeCells(edge);
+  cells.push_back(ValueCell(edge.payload()));
+  cells.push_back(U64Cell(edge.stamp().revision()));
+  std::vector<std::string> columns = kEdgeColumns;
+  columns.push_back("payload");
+  columns.push_back("revision");
+  return JsonCell(EdgeSummary(edge), RowJson(columns, cells));
 }
 
-std::string IdList(const std::vector<uint64_t>& ids, bool json) {
-  return json ? "[" + absl::StrJoin(ids, ",") + "]" : absl::StrJoin(ids, " ");
-}
-
-Table EdgeTable(const std::vector<v1::Edge>& edges, bool json,
-                bool with_deleted) {
-  Table table{kEdgeColumns, {}, kEdgeJsonColumns};
+Table EdgeTable(const std::vector<v1::Edge>& edges, bool with_deleted) {
+  Table table{kEdgeColumns, {}};
   table.columns.push_back("payload");
   table.columns.push_back("revision");
   if (with_deleted) table.columns.push_back("deleted");
   for (const v1::Edge& edge : edges) {
-    std::vector<std::string> row = EdgeCells(edge, json);
-    row.push_back(ValueText(edge.payload()));
-    row.push_back(std::to_string(edge.stamp().revision()));
-    if (with_deleted) row.push_back(edge.deleted() ? "true" : "false");
+    std::vector<Cell> row = EdgeCells(edge);
+    row.push_back(ValueCell(edge.payload()));
+    row.push_back(U64Cell(edge.stamp().revision()));
+    if (with_deleted) row.push_back(BoolCell(edge.deleted()));
     table.rows.push_back(std::move(row));
   }
   return table;
 }
 
-Table IncidenceTable(const std::vector<v1::Incidence>& incidences, bool json) {
-  Table table{{"node", "roles"}, {}, kEdgeJsonColumns};
-  table.json_columns.insert("roles");
+Table IncidenceTable(const std::vector<v1::Incidence>& incidences) {
+  Table table{{"node", "roles"}, {}};
   table.columns.insert(table.columns.end(), kEdgeColumns.begin(),
                        kEdgeColumns.end());
   table.columns.push_back("revision");
@@ -192,11 +192,11 @@ Table IncidenceTable(const std::vector<v1::Incidence>& incidences, bool json) {
     for (const v1::IncidentRole& role : incidence.roles()) {
       roles.push_back(RoleText(role.role(), role.polarity()));
     }
-    std::vector<std::string> row = {NodeText(incidence.node()),
-                                    ListCell(roles, json)};
-    std::vector<std::string> edge = EdgeCells(incidence.edge(), json);
+    std::vector<Cell> row = {TextCell(NodeText(incidence.node())),
+                             ListCell(roles)};
+    std::vector<Cell> edge = EdgeCells(incidence.edge());
     row.insert(row.end(), edge.begin(), edge.end());
-    row.push_back(std::to_string(incidence.edge().stamp().revision()));
+    row.push_back(U64Cell(incidence.edge().stamp().revision()));
     table.rows.push_back(std::move(row));
   }
   return table;

@@ -1,8 +1,7 @@
 // How infdb-cli writes and reads the graph's values on a command line and
 // in its output: nodes as "SPACE:1,2,3", endpoints as
 // "SPACE:1,2,3:ROLE[:tail|head]" (the polarity left out is neutral), and
-// the tables of edges and incidences (plain cells for people, JSON arrays
-// and objects under --json).
+// the tables of edges and incidences (cli_output.h's cells).
 //
 // An endpoint's role may itself contain ':'; its last ':'-separated part is
 // taken as the polarity when it is "tail", "head" or "neutral", so a role
@@ -37,19 +36,18 @@ std::string NodeText(const v1::NodeRef& node);
 std::string EndpointText(const v1::Endpoint& endpoint);
 // "role" or "role:tail" / "role:head".
 std::string RoleText(const std::string& role, v1::Polarity polarity);
-// A JSON array of strings.
-std::string JsonStrings(const std::vector<std::string>& items);
-// A list of node texts, or of edge ids: one cell, space-separated, or a
-// JSON array under --json.
-std::string NodeList(const std::vector<std::string>& nodes, bool json);
-std::string IdList(const std::vector<uint64_t>& ids, bool json);
+// "kind endpoint endpoint w=N": an edge in one cell for people.
+std::string EdgeSummary(const v1::Edge& edge);
+// An edge in one cell: its summary, and in JSON the object `edge get`
+// prints (id, kind, directed, weight, endpoints, properties, payload,
+// revision).
+Cell EdgeCell(const v1::Edge& edge);
 
 // Columns id, kind, directed, weight, endpoints, properties, payload,
 // revision (and deleted, for history).
-Table EdgeTable(const std::vector<v1::Edge>& edges, bool json,
-                bool with_deleted);
+Table EdgeTable(const std::vector<v1::Edge>& edges, bool with_deleted);
 // Columns node, roles, then the edge's columns (without payload).
-Table IncidenceTable(const std::vector<v1::Incidence>& incidences, bool json);
+Table IncidenceTable(const std::vector<v1::Incidence>& incidences);
 
 }  // namespace infinitedb::cli
 

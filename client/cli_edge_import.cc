@@ -19,16 +19,14 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
-#include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <limits>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "client/cli_edge_commands.h"
 #include "client/cli_edge_format.h"
 #include "client/cli_flags.h"
+#include "client/cli_json_input.h"
 #include "client/cli_output.h"
 #include "client/cli_usage.h"
 
@@ -42,37 +40,6 @@ using google::protobuf::Value;
 constexpr uint64_t kDefaultBatchLines = 1000;
 // The largest --batch (the server's message size bounds a batch too).
 constexpr uint64_t kMaxBatchLines = 100'000;
-
-absl::Status Invalid(const std::string& field, const std::string& what) {
-  return absl::InvalidArgumentError(field + ": " + what);
-}
-
-// A JSON number or decimal string as an integer in [min, max].
-template <typename Int>
-absl::StatusOr<Int> IntegerOf(const Value& value, const std::string& field) {
-  Int out = 0;
-  if (value.has_string_value()) {
-    if (absl::SimpleAtoi(value.string_value(), &out)) return out;
-  } else if (value.has_number_value()) {
-    double number = value.number_value();
-    // Doubles hold integers exactly up to 2^53: larger ones go as strings.
-    if (std::floor(number) == number &&
-        std::fabs(number) <= 9007199254740992.0 &&
-        number >= static_cast<double>(std::numeric_limits<Int>::min()) &&
-        number <= static_cast<double>(std::numeric_limits<Int>::max())) {
-      return static_cast<Int>(number);
-    }
-  }
-  return Invalid(field,
-                 "not an integer in range (give numbers above 2^53 "
-                 "as strings)");
-}
-
-absl::StatusOr<std::string> StringOf(const Value& value,
-                                     const std::string& field) {
-  if (!value.has_string_value()) return Invalid(field, "not a string");
-  return value.string_value();
-}
 
 absl::StatusOr<v1::Endpoint> EndpointOf(const Value& value,
                                         const std::string& field) {
@@ -101,21 +68,12 @@ absl::StatusOr<v1::Endpoint> EndpointOf(const Value& value,
         }
         endpoint.set_polarity(*polarity);
       }
-    } else if (key == "point" && member.has_string_value()) {
-      absl::StatusOr<v1::Point> point = ParsePoint(member.string_value());
-      if (!point.ok())
-        return Invalid(at, std::string(point.status().message()));
+    } else if (key == "point") {
+      absl::StatusOr<v1::Point> point = PointOf(member, at);
+      if (!point.ok()) return point.status();
       *endpoint.mutable_point() = std::move(*point);
-    } else if (key == "point" && member.has_list_value()) {
-      for (int i = 0; i < member.list_value().values_size(); ++i) {
-        absl::StatusOr<uint32_t> coordinate = IntegerOf<uint32_t>(
-            member.list_value().values(i), absl::StrFormat("%s[%d]", at, i));
-        if (!coordinate.ok()) return coordinate.status();
-        endpoint.mutable_point()->add_coordinates(*coordinate);
-      }
     } else {
-      return Invalid(
-          at, key == "point" ? "not [1,2,3] or \"1,2,3\"" : "unknown field");
+      return Invalid(at, "unknown field");
     }
   }
   return endpoint;
@@ -128,10 +86,14 @@ absl::Status ScalarMember(const std::string& key, const Value& member,
     absl::StatusOr<uint64_t> id = IntegerOf<uint64_t>(member, key);
     if (!id.ok()) return id.status();
     edge.set_id(*id);
-  } else if (key == "kind" || key == "payload") {
+  } else if (key == "kind") {
     absl::StatusOr<std::string> text = StringOf(member, key);
     if (!text.ok()) return text.status();
-    key == "kind" ? edge.set_kind(*text) : edge.set_payload(*text);
+    edge.set_kind(*text);
+  } else if (key == "payload") {
+    absl::StatusOr<std::string> bytes = BytesOf(member, key);
+    if (!bytes.ok()) return bytes.status();
+    edge.set_payload(*bytes);
   } else if (key == "directed") {
     if (!member.has_bool_value()) return Invalid(key, "not true or false");
     edge.set_directed(member.bool_value());
@@ -154,16 +116,10 @@ absl::Status ScalarMember(const std::string& key, const Value& member,
 }
 
 absl::StatusOr<v1::Edge> EdgeOfLine(const std::string& line) {
-  Struct object;
-  auto parsed = google::protobuf::util::JsonStringToMessage(line, &object);
-  if (!parsed.ok()) {
-    // The parser's message, up to the excerpt of the line it adds.
-    std::string why(parsed.message().data(), parsed.message().size());
-    return absl::InvalidArgumentError("not a JSON object: " +
-                                      why.substr(0, why.find('\n')));
-  }
+  absl::StatusOr<Struct> object = JsonObjectOf(line);
+  if (!object.ok()) return object.status();
   v1::Edge edge;
-  for (const auto& [key, member] : object.fields()) {
+  for (const auto& [key, member] : object->fields()) {
     if (key != "endpoints") {
       if (absl::Status s = ScalarMember(key, member, edge); !s.ok()) return s;
       continue;
@@ -231,12 +187,18 @@ class ImportRun {
   }
 
   // The report; an error status when a batch was refused.
-  absl::Status Report(bool json) const {
-    if (!json) {
+  absl::Status Report(OutputFormat output) const {
+    if (output == OutputFormat::kTable) {
       std::printf("imported %d edges in %d of %d batches\n", edges_written_,
                   batches_written_, batches_);
+      if (!refused_.rows.empty()) PrintTable(refused_, output);
+    } else {
+      PrintDone(output, "edge import",
+                {{"edges_written", U64Cell(edges_written_)},
+                 {"batches", U64Cell(batches_)},
+                 {"batches_written", U64Cell(batches_written_)},
+                 {"refused", JsonCell("", TableJson(refused_))}});
     }
-    if (!refused_.rows.empty() || json) PrintTable(refused_, json);
     if (refused_.rows.empty()) return absl::OkStatus();
     return absl::Status(
         first_code_,
@@ -250,13 +212,14 @@ class ImportRun {
     if (refused_.rows.empty())
       first_code_ = static_cast<absl::StatusCode>(code);
     refused_.rows.push_back(
-        {std::to_string(batches_),
-         lines_.size() == 1
-             ? std::to_string(lines_.front())
-             : absl::StrFormat("%d-%d", lines_.front(), lines_.back()),
-         line == 0 ? "-" : std::to_string(line),
-         absl::StatusCodeToString(static_cast<absl::StatusCode>(code)),
-         message});
+        {NumberCell(batches_),
+         TextCell(lines_.size() == 1 ? std::to_string(lines_.front())
+                                     : absl::StrFormat("%d-%d", lines_.front(),
+                                                       lines_.back())),
+         line == 0 ? NullCell("-") : NumberCell(line),
+         TextCell(
+             absl::StatusCodeToString(static_cast<absl::StatusCode>(code))),
+         TextCell(message)});
   }
 
   std::ifstream& in_;
@@ -292,7 +255,7 @@ absl::Status EdgeImportCommand(client::Client& client, const Args& args) {
   absl::Status stream = client.ImportEdges(
       [&](v1::ImportEdgesRequest* request) { return run.Next(request); },
       [&](const v1::ImportEdgesResponse& response) { run.Answered(response); });
-  absl::Status report = run.Report(args.json);
+  absl::Status report = run.Report(args.output);
   return stream.ok() ? report : stream;
 }
 

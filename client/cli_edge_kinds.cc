@@ -10,23 +10,24 @@
 namespace infinitedb::cli {
 namespace {
 
-// A declaration's roles: a JSON array under --json; for people the roles
+// A declaration's roles: a JSON array; for people the roles
 // space-separated, or "(any)" when the kind does not restrict them.
-std::string RolesCell(const std::vector<std::string>& roles, bool json) {
-  if (json) return JsonStrings(roles);
-  return roles.empty() ? "(any)" : absl::StrJoin(roles, " ");
+Cell RolesCell(const std::vector<std::string>& roles) {
+  Cell cell = ListCell(roles);
+  if (roles.empty()) cell.text = "(any)";
+  return cell;
 }
 
 absl::Status KindsCommand(client::Client& client, const Args& args) {
   absl::StatusOr<std::vector<v1::KindDeclaration>> kinds = client.ListKinds();
   if (!kinds.ok()) return kinds.status();
-  Table table{{"kind", "directed", "roles"}, {}, {"roles"}};
+  Table table{{"kind", "directed", "roles"}, {}};
   for (const v1::KindDeclaration& kind : *kinds) {
     table.rows.push_back(
-        {kind.kind(), kind.directed() ? "true" : "false",
-         RolesCell({kind.roles().begin(), kind.roles().end()}, args.json)});
+        {TextCell(kind.kind()), BoolCell(kind.directed()),
+         RolesCell({kind.roles().begin(), kind.roles().end()})});
   }
-  PrintTable(table, args.json);
+  PrintTable(table, args.output);
   return absl::OkStatus();
 }
 
@@ -43,12 +44,10 @@ absl::Status DeclareCommand(client::Client& client, const Args& args) {
   absl::StatusOr<v1::DeclareKindResponse> declared =
       client.DeclareKind(request);
   if (!declared.ok()) return declared.status();
-  PrintTable(
-      {{"kind", "directed", "roles", "revision"},
-       {{*kind, *directed ? "true" : "false", RolesCell(roles, args.json),
-         std::to_string(declared->header().revision())}},
-       {"roles"}},
-      args.json);
+  PrintTable({{"kind", "directed", "roles", "revision"},
+              {{TextCell(*kind), BoolCell(*directed), RolesCell(roles),
+                U64Cell(declared->header().revision())}}},
+             args.output);
   return absl::OkStatus();
 }
 

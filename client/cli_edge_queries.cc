@@ -22,13 +22,6 @@ absl::StatusOr<v1::NodeRef> RequiredNode(const Args& args,
   return node;
 }
 
-// Tells how to continue a paged answer (on stderr, as `query` does).
-void PrintMore(const std::string& next_cursor, bool json) {
-  if (!next_cursor.empty() && !json) {
-    std::fprintf(stderr, "more: --cursor %s\n", HexEncode(next_cursor).c_str());
-  }
-}
-
 // `edge incident --node ...` and `edge box --space ... --min ... --max ...`.
 absl::Status IncidentCommand(client::Client& client, const Args& args) {
   absl::StatusOr<v1::ReadOptions> read = ReadFlags(args);
@@ -70,8 +63,7 @@ absl::Status IncidentCommand(client::Client& client, const Args& args) {
     summary = client.BoxIncident(request, collect);
   }
   if (!summary.ok()) return summary.status();
-  PrintTable(IncidenceTable(incidences, args.json), args.json);
-  PrintMore(summary->next_cursor, args.json);
+  PrintPage(IncidenceTable(incidences), summary->next_cursor, args.output);
   return absl::OkStatus();
 }
 
@@ -111,8 +103,7 @@ absl::Status EdgeListCommand(client::Client& client, const Args& args) {
     summary = client.DanglingEdges(request, collect);
   }
   if (!summary.ok()) return summary.status();
-  PrintTable(EdgeTable(edges, args.json, false), args.json);
-  PrintMore(summary->next_cursor, args.json);
+  PrintPage(EdgeTable(edges, false), summary->next_cursor, args.output);
   return absl::OkStatus();
 }
 
@@ -131,11 +122,10 @@ absl::Status DegreeCommand(client::Client& client, const Args& args) {
   if (!degree.ok()) return degree.status();
   PrintTable(
       {{"node", "total", "outgoing", "incoming", "neutral", "revision"},
-       {{NodeText(*node), std::to_string(degree->total()),
-         std::to_string(degree->outgoing()), std::to_string(degree->incoming()),
-         std::to_string(degree->neutral()),
-         std::to_string(degree->header().revision())}}},
-      args.json);
+       {{TextCell(NodeText(*node)), U64Cell(degree->total()),
+         U64Cell(degree->outgoing()), U64Cell(degree->incoming()),
+         U64Cell(degree->neutral()), U64Cell(degree->header().revision())}}},
+      args.output);
   return absl::OkStatus();
 }
 
@@ -174,13 +164,12 @@ absl::Status TraverseCommand(client::Client& client, const Args& args) {
   for (const v1::WalkedEdge& edge : result->edges()) {
     levels[edge.level()].second.push_back(edge.id());
   }
-  Table table{{"level", "nodes", "edges"}, {}, {"nodes", "edges"}};
+  Table table{{"level", "nodes", "edges"}, {}};
   for (const auto& [level, reached] : levels) {
-    table.rows.push_back({std::to_string(level),
-                          NodeList(reached.first, args.json),
-                          IdList(reached.second, args.json)});
+    table.rows.push_back({NumberCell(level), ListCell(reached.first),
+                          U64ListCell(reached.second)});
   }
-  PrintTable(table, args.json);
+  PrintTable(table, args.output);
   if (result->truncated()) {
     std::fprintf(stderr, "truncated: stopped at %d nodes (--max-nodes)\n",
                  result->nodes_size());
@@ -213,12 +202,11 @@ absl::Status PathCommand(client::Client& client, const Args& args) {
   std::vector<std::string> nodes;
   for (const v1::NodeRef& node : path->nodes()) nodes.push_back(NodeText(node));
   std::vector<uint64_t> edges(path->edges().begin(), path->edges().end());
-  PrintTable({{"nodes", "edges", "total_weight", "revision"},
-              {{NodeList(nodes, args.json), IdList(edges, args.json),
-                std::to_string(path->total_weight()),
-                std::to_string(path->header().revision())}},
-              {"nodes", "edges", "total_weight"}},
-             args.json);
+  PrintTable(
+      {{"nodes", "edges", "total_weight", "revision"},
+       {{ListCell(nodes), U64ListCell(edges), I64Cell(path->total_weight()),
+         U64Cell(path->header().revision())}}},
+      args.output);
   return absl::OkStatus();
 }
 
@@ -237,12 +225,10 @@ absl::Status CycleCommand(client::Client& client, const Args& args) {
     nodes.push_back(NodeText(node));
   }
   std::vector<uint64_t> edges(cycle->edges().begin(), cycle->edges().end());
-  PrintTable(
-      {{"acyclic", "nodes", "edges", "revision"},
-       {{cycle->acyclic() ? "true" : "false", NodeList(nodes, args.json),
-         IdList(edges, args.json), std::to_string(cycle->header().revision())}},
-       {"nodes", "edges"}},
-      args.json);
+  PrintTable({{"acyclic", "nodes", "edges", "revision"},
+              {{BoolCell(cycle->acyclic()), ListCell(nodes), U64ListCell(edges),
+                U64Cell(cycle->header().revision())}}},
+             args.output);
   return absl::OkStatus();
 }
 

@@ -38,6 +38,18 @@ absl::Status BoxFlags(const Args& args, v1::Box* box);
 absl::StatusOr<v1::ReadOptions> ReadFlags(const Args& args);
 // --cursor HEX as bytes (empty when absent).
 absl::StatusOr<std::string> CursorFlag(const Args& args);
+// --limit N and --cursor HEX into a paged request (one with set_limit and
+// set_cursor).
+template <typename PagedRequest>
+absl::Status PageFlags(const Args& args, PagedRequest& request) {
+  absl::StatusOr<uint64_t> limit = Number(args, "limit");
+  if (!limit.ok()) return limit.status();
+  request.set_limit(*limit);
+  absl::StatusOr<std::string> cursor = CursorFlag(args);
+  if (!cursor.ok()) return cursor.status();
+  request.set_cursor(*cursor);
+  return absl::OkStatus();
+}
 
 }  // namespace infinitedb::cli
 

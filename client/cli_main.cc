@@ -1,6 +1,6 @@
 // infdb-cli: the admin and scripting tool of InfiniteDB. Human-readable
-// tables by default, --json for scripts; on failure a one-line error on
-// stderr and an exit code that tells what failed:
+// tables by default, --output json|jsonl for scripts (cli_output.h); on failure
+// a one-line error on stderr and an exit code that tells what failed:
 //
 //   0  success
 //   1  the server answered with an error (NOT_FOUND, FAILED_PRECONDITION...)
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
       std::printf("infdb-cli %s\n", kCliVersion);
       return 0;
     } else if (arg == "--json") {
-      args.json = true;
+      args.output = infinitedb::cli::OutputFormat::kJson;
     } else if (arg.rfind("--", 0) == 0) {
       std::string name = arg.substr(2);
       std::string value;
@@ -81,7 +81,21 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "infdb-cli: --%s needs a value\n", name.c_str());
         return 2;
       }
-      if (name == "server") {
+      if (name == "output") {
+        if (value == "table") {
+          args.output = infinitedb::cli::OutputFormat::kTable;
+        } else if (value == "json") {
+          args.output = infinitedb::cli::OutputFormat::kJson;
+        } else if (value == "jsonl") {
+          args.output = infinitedb::cli::OutputFormat::kJsonl;
+        } else {
+          std::fprintf(stderr,
+                       "infdb-cli: --output: '%s' is not table, json or "
+                       "jsonl\n",
+                       value.c_str());
+          return 2;
+        }
+      } else if (name == "server") {
         options.target = value;
       } else if (name == "timeout") {
         int64_t ms = TimeoutMs(value);

@@ -59,11 +59,11 @@ const char* ResolutionName(v1::Resolution resolution) {
 
 // A side of a conflict in one cell: the value or edge, "(none)" where that
 // side has no live version.
-std::string RecordCell(bool present, const v1::Record& record) {
-  return present ? ValueText(record.value()) : "(none)";
+Cell SideRecord(bool present, const v1::Record& record) {
+  return present ? ValueCell(record.value()) : NullCell("(none)");
 }
-std::string EdgeCell(bool present, const v1::Edge& edge) {
-  return present ? EdgeSummary(edge) : "(none)";
+Cell SideEdge(bool present, const v1::Edge& edge) {
+  return present ? EdgeCell(edge) : NullCell("(none)");
 }
 
 Table ConflictTable(
@@ -73,22 +73,22 @@ Table ConflictTable(
               {}};
   for (const v1::MergeConflict& c : conflicts) {
     const bool is_edge = c.edge_id() != 0;
-    std::string resolved;
+    Cell resolved = NullCell();
     if (c.resolution() == v1::RESOLUTION_VALUE) {
-      resolved = is_edge ? EdgeSummary(c.resolved_edge())
-                         : ValueText(c.resolved_value());
+      resolved =
+          is_edge ? EdgeCell(c.resolved_edge()) : ValueCell(c.resolved_value());
     }
-    table.rows.push_back({std::to_string(c.id()), KindName(c.kind()), c.space(),
-                          is_edge ? "" : PointText(c.point()),
-                          is_edge ? std::to_string(c.edge_id()) : "",
-                          is_edge ? EdgeCell(c.has_base_edge(), c.base_edge())
-                                  : RecordCell(c.has_base(), c.base()),
-                          is_edge ? EdgeCell(c.has_ours_edge(), c.ours_edge())
-                                  : RecordCell(c.has_ours(), c.ours()),
-                          is_edge
-                              ? EdgeCell(c.has_theirs_edge(), c.theirs_edge())
-                              : RecordCell(c.has_theirs(), c.theirs()),
-                          ResolutionName(c.resolution()), resolved});
+    table.rows.push_back(
+        {U64Cell(c.id()), TextCell(KindName(c.kind())), TextCell(c.space()),
+         is_edge ? NullCell() : PointCell(c.point()),
+         is_edge ? U64Cell(c.edge_id()) : NullCell(),
+         is_edge ? SideEdge(c.has_base_edge(), c.base_edge())
+                 : SideRecord(c.has_base(), c.base()),
+         is_edge ? SideEdge(c.has_ours_edge(), c.ours_edge())
+                 : SideRecord(c.has_ours(), c.ours()),
+         is_edge ? SideEdge(c.has_theirs_edge(), c.theirs_edge())
+                 : SideRecord(c.has_theirs(), c.theirs()),
+         TextCell(ResolutionName(c.resolution())), resolved});
   }
   return table;
 }
@@ -104,22 +104,22 @@ std::string Outcome(const v1::MergeResponse& result, bool dry_run) {
 // the dangling edges after it. A merge stopped at conflicts is exit 1.
 absl::Status PrintMerge(const absl::StatusOr<v1::MergeResponse>& result,
                         const std::string& source, const std::string& target,
-                        bool dry_run, bool json) {
+                        bool dry_run, OutputFormat output) {
   if (!result.ok()) return result.status();
   Table table{{"outcome", "base", "ours_revision", "theirs_revision", "taken",
                "unchanged", "conflicts", "revision"},
               {}};
-  table.rows.push_back({Outcome(*result, dry_run), BranchAtText(result->base()),
-                        std::to_string(result->ours_revision()),
-                        std::to_string(result->theirs_revision()),
-                        std::to_string(result->taken()),
-                        std::to_string(result->unchanged()),
-                        std::to_string(result->conflicts()),
-                        std::to_string(result->stamp().revision())});
-  PrintTable(table, json);
-  if (!json && !result->conflict_sample().empty()) {
+  table.rows.push_back(
+      {TextCell(Outcome(*result, dry_run)),
+       TextCell(BranchAtText(result->base())), U64Cell(result->ours_revision()),
+       U64Cell(result->theirs_revision()), U64Cell(result->taken()),
+       U64Cell(result->unchanged()), U64Cell(result->conflicts()),
+       result->stamp().revision() == 0 ? NullCell("-")
+                                       : U64Cell(result->stamp().revision())});
+  PrintTable(table, output);
+  if (output == OutputFormat::kTable && !result->conflict_sample().empty()) {
     std::printf("\n");
-    PrintTable(ConflictTable(result->conflict_sample()), false);
+    PrintTable(ConflictTable(result->conflict_sample()), output);
   }
   if (!result->dangling_edges().empty()) {
     std::fprintf(stderr,
@@ -154,26 +154,17 @@ absl::Status MergeOne(client::Client& client, const Args& args) {
   if (!sample.ok()) return sample.status();
   request.set_conflict_limit(static_cast<uint32_t>(*sample));
   return PrintMerge(client.Merge(request), *source, request.target(), *dry_run,
-                    args.json);
+                    args.output);
 }
 
 absl::Status ConflictsCommand(client::Client& client, const Args& args) {
   v1::ListConflictsRequest request;
   request.set_target(Target(args));
-  absl::StatusOr<uint64_t> limit = Number(args, "limit");
-  if (!limit.ok()) return limit.status();
-  request.set_limit(*limit);
-  absl::StatusOr<std::string> cursor = CursorFlag(args);
-  if (!cursor.ok()) return cursor.status();
-  request.set_cursor(*cursor);
+  if (absl::Status page = PageFlags(args, request); !page.ok()) return page;
   absl::StatusOr<v1::ListConflictsResponse> page =
       client.ListConflicts(request);
   if (!page.ok()) return page.status();
-  PrintTable(ConflictTable(page->conflicts()), args.json);
-  if (!page->next_cursor().empty() && !args.json) {
-    std::fprintf(stderr, "more: --cursor %s\n",
-                 HexEncode(page->next_cursor()).c_str());
-  }
+  PrintPage(ConflictTable(page->conflicts()), page->next_cursor(), args.output);
   return absl::OkStatus();
 }
 
@@ -270,10 +261,9 @@ absl::Status ResolveCommand(client::Client& client, const Args& args) {
       client.GetMergeStatus(request.target());
   if (!status.ok()) return status.status();
   PrintTable({{"target", "source", "conflicts", "unresolved"},
-              {{request.target(), status->source(),
-                std::to_string(status->conflicts()),
-                std::to_string(status->unresolved())}}},
-             args.json);
+              {{TextCell(request.target()), TextCell(status->source()),
+                U64Cell(status->conflicts()), U64Cell(status->unresolved())}}},
+             args.output);
   return absl::OkStatus();
 }
 
@@ -290,10 +280,10 @@ absl::Status MergeCommand(client::Client& client, const Args& args) {
         client.GetMergeStatus(target);
     if (!status.ok()) return status.status();
     return PrintMerge(client.CommitMerge(target), status->source(), target,
-                      false, args.json);
+                      false, args.output);
   }
   if (absl::Status s = client.AbortMerge(target); !s.ok()) return s;
-  PrintTable({{"aborted"}, {{target}}}, args.json);
+  PrintDone(args.output, "branch abort", {{"target", TextCell(target)}});
   return absl::OkStatus();
 }
 

@@ -11,8 +11,14 @@
 namespace infinitedb::cli {
 
 const char kUsage[] =
-    R"(usage: infdb-cli [--server HOST:PORT] [--timeout 5s] [--json] COMMAND
+    R"(usage: infdb-cli [--server HOST:PORT] [--timeout 5s]
+                 [--output table|json|jsonl | --json] COMMAND
        infdb-cli help [COMMAND] | COMMAND --help | --version
+
+--output json prints one JSON document, jsonl one object per line as
+results arrive (--json = --output json): points are arrays of numbers,
+values {"text": ...} or {"base64": ...}, 64-bit numbers decimal strings,
+a paged command's cursor in "next_cursor" (README, "Output for scripts").
 
 The server defaults to $INFDB_ENDPOINT, else 127.0.0.1:7070. Exit codes:
 0 success, 1 an error from the server, 2 a usage error (nothing was sent),
@@ -57,6 +63,17 @@ commands:
   query SPACE [--min 1,2 --max 5,6 | --scope 42] [--as-of R] [--branch B]
         [--limit N] [--cursor HEX]
   count SPACE [same shape flags as query]
+  export SPACE [--min 1,2 --max 5,6 | --scope 42] [--as-of R] [--branch B]
+      (every live record as JSON lines, {"point":[1,2],"value":{"text":"v"},
+       "revision":"7"}, all at one revision; progress on a terminal)
+  import SPACE FILE [--batch N] [--branch B]
+      (JSON lines as export writes them ("value" may be a plain string;
+       "deleted":true deletes); each batch of N lines (default 1000) is
+       one atomic write; prints the refused batches)
+  watch SPACE [--min 1,2 --max 5,6] [--branch B] [--from-revision R]
+      [--limit N]
+      (the space's changes as they commit, one line each; from the current
+       revision unless --from-revision; --limit N stops after N changes)
   edge put --kind KIND --endpoint SPACE:1,2,3:ROLE[:tail|head] --endpoint ...
       [--directed] [--weight N] [--prop KEY=VALUE ...] [--payload TEXT]
       [--id ID] [--branch B] [--if-revision R]
@@ -99,7 +116,8 @@ absl::Status Usage(const std::string& what) {
 
 namespace {
 
-// The flags each command takes (besides --server and --json); a trailing
+// The flags each command takes (besides --server, --timeout and --output);
+// a trailing
 // "..." marks a flag that may be given more than once.
 const std::map<std::string, std::set<std::string>>& CommandFlags() {
   static const auto* flags = new std::map<std::string, std::set<std::string>>{
@@ -120,6 +138,9 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
       {"history", {"point", "as-of", "branch"}},
       {"query", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
       {"count", {"min", "max", "scope", "as-of", "branch", "limit", "cursor"}},
+      {"export", {"min", "max", "scope", "as-of", "branch"}},
+      {"import", {"batch", "branch"}},
+      {"watch", {"min", "max", "branch", "from-revision", "limit"}},
       {"edge put",
        {"kind", "endpoint...", "directed", "weight", "prop...", "payload", "id",
         "branch", "if-revision"}},
@@ -174,6 +195,9 @@ size_t MaxWords(const std::string& command) {
                                         {"history", 2},
                                         {"query", 2},
                                         {"count", 2},
+                                        {"export", 2},
+                                        {"import", 3},
+                                        {"watch", 2},
                                         {"replication status", 2},
                                         {"replication forget", 3},
                                         {"status", 1},
@@ -271,7 +295,7 @@ std::string HelpFor(const std::vector<std::string>& topic) {
     if (in_command) help.append(line.data(), line.size()).append("\n");
   }
   if (help.empty()) return "";
-  return "usage: infdb-cli [--server HOST:PORT] [--json] ...\n" + help;
+  return "usage: infdb-cli [--server HOST:PORT] [--output FORMAT] ...\n" + help;
 }
 
 }  // namespace infinitedb::cli

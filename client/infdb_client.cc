@@ -224,6 +224,29 @@ absl::Status Client::ForgetSubscriber(const std::string& subscriber_id) {
       replication_->ForgetSubscriber(NewContext().get(), request, &response));
 }
 
+absl::Status Client::Watch(
+    const v1::SubscribeRequest& start,
+    const std::function<bool(const v1::SubscribeResponse&)>& on_message) {
+  grpc::ClientContext context;
+  std::unique_ptr<
+      grpc::ClientReaderWriter<v1::SubscribeMessage, v1::SubscribeResponse>>
+      stream = replication_->Subscribe(&context);
+  v1::SubscribeMessage first;
+  *first.mutable_start() = start;
+  stream->Write(first);  // a failure shows in Finish
+  v1::SubscribeResponse message;
+  while (stream->Read(&message)) {
+    const bool heartbeat = message.changes().empty() &&
+                           message.copy().empty() && !message.copy_complete();
+    if (!heartbeat && !on_message(message)) {
+      context.TryCancel();
+      stream->Finish();
+      return absl::OkStatus();
+    }
+  }
+  return FromGrpc(stream->Finish());
+}
+
 absl::StatusOr<v1::StatsResponse> Client::Stats() {
   v1::StatsResponse response;
   absl::Status status = Retrying([&] {

@@ -158,6 +158,13 @@ class Client {
   // Replication.
   absl::StatusOr<v1::ReplicationStatusResponse> ReplicationStatus();
   absl::Status ForgetSubscriber(const std::string& subscriber_id);
+  // An anonymous subscription (Replication.Subscribe with `start`, no
+  // acknowledgements): hands every message but heartbeats to `on_message`
+  // until it returns false (then cancels, OK) or the stream fails. No
+  // deadline: it runs until stopped.
+  absl::Status Watch(
+      const v1::SubscribeRequest& start,
+      const std::function<bool(const v1::SubscribeResponse&)>& on_message);
   // The change stream as a raw stub, for subscribers (Subscribe is a
   // long-lived bidirectional stream: no deadline, no retries).
   v1::Replication::Stub& replication() { return *replication_; }

@@ -17,6 +17,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# The Node.js client's tests need node and npm (Debian's, unless a newer
+# Node.js with its own npm is installed already).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo_cmd=()

@@ -45,18 +45,22 @@ TEST_F(CliTest, SessionOfTheReadme) {
   EXPECT_NE(r.output.find("12.5 kN"), std::string::npos) << r.output;
   r = Run("query loads --scope 42 --json");
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.output.find(R"({"point":"42,3,0","value":"13 kN","revision":3})"),
-            std::string::npos)
+  EXPECT_NE(
+      r.output.find(
+          R"({"point":[42,3,0],"value":{"text":"13 kN"},"revision":"3"})"),
+      std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find(R"("value":"8 kN")"), std::string::npos);
+  EXPECT_NE(r.output.find(R"("value":{"text":"8 kN"})"), std::string::npos);
   r = Run("query loads --min 0,0,0 --max 50,3,0 --json");
-  EXPECT_EQ(r.output, R"([{"point":"42,3,0","value":"13 kN","revision":3}])"
+  EXPECT_EQ(r.output, R"({"rows":[{"point":[42,3,0],"value":{"text":"13 kN"},)"
+                      R"("revision":"3"}],"next_cursor":""})"
                       "\n");
   r = Run("history loads --point 42,3,0 --json");
-  EXPECT_NE(r.output.find(R"("revision":1,"deleted":false)"), std::string::npos)
+  EXPECT_NE(r.output.find(R"("revision":"1","deleted":false)"),
+            std::string::npos)
       << r.output;
   r = Run("count loads --json");
-  EXPECT_NE(r.output.find(R"("count":2)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(R"("count":"2")"), std::string::npos) << r.output;
   ASSERT_EQ(Run("branch create option-b --from main").exit_code, 0);
   ASSERT_EQ(Run("put loads --point 42,3,0 --value '9 kN' --branch option-b")
                 .exit_code,
@@ -73,7 +77,7 @@ TEST_F(CliTest, SessionOfTheReadme) {
   EXPECT_EQ(Run("compact loads").exit_code, 0);
   r = Run("stats --json");
   // loads' compacted segment, and __catalog's (the branch's creation).
-  EXPECT_NE(r.output.find(R"({"stat":"segments","value":2})"),
+  EXPECT_NE(r.output.find(R"({"stat":"segments","value":"2"})"),
             std::string::npos)
       << r.output;
   r = Run("status");
@@ -107,7 +111,7 @@ TEST_F(CliTest, ReplicationStatusShowsSourcesAndSubscribers) {
       follower_status.append(buffer, n);
     }
     ASSERT_EQ(pclose(pipe), 0);
-    if (follower_status.find("\"cursor\":1") != std::string::npos) break;
+    if (follower_status.find("\"cursor\":\"1\"") != std::string::npos) break;
     usleep(50'000);
   }
   EXPECT_NE(follower_status.find("\"role\":\"source\""), std::string::npos)
@@ -117,7 +121,7 @@ TEST_F(CliTest, ReplicationStatusShowsSourcesAndSubscribers) {
       << follower_status;
   EXPECT_NE(follower_status.find("\"state\":\"streaming\""), std::string::npos)
       << follower_status;
-  EXPECT_NE(follower_status.find("\"cursor\":1"), std::string::npos)
+  EXPECT_NE(follower_status.find("\"cursor\":\"1\""), std::string::npos)
       << follower_status;
 
   CliResult source = Run("replication status");

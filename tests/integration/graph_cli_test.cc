@@ -20,6 +20,12 @@ namespace {
 
 using CliResult = testing::CommandResult;
 
+// A paged command's --json answer with no rows.
+constexpr char kEmptyPage[] = "{\"rows\":[],\"next_cursor\":\"\"}\n";
+
+// A 64-bit number as the CLI's JSON writes it.
+std::string Quoted(const std::string& digits) { return "\"" + digits + "\""; }
+
 class GraphCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,9 +46,9 @@ class GraphCliTest : public ::testing::Test {
   uint64_t PutEdge(const std::string& arguments) {
     CliResult r = Run("edge put " + arguments + " --json");
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    size_t at = r.output.find("\"id\":");
+    size_t at = r.output.find("\"id\":\"");  // 64-bit ids are strings
     if (at == std::string::npos) return 0;
-    return std::strtoull(r.output.c_str() + at + 5, nullptr, 10);
+    return std::strtoull(r.output.c_str() + at + 6, nullptr, 10);
   }
 
   uint64_t Revision() {
@@ -98,14 +104,15 @@ TEST_F(GraphCliTest, PutGetHistoryAndPreconditions) {
   EXPECT_TRUE(Contains(r.output, "grade=S355")) << r.output;
   r = Run("edge get " + f.Beam() + " --json");
   EXPECT_TRUE(Contains(r.output,
-                       "\"directed\":true,\"weight\":5,"
+                       "\"directed\":true,\"weight\":\"5\","
                        "\"endpoints\":[\"frame:1,2,3:beam:tail\","
                        "\"frame:4,5,6:column:head\"],"
                        "\"properties\":{\"grade\":\"S355\"}"))
       << r.output;
   r = Run("edge get " + f.Brace() + " --json");
   EXPECT_TRUE(Contains(r.output, "\"weight\":null")) << r.output;
-  EXPECT_TRUE(Contains(r.output, "\"payload\":\"tie rod\"")) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"payload\":{\"text\":\"tie rod\"}"))
+      << r.output;
 
   // A new version of the beam: history has both, as_of reads the old one.
   ASSERT_EQ(PutEdge("--id " + f.Beam() +
@@ -114,11 +121,11 @@ TEST_F(GraphCliTest, PutGetHistoryAndPreconditions) {
                     "--endpoint frame:4,5,6:column:head --weight 6"),
             f.beam);
   r = Run("edge history " + f.Beam() + " --json");
-  EXPECT_TRUE(Contains(r.output, "\"weight\":6")) << r.output;
-  EXPECT_TRUE(Contains(r.output, "\"weight\":5")) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"weight\":\"6\"")) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"weight\":\"5\"")) << r.output;
   r = Run("edge get " + f.Beam() + " --as-of " +
           std::to_string(first_revision) + " --json");
-  EXPECT_TRUE(Contains(r.output, "\"weight\":5")) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"weight\":\"5\"")) << r.output;
   // A precondition on the edge's revision.
   r = Run("edge put --id " + f.Beam() +
           " --kind beam.bears_on --directed --endpoint frame:1,2,3:beam:tail "
@@ -133,17 +140,17 @@ TEST_F(GraphCliTest, IncidenceBoxKindAndDegree) {
   // Incidence at the column's top, with filters.
   const std::string at_column = "edge incident --node frame:4,5,6 --json";
   CliResult r = Run(at_column);
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Beam())) << r.output;
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Column())) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Beam()))) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Column()))) << r.output;
   EXPECT_TRUE(Contains(r.output, "\"roles\":[\"column:head\"]")) << r.output;
   r = Run(at_column + " --direction in");
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Beam())) << r.output;
-  EXPECT_FALSE(Contains(r.output, "\"id\":" + f.Column())) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Beam()))) << r.output;
+  EXPECT_FALSE(Contains(r.output, "\"id\":" + Quoted(f.Column()))) << r.output;
   r = Run(at_column + " --direction out");
-  EXPECT_FALSE(Contains(r.output, "\"id\":" + f.Beam())) << r.output;
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Column())) << r.output;
-  EXPECT_EQ(Run(at_column + " --kind brace").output, "[]\n");
-  EXPECT_EQ(Run(at_column + " --role beam").output, "[]\n");
+  EXPECT_FALSE(Contains(r.output, "\"id\":" + Quoted(f.Beam()))) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Column()))) << r.output;
+  EXPECT_EQ(Run(at_column + " --kind brace").output, kEmptyPage);
+  EXPECT_EQ(Run(at_column + " --role beam").output, kEmptyPage);
   r = Run("edge incident --node frame:4,5,6 --limit 1");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Contains(r.output, "more: --cursor ")) << r.output;
@@ -165,14 +172,14 @@ TEST_F(GraphCliTest, IncidenceBoxKindAndDegree) {
   EXPECT_EQ(rows, 4u) << r.output;
 
   r = Run("edge kind beam.bears_on --json");
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Beam())) << r.output;
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Column())) << r.output;
-  EXPECT_FALSE(Contains(r.output, "\"id\":" + f.Brace())) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Beam()))) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Column()))) << r.output;
+  EXPECT_FALSE(Contains(r.output, "\"id\":" + Quoted(f.Brace()))) << r.output;
 
   r = Run("edge degree --node frame:4,5,6 --json");
   EXPECT_TRUE(Contains(r.output,
-                       "\"total\":2,\"outgoing\":1,\"incoming\":1,"
-                       "\"neutral\":0"))
+                       "\"total\":\"2\",\"outgoing\":\"1\",\"incoming\":\"1\","
+                       "\"neutral\":\"0\""))
       << r.output;
 }
 
@@ -182,8 +189,8 @@ TEST_F(GraphCliTest, TraversalPathsAndCycles) {
       Run("edge traverse --start frame:1,2,3 --depth 2 --direction out --json");
   EXPECT_TRUE(Contains(r.output,
                        "{\"level\":1,\"nodes\":[\"frame:4,5,6\"],"
-                       "\"edges\":[" +
-                           f.Beam() + "]}"))
+                       "\"edges\":[\"" +
+                           f.Beam() + "\"]}"))
       << r.output;
   EXPECT_TRUE(Contains(r.output, "{\"level\":2,\"nodes\":[\"frame:7,8,9\"]"))
       << r.output;
@@ -193,12 +200,12 @@ TEST_F(GraphCliTest, TraversalPathsAndCycles) {
           "--weighted --json");
   EXPECT_TRUE(Contains(r.output,
                        "\"nodes\":[\"frame:1,2,3\",\"frame:4,5,6\","
-                       "\"frame:7,8,9\"],\"edges\":[" +
-                           f.Beam() + "," + f.Column() +
-                           "],\"total_weight\":7"))
+                       "\"frame:7,8,9\"],\"edges\":[\"" +
+                           f.Beam() + "\",\"" + f.Column() +
+                           "\"],\"total_weight\":\"7\""))
       << r.output;
   r = Run("edge path --from frame:1,2,3 --to frame:7,8,9 --json");
-  EXPECT_TRUE(Contains(r.output, "\"edges\":[" + f.Brace() + "]"))
+  EXPECT_TRUE(Contains(r.output, "\"edges\":[\"" + f.Brace() + "\"]"))
       << r.output;  // the brace is one step, in any direction
   r = Run("edge path --from frame:1,2,3 --to frame:9,9,9");
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -229,8 +236,9 @@ TEST_F(GraphCliTest, DeleteLeavesATombstone) {
   r = Run("edge del " + f.Brace());
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Contains(r.output, "NOT_FOUND")) << r.output;
-  EXPECT_EQ(Run("edge kind brace --json").output, "[]\n");
-  EXPECT_EQ(Run("edge incident --node frame:10,10,10 --json").output, "[]\n");
+  EXPECT_EQ(Run("edge kind brace --json").output, kEmptyPage);
+  EXPECT_EQ(Run("edge incident --node frame:10,10,10 --json").output,
+            kEmptyPage);
 }
 
 TEST_F(GraphCliTest, CommandLineMistakesAreUsageErrors) {
@@ -283,22 +291,22 @@ TEST_F(GraphCliTest, KindsDeclareAndDangling) {
         0);
   }
   const Frame f = PutFrame();
-  EXPECT_EQ(Run("edge dangling --json").output, "[]\n");
+  EXPECT_EQ(Run("edge dangling --json").output, kEmptyPage);
   const uint64_t before = Revision();
   ASSERT_EQ(Run("del frame --point 7,8,9").exit_code, 0);
   r = Run("edge dangling --json");
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Column())) << r.output;
-  EXPECT_TRUE(Contains(r.output, "\"id\":" + f.Brace())) << r.output;
-  EXPECT_FALSE(Contains(r.output, "\"id\":" + f.Beam())) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Column()))) << r.output;
+  EXPECT_TRUE(Contains(r.output, "\"id\":" + Quoted(f.Brace()))) << r.output;
+  EXPECT_FALSE(Contains(r.output, "\"id\":" + Quoted(f.Beam()))) << r.output;
   EXPECT_EQ(
       Run("edge dangling --json --as-of " + std::to_string(before)).output,
-      "[]\n");
+      kEmptyPage);
   r = Run("edge dangling --limit 1");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Contains(r.output, "more: --cursor ")) << r.output;
   ASSERT_EQ(Run("branch create b").exit_code, 0);
   ASSERT_EQ(Run("put frame --point 7,8,9 --value n --branch b").exit_code, 0);
-  EXPECT_EQ(Run("edge dangling --branch b --json").output, "[]\n");
+  EXPECT_EQ(Run("edge dangling --branch b --json").output, kEmptyPage);
 
   for (const char* command :
        {"edge declare", "edge declare a b", "edge declare k --kind x",
@@ -350,22 +358,24 @@ TEST_F(GraphCliTest, ImportReportsTheRefusedBatches) {
   EXPECT_TRUE(Contains(r.output, "\"frame:1,1,1:a\",\"frame:2,2,2:b\""))
       << r.output;
   EXPECT_TRUE(Contains(r.output,
-                       "\"weight\":3,\"endpoints\":["
+                       "\"weight\":\"3\",\"endpoints\":["
                        "\"frame:2,2,2:a:tail\","
                        "\"frame:3,3,3:b:head\"],"
                        "\"properties\":{\"gauge\":\"12\"}"))
       << r.output;
   EXPECT_FALSE(Contains(r.output, "frame:4,4,4")) << r.output;
 
-  // A file without errors: exit 0, and the JSON report is empty.
+  // A file without errors: exit 0, and the JSON report refuses nothing.
   std::ofstream(path) << R"({"kind":"wire","endpoints":["frame:4,4,4:a",)"
                       << R"("frame:5,5,5:b"]})"
                       << "\n";
   r = Run("edge import " + path + " --json");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(r.output, "[]\n");
+  EXPECT_EQ(r.output,
+            "{\"done\":\"edge import\",\"edges_written\":\"1\","
+            "\"batches\":\"1\",\"batches_written\":\"1\",\"refused\":[]}\n");
   EXPECT_TRUE(Contains(Run("edge degree --node frame:4,4,4 --json").output,
-                       "\"total\":1"));
+                       "\"total\":\"1\""));
 }
 
 }  // namespace
