@@ -38,6 +38,13 @@ ABSL_FLAG(uint64_t, retention_revisions, 0,
           "all history.");
 ABSL_FLAG(std::string, log_level, "info",
           "Log level: trace, debug, info, warn, error.");
+ABSL_FLAG(std::string, log_format, "text",
+          "Log lines on stderr: text (for people) or json (one object per "
+          "line with time, level, logger and msg, for log collectors).");
+ABSL_FLAG(uint64_t, shutdown_grace_ms, 10'000,
+          "On SIGTERM or SIGINT, how long calls in flight may take to finish "
+          "(new calls are refused at once); what still runs after it is "
+          "cancelled. Idle connections are not waited for.");
 ABSL_FLAG(uint64_t, max_message_mb, 64,
           "Largest gRPC request or response message, in MiB.");
 ABSL_FLAG(std::vector<std::string>, peer, {},
@@ -103,6 +110,7 @@ bool ParseUnknownLabelPolicy(const std::string& name,
 }
 
 constexpr uint64_t kCacheMbFlagMax = uint64_t{1} << 20;
+constexpr uint64_t kShutdownGraceMsMax = 3'600'000;
 
 // The graph's flags; needs engine.max_value_bytes and max_batch_mutations.
 absl::Status GraphOptionsFromFlags(EngineOptions& engine) {
@@ -218,6 +226,19 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
         "--log_level: '%s' is not trace, debug, info, warn or error",
         config.log_level));
   }
+  const std::string log_format = absl::GetFlag(FLAGS_log_format);
+  if (log_format != "text" && log_format != "json") {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--log_format: '%s' is not text or json", log_format));
+  }
+  config.log_json = log_format == "json";
+  const uint64_t grace_ms = absl::GetFlag(FLAGS_shutdown_grace_ms);
+  if (grace_ms > kShutdownGraceMsMax) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--shutdown_grace_ms: %d is more than %d (an hour)",
+                        grace_ms, kShutdownGraceMsMax));
+  }
+  config.shutdown_grace = std::chrono::milliseconds(grace_ms);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
   config.slow_request_ms = absl::GetFlag(FLAGS_slow_request_ms);
   for (const std::string& peer : absl::GetFlag(FLAGS_peer)) {

@@ -4,6 +4,7 @@
 #ifndef INFINITEDB_SERVER_SERVER_FLAGS_H_
 #define INFINITEDB_SERVER_SERVER_FLAGS_H_
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,10 @@ namespace infinitedb::server {
 
 struct ServerConfig {
   EngineOptions engine;
-  std::string listen;              // host:port
-  std::string log_level;           // trace debug info warn error
+  std::string listen;     // host:port
+  std::string log_level;  // trace debug info warn error
+  bool log_json = false;  // JSON lines instead of text
+  std::chrono::milliseconds shutdown_grace{10'000};  // for calls in flight
   size_t max_message_bytes = 0;    // largest gRPC message accepted
   uint64_t slow_request_ms = 0;    // rpcs slower than this are logged; 0 = off
   std::vector<std::string> peers;  // servers to replicate from, host:port

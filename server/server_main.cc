@@ -4,7 +4,8 @@
 // Graph, Branches, Admin and Replication services plus the standard health
 // service and server reflection, pulls changes from every --peer, and on
 // SIGTERM or SIGINT stops replication, stops accepting calls, lets in-flight
-// calls finish, and closes the engine (making the WAL durable).
+// calls finish for up to --shutdown_grace_ms (graceful_shutdown.h), and
+// closes the engine (making the WAL durable).
 #include <signal.h>
 
 #include <cstdio>
@@ -23,10 +24,13 @@
 #include "server/admin_service.h"
 #include "server/branches_service.h"
 #include "server/command_line.h"
+#include "server/graceful_shutdown.h"
 #include "server/graph_service.h"
+#include "server/in_flight_calls.h"
 #include "server/records_service.h"
 #include "server/replication_service.h"
 #include "server/server_flags.h"
+#include "server/server_log.h"
 #include "server/slow_request_log.h"
 #include "server/spaces_service.h"
 #include "server/version.h"
@@ -35,11 +39,8 @@
 namespace infinitedb::server {
 namespace {
 
-// In-flight calls get this long to finish after a shutdown signal.
-constexpr auto kShutdownGrace = std::chrono::seconds(10);
-
 int Serve(const ServerConfig& config) {
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  SetUpLogging(config.log_level, config.log_json);
   EngineOptions engine_options = config.engine;
   engine_options.env.logger = spdlog::default_logger();
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(engine_options);
@@ -83,8 +84,11 @@ int Serve(const ServerConfig& config) {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
-  builder.experimental().SetInterceptorCreators(SlowRequestLogInterceptors(
-      config.slow_request_ms, spdlog::default_logger()));
+  InFlightCalls calls;
+  auto interceptors = SlowRequestLogInterceptors(config.slow_request_ms,
+                                                 spdlog::default_logger());
+  interceptors.push_back(calls.NewFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&spaces);
   builder.RegisterService(&records);
   builder.RegisterService(&graph);
@@ -126,7 +130,8 @@ int Serve(const ServerConfig& config) {
   for (auto& peer : peers) peer->RequestStop();  // all at once
   for (auto& peer : peers) peer->Stop();
   replication.Stop();
-  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  ShutdownGracefully(*server, calls, config.shutdown_grace,
+                     *spdlog::default_logger());
   server->Wait();
   subscribers.Persist();
   engine->reset();  // drains commits and syncs the WAL

@@ -310,7 +310,8 @@ absl::Status Maintenance::CompactSegments(
   compactions_++;
   options_.env.logger->info(
       "compacted {} segment(s) of space {} into {} ({} records)", inputs.size(),
-      space_id, output ? SegmentPath(number) : "none",
+      sources_.versions->catalog().SpaceLabel(space_id),
+      output ? SegmentPath(number) : "none",
       merged->has_value() ? (*merged)->record_count : 0);
   return absl::OkStatus();
 }

@@ -101,10 +101,12 @@ struct Mutation {
   std::optional<Revision> if_revision;
 
   static Mutation Put(std::string space, Point point, std::string value) {
-    return {Kind::kPut, std::move(space), std::move(point), std::move(value)};
+    return {Kind::kPut, std::move(space), std::move(point), std::move(value),
+            std::nullopt};
   }
   static Mutation Delete(std::string space, Point point) {
-    return {Kind::kDelete, std::move(space), std::move(point), {}};
+    return {
+        Kind::kDelete, std::move(space), std::move(point), {}, std::nullopt};
   }
 };
 

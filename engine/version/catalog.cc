@@ -165,6 +165,13 @@ int Catalog::SpaceDims(uint32_t id) const {
   return it == state_->spaces.end() ? 0 : it->second.dims;
 }
 
+std::string Catalog::SpaceLabel(uint32_t id) const {
+  absl::ReaderMutexLock lock(&state_mu_);
+  auto it = state_->spaces.find(id);
+  if (it == state_->spaces.end()) return absl::StrFormat("#%d (dropped)", id);
+  return "'" + it->second.name + "'";
+}
+
 absl::StatusOr<const BranchEntry*> Catalog::NewBranchParent(
     const CatalogState& state, std::string_view name,
     std::string_view parent) const {

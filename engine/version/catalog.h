@@ -44,6 +44,8 @@ class Catalog {
   std::vector<SpaceInfo> ListSpaces() const;
   // Dims of space `id`, or 0 if no such space exists (dropped).
   int SpaceDims(uint32_t id) const;
+  // For log lines: 'name' of space `id`, or "#id (dropped)".
+  std::string SpaceLabel(uint32_t id) const;
 
   // Forks `name` from `parent` at revision `fork`; with a fork stamp
   // (fork_hlc != 0), by the stamp rule of manifest::BranchEntry.
