@@ -2,7 +2,9 @@
 // start (clients get GOAWAY and reconnect elsewhere), the calls in flight
 // get up to a grace period to finish, then whatever is still running is
 // cancelled (its client sees CANCELLED) and every connection is closed.
-// Idle connections are not waited for.
+// Idle connections are not waited for; after a call that ended less than a
+// second ago, connections get the rest of that second to deliver its last
+// responses (closing them at once could reset them).
 #ifndef INFINITEDB_SERVER_GRACEFUL_SHUTDOWN_H_
 #define INFINITEDB_SERVER_GRACEFUL_SHUTDOWN_H_
 

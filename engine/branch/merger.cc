@@ -114,7 +114,7 @@ absl::StatusOr<MergeResult> Merger::Outcome(const MergeSides& sides,
                                             const MergePlan& plan,
                                             uint64_t conflict_limit) const {
   MergeResult result;
-  result.base = {sides.base.branch, sides.base.revision};
+  result.base = {sides.base.branch, sides.base.ShownRevision()};
   result.ours_revision = sides.ours.revision;
   result.theirs_revision = sides.theirs.revision;
   result.fast_forward = plan.fast_forward;

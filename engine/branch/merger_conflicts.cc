@@ -180,7 +180,9 @@ absl::StatusOr<std::optional<MergeStatus>> Merger::Status(
   status.target = std::string(target);
   absl::StatusOr<std::string> base =
       versions_->catalog().BranchName((*state)->base_branch_id);
-  status.base = {base.ok() ? *base : "", (*state)->base_revision};
+  status.base = {base.ok() ? *base : "", (*state)->base_hlc_cap == UINT64_MAX
+                                             ? (*state)->base_revision
+                                             : (*state)->base_floor};
   status.theirs_revision = (*state)->theirs_revision;
   status.conflicts = stored->size();
   status.unresolved = std::count_if(
@@ -227,7 +229,7 @@ absl::StatusOr<BranchStatus> Merger::StatusOfBranch(std::string_view branch) {
   absl::StatusOr<Side> base =
       FindMergeBase(*versions_, records_, branch, status.info.parent);
   if (!base.ok()) return base.status();
-  status.base = {base->branch, base->revision};
+  status.base = {base->branch, base->ShownRevision()};
   absl::StatusOr<Side> own = ResolveSide(*versions_, branch, 0, "branch");
   if (!own.ok()) return own.status();
   absl::StatusOr<Side> parent =

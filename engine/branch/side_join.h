@@ -25,8 +25,17 @@ namespace infinitedb::branch {
 // A side as read: the branch, its resolved revision, its chain of levels.
 struct Side {
   std::string branch;
-  Revision revision = 0;
+  Revision revision = 0;  // the read's cap on `branch`
   std::vector<mvcc::BranchLevel> chain;
+
+  // The revision to show for this side: a base bounded by a fork's stamp
+  // reads the branch's versions stamped at or below it, which on this
+  // server are those up to the fork's revision (its floor) plus any
+  // replicated later with older stamps; it is shown as the fork's revision.
+  Revision ShownRevision() const {
+    if (chain.empty() || chain.front().hlc_cap == UINT64_MAX) return revision;
+    return chain.front().floor;
+  }
 };
 
 // Resolves `as_of` (0 = the visible revision) and checks it can be read:

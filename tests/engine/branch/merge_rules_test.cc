@@ -283,6 +283,34 @@ TEST_F(MergeRulesTest, StrategiesDecideConflictsAndDryRunsWriteNothing) {
   EXPECT_EQ(Value("main", {1, 1}), "third");
 }
 
+// The first merge's base is the fork: shown as the fork's revision (not the
+// parent's newest), in the merge's result, the branch's status and the
+// status of a merge stopped at conflicts.
+TEST_F(MergeRulesTest, TheBaseOfAFirstMergeIsShownAtTheFork) {
+  Put("main", {1, 1}, "base");
+  Fork("option-b");
+  auto branch = engine_->GetBranchStatus("option-b");
+  ASSERT_TRUE(branch.ok()) << branch.status();
+  const Revision fork = branch->info.fork_revision;
+  Put("main", {1, 1}, "ours");
+  Put("main", {2, 2}, "more");
+  Put("option-b", {1, 1}, "theirs");
+  branch = engine_->GetBranchStatus("option-b");
+  ASSERT_TRUE(branch.ok()) << branch.status();
+  EXPECT_EQ(branch->base.branch, "main");
+  EXPECT_EQ(branch->base.as_of, fork);
+  MergeResult dry = Merge("option-b", "main", MergeStrategy::kFailOnConflict,
+                          /*dry_run=*/true);
+  EXPECT_EQ(dry.base.branch, "main");
+  EXPECT_EQ(dry.base.as_of, fork);
+  MergeResult stopped = Merge("option-b", "main");
+  ASSERT_TRUE(stopped.in_progress);
+  EXPECT_EQ(stopped.base.as_of, fork);
+  auto merging = engine_->GetMergeStatus("main");
+  ASSERT_TRUE(merging.ok() && merging->has_value()) << merging.status();
+  EXPECT_EQ((*merging)->base.as_of, fork);
+}
+
 TEST_F(MergeRulesTest, TheSecondMergeConsidersOnlyWhatChangedSinceTheFirst) {
   Put("main", {1, 1}, "base");
   Fork("option-b");
