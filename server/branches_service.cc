@@ -63,6 +63,10 @@ grpc::Status BranchesService::Diff(grpc::ServerContext*,
                                    v1::DiffResponse* response) {
   absl::StatusOr<DiffRequest> diff = DiffRequestFrom(*request);
   if (!diff.ok()) return ToGrpcStatus(diff.status());
+  absl::StatusOr<std::string> cursor =
+      context_->cursors->Unseal("diff", request->cursor(), "cursor");
+  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  diff->cursor = std::move(*cursor);
   size_t bytes = 0;
   absl::StatusOr<DiffPage> page =
       context_->engine->Diff(*diff, [&](const DiffEntry& entry) {
@@ -74,7 +78,7 @@ grpc::Status BranchesService::Diff(grpc::ServerContext*,
   if (!page.ok()) return ToGrpcStatus(page.status());
   response->set_from_revision(page->from_revision);
   response->set_to_revision(page->to_revision);
-  response->set_next_cursor(page->next_cursor);
+  response->set_next_cursor(context_->cursors->Seal("diff", page->next_cursor));
   context_->FillHeader(response->mutable_header());
   return grpc::Status::OK;
 }
@@ -98,14 +102,18 @@ grpc::Status BranchesService::ListConflicts(
       request->limit() == 0 || request->limit() > kPageItemsMax
           ? kPageItemsMax
           : request->limit();
+  absl::StatusOr<std::string> cursor =
+      context_->cursors->Unseal("conflicts", request->cursor(), "cursor");
+  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
   absl::StatusOr<ConflictPage> page = context_->engine->ListConflicts(
-      BranchOrMain(request->target()), limit, request->cursor(),
+      BranchOrMain(request->target()), limit, *cursor,
       [&](const MergeConflict& conflict) {
         ToProto(conflict, response->add_conflicts());
         return true;
       });
   if (!page.ok()) return ToGrpcStatus(page.status());
-  response->set_next_cursor(page->next_cursor);
+  response->set_next_cursor(
+      context_->cursors->Seal("conflicts", page->next_cursor));
   context_->FillHeader(response->mutable_header());
   return grpc::Status::OK;
 }

@@ -35,6 +35,16 @@ grpc::Status StreamAnswers(grpc::ServerContext* context,
   return stream.Finish(result, service);
 }
 
+// The read options of a paged graph read, its cursor unsealed.
+absl::StatusOr<GraphRead> PagedRead(const v1::ReadOptions& read, uint64_t limit,
+                                    const std::string& cursor,
+                                    const ServiceContext& service) {
+  absl::StatusOr<std::string> unsealed =
+      service.cursors->Unseal("graph", cursor, "cursor");
+  if (!unsealed.ok()) return unsealed.status();
+  return GraphReadFrom(read, limit, *unsealed, *service.engine);
+}
+
 absl::Status CheckId(uint64_t id, const char* field) {
   if (id != 0) return absl::OkStatus();
   return absl::InvalidArgumentError(
@@ -180,8 +190,10 @@ grpc::Status GraphService::Incident(
       EdgeFilterFrom(request->filter(), "filter");
   if (!filter.ok()) return ToGrpcStatus(filter.status());
   IncidentRequest incident;
-  incident.read = GraphReadFrom(request->read(), request->limit(),
-                                request->cursor(), *context_->engine);
+  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
+                                             request->cursor(), *context_);
+  if (!read.ok()) return ToGrpcStatus(read.status());
+  incident.read = std::move(*read);
   incident.node = std::move(*node);
   incident.filter = std::move(*filter);
   return StreamAnswers<Incidence>(context, writer, *context_, [&](auto visit) {
@@ -204,8 +216,10 @@ grpc::Status GraphService::BoxIncident(
       EdgeFilterFrom(request->filter(), "filter");
   if (!filter.ok()) return ToGrpcStatus(filter.status());
   BoxIncidentRequest incident;
-  incident.read = GraphReadFrom(request->read(), request->limit(),
-                                request->cursor(), *context_->engine);
+  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
+                                             request->cursor(), *context_);
+  if (!read.ok()) return ToGrpcStatus(read.status());
+  incident.read = std::move(*read);
   incident.space = request->space();
   incident.box = std::move(*box);
   incident.filter = std::move(*filter);
@@ -221,8 +235,10 @@ grpc::Status GraphService::EdgesByKind(
     return ToGrpcStatus(s);
   }
   KindRequest kind;
-  kind.read = GraphReadFrom(request->read(), request->limit(),
-                            request->cursor(), *context_->engine);
+  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
+                                             request->cursor(), *context_);
+  if (!read.ok()) return ToGrpcStatus(read.status());
+  kind.read = std::move(*read);
   kind.kind = request->kind();
   return StreamAnswers<Edge>(context, writer, *context_, [&](auto visit) {
     return context_->engine->EdgesByKind(kind, visit);
@@ -232,10 +248,11 @@ grpc::Status GraphService::EdgesByKind(
 grpc::Status GraphService::DanglingEdges(
     grpc::ServerContext* context, const v1::DanglingEdgesRequest* request,
     grpc::ServerWriter<v1::EdgesResponse>* writer) {
-  GraphRead read = GraphReadFrom(request->read(), request->limit(),
-                                 request->cursor(), *context_->engine);
+  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
+                                             request->cursor(), *context_);
+  if (!read.ok()) return ToGrpcStatus(read.status());
   return StreamAnswers<Edge>(context, writer, *context_, [&](auto visit) {
-    return context_->engine->DanglingEdges(read, visit);
+    return context_->engine->DanglingEdges(*read, visit);
   });
 }
 

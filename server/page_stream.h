@@ -49,7 +49,7 @@ class PageStream {
       return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
     }
     if (!result.ok()) return ToGrpcStatus(result.status());
-    page_.set_next_cursor(result->next_cursor);
+    page_.set_next_cursor(service.cursors->Seal("graph", result->next_cursor));
     page_.set_done(true);
     service.FillHeader(result->revision, page_.mutable_header());
     writer_->Write(page_);

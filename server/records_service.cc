@@ -8,7 +8,8 @@
 namespace infinitedb::server {
 namespace {
 
-absl::StatusOr<QueryRequest> QueryFrom(const v1::QueryRequest& request) {
+absl::StatusOr<QueryRequest> QueryFrom(const v1::QueryRequest& request,
+                                       const ServiceContext& service) {
   if (absl::Status s = CheckRequired(request.space(), "space"); !s.ok()) {
     return s;
   }
@@ -17,7 +18,10 @@ absl::StatusOr<QueryRequest> QueryFrom(const v1::QueryRequest& request) {
   query.as_of = request.read().as_of();
   query.space = request.space();
   query.limit = request.limit();
-  query.cursor = request.cursor();
+  absl::StatusOr<std::string> cursor =
+      service.cursors->Unseal("query", request.cursor(), "cursor");
+  if (!cursor.ok()) return cursor.status();
+  query.cursor = std::move(*cursor);
   if (request.has_box()) {
     absl::StatusOr<Box> box = BoxFrom(request.box(), "box");
     if (!box.ok()) return box.status();
@@ -125,7 +129,7 @@ grpc::Status RecordsService::History(grpc::ServerContext*,
 grpc::Status RecordsService::Query(
     grpc::ServerContext* context, const v1::QueryRequest* request,
     grpc::ServerWriter<v1::QueryResponse>* writer) {
-  absl::StatusOr<QueryRequest> query = QueryFrom(*request);
+  absl::StatusOr<QueryRequest> query = QueryFrom(*request, *context_);
   if (!query.ok()) return ToGrpcStatus(query.status());
   if (query->cursor.empty() && query->as_of == 0) {
     query->as_of = context_->engine->CurrentRevision();
@@ -151,7 +155,7 @@ grpc::Status RecordsService::Query(
     return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
   }
   if (!result.ok()) return ToGrpcStatus(result.status());
-  page.set_next_cursor(result->next_cursor);
+  page.set_next_cursor(context_->cursors->Seal("query", result->next_cursor));
   page.set_done(true);
   context_->FillHeader(result->revision, page.mutable_header());
   writer->Write(page);
@@ -161,12 +165,13 @@ grpc::Status RecordsService::Query(
 grpc::Status RecordsService::Count(grpc::ServerContext*,
                                    const v1::QueryRequest* request,
                                    v1::CountResponse* response) {
-  absl::StatusOr<QueryRequest> query = QueryFrom(*request);
+  absl::StatusOr<QueryRequest> query = QueryFrom(*request, *context_);
   if (!query.ok()) return ToGrpcStatus(query.status());
   absl::StatusOr<QueryResult> result = context_->engine->Count(*query);
   if (!result.ok()) return ToGrpcStatus(result.status());
   response->set_count(result->count);
-  response->set_next_cursor(result->next_cursor);
+  response->set_next_cursor(
+      context_->cursors->Seal("query", result->next_cursor));
   context_->FillHeader(result->revision, response->mutable_header());
   return grpc::Status::OK;
 }

@@ -1,6 +1,7 @@
 #include "server/replication_service.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <set>
@@ -151,6 +152,22 @@ absl::Status StreamCopy(Engine& engine, Revision revision,
   return absl::OkStatus();
 }
 
+// Why a message after the start is refused ("" when it is not): a second
+// start, or an acknowledgement of a revision the stream has not sent.
+std::string AckRefusal(const v1::SubscribeMessage& message,
+                       Revision sent_through) {
+  if (message.has_start()) {
+    return "start: given twice; a stream takes one start message, then acks";
+  }
+  if (message.has_ack() && message.ack().applied_revision() > sent_through) {
+    return absl::StrFormat(
+        "ack.applied_revision: %d was not sent; this stream has sent changes "
+        "up to revision %d",
+        message.ack().applied_revision(), sent_through);
+  }
+  return "";
+}
+
 }  // namespace
 
 grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
@@ -194,10 +211,20 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
                call->peer(), after,
                start.full_copy() ? " after a full copy" : "");
 
-  // Acknowledgements arrive on the same stream while changes are written.
-  std::thread ack_reader([stream, registry, &id] {
+  // Acknowledgements arrive on the same stream while changes are written;
+  // one of a revision not sent yet, or a second start, ends the stream
+  // with INVALID_ARGUMENT (and acknowledges nothing).
+  std::atomic<Revision> sent_through{after};
+  std::atomic<bool> refused{false};
+  std::string refusal;  // written before `refused` is set
+  std::thread ack_reader([&] {
     v1::SubscribeMessage message;
     while (stream->Read(&message)) {
+      refusal = AckRefusal(message, sent_through.load());
+      if (!refusal.empty()) {
+        refused.store(true, std::memory_order_release);
+        return;
+      }
       if (message.has_ack() && !id.empty()) {
         registry->Acked(id, message.ack().applied_revision());
       }
@@ -208,12 +235,15 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
   if (start.full_copy()) {
     status = StreamCopy(
         engine, after, filters, *context_,
-        [this, call] { return stopping_.load() || call->IsCancelled(); },
+        [this, call, &refused] {
+          return stopping_.load() || call->IsCancelled() || refused.load();
+        },
         stream);
   }
   ChangeCursor cursor{after, 0, 0};
   auto last_write = std::chrono::steady_clock::now();
-  while (status.ok() && !stopping_.load() && !call->IsCancelled()) {
+  while (status.ok() && !stopping_.load() && !call->IsCancelled() &&
+         !refused.load(std::memory_order_acquire)) {
     absl::StatusOr<ChangeBatch> batch =
         engine.ReadChanges(cursor, kMessageBytes);
     if (!batch.ok()) {
@@ -251,13 +281,19 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
                      message.current_revision());
     }
     if (!stream->Write(message)) break;  // the subscriber left
+    sent_through.store(cursor.after);
     last_write = std::chrono::steady_clock::now();
   }
   if (stopping_.load()) {
     status = absl::UnavailableError("the server is shutting down");
   }
-  // Unblocks the acknowledgement reader if the subscriber is still there.
-  call->TryCancel();
+  if (refused.load(std::memory_order_acquire)) {
+    status = absl::InvalidArgumentError(refusal);
+  } else {
+    // Unblocks the acknowledgement reader if the subscriber is still there
+    // (the client then sees CANCELLED rather than `status`).
+    call->TryCancel();
+  }
   ack_reader.join();
   if (!id.empty()) {
     registry->Disconnected(id, status.ok() ? "" : status.ToString());

@@ -33,6 +33,7 @@
 #include "server/server_log.h"
 #include "server/slow_request_log.h"
 #include "server/spaces_service.h"
+#include "server/status_guard.h"
 #include "server/version.h"
 #include "spdlog/spdlog.h"
 
@@ -49,8 +50,15 @@ int Serve(const ServerConfig& config) {
                   engine.status().ToString());
     return 1;
   }
+  absl::StatusOr<CursorSeal> cursors = CursorSeal::Open(config.engine.data_dir);
+  if (!cursors.ok()) {
+    spdlog::error("cannot open the cursor key: {}",
+                  cursors.status().ToString());
+    return 1;
+  }
   ServiceContext context;
   context.engine = engine->get();
+  context.cursors = &*cursors;
   context.node_id = config.engine.node_id;
   context.data_dir = config.engine.data_dir;
   context.durability =
@@ -88,6 +96,7 @@ int Serve(const ServerConfig& config) {
   auto interceptors = SlowRequestLogInterceptors(config.slow_request_ms,
                                                  spdlog::default_logger());
   interceptors.push_back(calls.NewFactory());
+  interceptors.push_back(NewStatusGuardFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&spaces);
   builder.RegisterService(&records);

@@ -1,5 +1,5 @@
 // What every service handler needs: the engine, this node's identity for
-// response headers, and the replication state.
+// response headers, the replication state and the cursor seal.
 #ifndef INFINITEDB_SERVER_SERVICE_CONTEXT_H_
 #define INFINITEDB_SERVER_SERVICE_CONTEXT_H_
 
@@ -9,6 +9,7 @@
 
 #include "engine/public/engine.h"
 #include "infinitedb/v1/common.pb.h"
+#include "server/cursor_seal.h"
 #include "server/peer_replicator.h"
 #include "server/subscriber_registry.h"
 
@@ -22,6 +23,7 @@ struct ServiceContext {
   std::chrono::steady_clock::time_point started;
   SubscriberRegistry* subscribers = nullptr;
   std::vector<const PeerReplicator*> sources;  // one per --peer
+  const CursorSeal* cursors = nullptr;         // seals every cursor handed out
 
   void FillHeader(Revision revision, v1::ResponseHeader* header) const {
     header->set_revision(revision);
