@@ -193,9 +193,10 @@ absl::Status ReplicationCommand(client::Client& client, const Args& args) {
   }
   absl::StatusOr<v1::ReplicationStatusResponse> s = client.ReplicationStatus();
   if (!s.ok()) return s.status();
-  Table table{{"role", "peer", "node_id", "state", "cursor", "pending",
-               "lag_revisions", "lag_ms", "last_success", "last_error"},
-              {}};
+  Table table{
+      {"role", "peer", "node_id", "state", "cursor", "pending", "lag_revisions",
+       "lag_ms", "last_success", "last_message", "last_error_at", "last_error"},
+      {}};
   for (const v1::SourceState& source : s->sources()) {
     // A source's pending: what it has that this server has not applied.
     table.rows.push_back(
@@ -204,7 +205,8 @@ absl::Status ReplicationCommand(client::Client& client, const Args& args) {
          U64Cell(source.cursor()), U64Cell(source.lag_revisions()),
          U64Cell(source.lag_revisions()), I64Cell(source.lag_ms()),
          TimeCell(source.last_success_unix_ms()),
-         TextCell(source.last_error())});
+         TimeCell(source.last_message_unix_ms()),
+         TimeCell(source.last_error_unix_ms()), TextCell(source.last_error())});
   }
   for (const v1::SubscriberState& subscriber : s->subscribers()) {
     table.rows.push_back(
@@ -214,7 +216,7 @@ absl::Status ReplicationCommand(client::Client& client, const Args& args) {
          TextCell(subscriber.connected() ? "connected" : "disconnected"),
          U64Cell(subscriber.acked_revision()), U64Cell(subscriber.pending()),
          NullCell("-"), NullCell("-"), TimeCell(subscriber.last_ack_unix_ms()),
-         TextCell(subscriber.last_error())});
+         NullCell("-"), NullCell("-"), TextCell(subscriber.last_error())});
   }
   PrintTable(table, args.output);
   return absl::OkStatus();

@@ -20,6 +20,54 @@ constexpr int kMaxMessageBytes = 256 << 20;
 
 int64_t NowUnixMs() { return absl::ToUnixMillis(absl::Now()); }
 
+// A stream with no message for this long is taken as broken.
+constexpr absl::Duration kSilentStreamAfter = absl::Seconds(5);
+
+// Cancels a stream that has been silent for kSilentStreamAfter: a link that
+// is down, or a proxy that stalls, leaves a Read blocked for good otherwise
+// (TCP notices nothing until it sends).
+class SilenceWatch {
+ public:
+  explicit SilenceWatch(grpc::ClientContext& call)
+      : thread_([this, &call] { Watch(call); }) {}
+  ~SilenceWatch() { Stop(); }
+
+  void Heard() {
+    absl::MutexLock lock(&mu_);
+    last_heard_ = absl::Now();
+  }
+  // Ends the watch; true when it cancelled the stream for its silence.
+  bool Stop() {
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+    absl::MutexLock lock(&mu_);
+    return silent_;
+  }
+
+ private:
+  void Watch(grpc::ClientContext& call) {
+    absl::MutexLock lock(&mu_);
+    while (!done_) {
+      const absl::Time due = last_heard_ + kSilentStreamAfter;
+      if (absl::Now() >= due) {
+        silent_ = true;
+        call.TryCancel();
+        return;
+      }
+      mu_.AwaitWithDeadline(absl::Condition(&done_), due);
+    }
+  }
+
+  absl::Mutex mu_;
+  absl::Time last_heard_ ABSL_GUARDED_BY(mu_) = absl::Now();
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  bool silent_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;  // last: starts after the fields it reads
+};
+
 absl::Status FromGrpc(const grpc::Status& status, std::string_view what) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       absl::StrFormat("%s: %s", what, status.error_message()));
@@ -145,6 +193,10 @@ absl::Status PeerReplicator::Session(bool* progressed) {
     absl::MutexLock lock(&mu_);
     state_.set_node_id(source);
     state_.set_cursor(*cursor);
+    state_.set_source_revision(peer.header().revision());
+    state_.set_lag_revisions(peer.header().revision() > *cursor
+                                 ? peer.header().revision() - *cursor
+                                 : 0);
     full_copy = need_full_copy_;
   }
 
@@ -164,11 +216,18 @@ absl::Status PeerReplicator::Session(bool* progressed) {
   start.mutable_start()->set_full_copy(full_copy);
   SetState(full_copy ? "copying" : "streaming");
   absl::Status status;
+  SilenceWatch watch(call);
   if (stream->Write(start)) {
     v1::SubscribeResponse message;
     while (status.ok() && stream->Read(&message)) {
+      watch.Heard();
+      {
+        absl::MutexLock lock(&mu_);
+        state_.set_last_message_unix_ms(NowUnixMs());
+      }
       bool ack = false;
       status = HandleMessage(source, message, &*cursor, &ack);
+      watch.Heard();  // the time spent applying is not the source's silence
       if (!status.ok()) break;
       *progressed = true;
       if (ack) {
@@ -180,9 +239,16 @@ absl::Status PeerReplicator::Session(bool* progressed) {
   }
   if (!status.ok()) call.TryCancel();
   grpc::Status finished = stream->Finish();
+  const bool silent = watch.Stop();
   {
     absl::MutexLock lock(&mu_);
     active_call_ = nullptr;
+  }
+  if (silent) {
+    return absl::UnavailableError(absl::StrFormat(
+        "no message from the source for %d s (it sends one at least every "
+        "second): the link is down or stalled; reconnecting",
+        absl::ToInt64Seconds(kSilentStreamAfter)));
   }
   if (!status.ok()) return status;
   if (!finished.ok()) return FromGrpc(finished, "Replication.Subscribe");
@@ -239,10 +305,9 @@ absl::Status PeerReplicator::HandleMessage(uint32_t source,
   absl::MutexLock lock(&mu_);
   state_.set_cursor(*cursor);
   state_.set_source_revision(message.current_revision());
-  state_.set_lag_revisions(
-      message.current_revision() > message.through_revision()
-          ? message.current_revision() - message.through_revision()
-          : 0);
+  state_.set_lag_revisions(message.current_revision() > *cursor
+                               ? message.current_revision() - *cursor
+                               : 0);
   if (max_hlc != 0 && !copying) {
     int64_t made = static_cast<int64_t>(HlcPhysicalMs(max_hlc));
     state_.set_lag_ms(std::max<int64_t>(0, now - made));
