@@ -305,9 +305,13 @@ absl::Status PeerReplicator::HandleMessage(uint32_t source,
   absl::MutexLock lock(&mu_);
   state_.set_cursor(*cursor);
   state_.set_source_revision(message.current_revision());
-  state_.set_lag_revisions(message.current_revision() > *cursor
-                               ? message.current_revision() - *cursor
-                               : 0);
+  // What the stream has not yet considered (the cursor itself moves only
+  // with applied or skipped change sets: revisions with nothing to stream
+  // do not move it).
+  state_.set_lag_revisions(
+      message.current_revision() > message.through_revision()
+          ? message.current_revision() - message.through_revision()
+          : 0);
   if (max_hlc != 0 && !copying) {
     int64_t made = static_cast<int64_t>(HlcPhysicalMs(max_hlc));
     state_.set_lag_ms(std::max<int64_t>(0, now - made));

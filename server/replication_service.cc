@@ -280,8 +280,9 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
       registry->Sent(id, message.changes_size(), cursor.after,
                      message.current_revision());
     }
-    if (!stream->Write(message)) break;  // the subscriber left
+    // Before the write: the subscriber may acknowledge it at once.
     sent_through.store(cursor.after);
+    if (!stream->Write(message)) break;  // the subscriber left
     last_write = std::chrono::steady_clock::now();
   }
   if (stopping_.load()) {
