@@ -308,6 +308,14 @@ absl::Status RunCommand(client::Client& client, const Args& args) {
   if (command == "import") return ImportCommand(client, args);
   if (command == "export") return ExportCommand(client, args);
   if (command == "watch") return WatchCommand(client, args);
+  if (command == "health") {
+    absl::StatusOr<bool> serving = client.Serving();
+    if (!serving.ok()) return serving.status();
+    PrintTable({{"status"}, {{TextCell(*serving ? "SERVING" : "NOT_SERVING")}}},
+               args.output);
+    if (!*serving) return absl::UnavailableError("the server is not serving");
+    return absl::OkStatus();
+  }
   if (command == "replication") return ReplicationCommand(client, args);
   if (command == "status" || command == "stats" || command == "flush" ||
       command == "compact") {

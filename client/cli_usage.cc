@@ -26,6 +26,9 @@ The server defaults to $INFDB_ENDPOINT, else 127.0.0.1:7070. Exit codes:
 
 commands:
   status | stats | flush | compact [SPACE]
+  health
+      (the gRPC health service: exit 0 when the server is SERVING, 3 when
+       it is not or cannot be reached)
   replication status
   replication forget SUBSCRIBER_ID
   space create NAME --dims D | space list | space get NAME | space drop NAME
@@ -201,6 +204,7 @@ size_t MaxWords(const std::string& command) {
                                         {"replication status", 2},
                                         {"replication forget", 3},
                                         {"status", 1},
+                                        {"health", 1},
                                         {"stats", 1},
                                         {"flush", 1},
                                         {"compact", 2},

@@ -1,6 +1,9 @@
 #include "client/infdb_client.h"
 
+#include <future>
 #include <thread>
+
+#include <grpcpp/generic/generic_stub.h>
 
 namespace infinitedb::client {
 
@@ -222,6 +225,37 @@ absl::Status Client::ForgetSubscriber(const std::string& subscriber_id) {
   v1::ForgetSubscriberResponse response;
   return FromGrpc(
       replication_->ForgetSubscriber(NewContext().get(), request, &response));
+}
+
+absl::StatusOr<bool> Client::Serving(const std::string& service) {
+  // HealthCheckRequest {string service = 1}; HealthCheckResponse {enum
+  // status = 1} with SERVING = 1: small enough to encode here, so the
+  // client needs no generated health stubs.
+  std::string request;
+  if (!service.empty() && service.size() < 128) {
+    request.push_back(0x0a);
+    request.push_back(static_cast<char>(service.size()));
+    request += service;
+  } else if (!service.empty()) {
+    return absl::InvalidArgumentError("service: at most 127 bytes");
+  }
+  grpc::GenericStub stub(channel_);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer body(&slice, 1), answer;
+  std::unique_ptr<grpc::ClientContext> context = NewContext();
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(context.get(), "/grpc.health.v1.Health/Check",
+                 grpc::StubOptions(), &body, &answer,
+                 [&](grpc::Status status) { done.set_value(status); });
+  grpc::Status status = done.get_future().get();
+  if (!status.ok()) return FromGrpc(status);
+  std::vector<grpc::Slice> slices;
+  if (!answer.Dump(&slices).ok()) return absl::InternalError("health: no body");
+  std::string bytes;
+  for (const grpc::Slice& part : slices) {
+    bytes.append(reinterpret_cast<const char*>(part.begin()), part.size());
+  }
+  return bytes.size() == 2 && bytes[0] == 0x08 && bytes[1] == 0x01;
 }
 
 absl::Status Client::Watch(

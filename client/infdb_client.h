@@ -149,6 +149,10 @@ class Client {
       const v1::DanglingEdgesRequest& request,
       const std::function<bool(const v1::Edge&)>& on_edge);
 
+  // The standard gRPC health service (grpc.health.v1.Health/Check) for
+  // `service` ("" = the whole server): true when SERVING.
+  absl::StatusOr<bool> Serving(const std::string& service = "");
+
   // Admin.
   absl::StatusOr<v1::StatusResponse> Status();
   absl::StatusOr<v1::StatsResponse> Stats();

@@ -151,6 +151,20 @@ TEST_F(CliTest, ReplicationStatusShowsSourcesAndSubscribers) {
   EXPECT_NE(again.output.find("NOT_FOUND"), std::string::npos) << again.output;
 }
 
+// `health` asks the gRPC health service: exit 0 while the server serves, 3
+// once it cannot be reached.
+TEST_F(CliTest, HealthExitsZeroWhileServing) {
+  CliResult r = Run("health");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("SERVING"), std::string::npos) << r.output;
+  EXPECT_EQ(Run("health --json").output, "[{\"status\":\"SERVING\"}]\n");
+  const std::string address = server_->address();
+  ASSERT_EQ(server_->Stop(), 0);
+  r = testing::RunShellCommand(std::string(INFDB_CLI_PATH) + " --server " +
+                               address + " health");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+}
+
 TEST_F(CliTest, FailuresPrintOneLineAndExitNonZero) {
   ASSERT_EQ(Run("space create s --dims 2").exit_code, 0);
   CliResult r = Run("get s --point 1,2,3");
