@@ -42,7 +42,7 @@ Cell TextCell(const std::string& text);
 // A 64-bit number: a JSON string.
 Cell U64Cell(uint64_t value);
 Cell I64Cell(int64_t value);
-// A 32-bit number (or a signed 64-bit weight): a JSON number.
+// A 32-bit number (dims, node ids, origins, levels): a JSON number.
 Cell NumberCell(int64_t value);
 Cell BoolCell(bool value);
 Cell PointCell(const v1::Point& point);

@@ -103,7 +103,6 @@ absl::StatusOr<DiffRequest> DiffRequestFrom(const v1::DiffRequest& request) {
   out.limit = request.limit() == 0 || request.limit() > kPageItemsMax
                   ? kPageItemsMax
                   : request.limit();
-  out.cursor = request.cursor();
   return out;
 }
 
