@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "client/cli_commands.h"
@@ -47,6 +50,55 @@ int64_t TimeoutMs(const std::string& text) {
   return value * scale;
 }
 
+// Reads the PEM file of a TLS flag into `text`; false (reported) when it
+// cannot be read.
+bool ReadPem(const std::string& flag, const std::string& path,
+             std::string* text) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  if (!in || contents.str().empty()) {
+    std::fprintf(stderr, "infdb-cli: --%s: cannot read '%s'\n", flag.c_str(),
+                 path.c_str());
+    return false;
+  }
+  *text = contents.str();
+  return true;
+}
+
+// The TLS flags (--cacert, --cert, --key, --server-name; $INFDB_CACERT,
+// $INFDB_CERT, $INFDB_KEY), into the client's options; false (reported)
+// on a bad one.
+bool TakeTlsFlag(const std::string& name, const std::string& value,
+                 infinitedb::client::TlsOptions& tls) {
+  tls.enabled = true;
+  if (name == "server-name") {
+    tls.server_name = value;
+    return true;
+  }
+  std::string* text = name == "cacert" ? &tls.root_certs
+                      : name == "cert" ? &tls.cert_chain
+                                       : &tls.private_key;
+  return ReadPem(name, value, text);
+}
+
+bool IsTlsFlag(const std::string& name) {
+  return name == "cacert" || name == "cert" || name == "key" ||
+         name == "server-name";
+}
+
+bool TlsFromEnvironment(infinitedb::client::TlsOptions& tls) {
+  for (const auto& [variable, flag] :
+       {std::pair{"INFDB_CACERT", "cacert"}, std::pair{"INFDB_CERT", "cert"},
+        std::pair{"INFDB_KEY", "key"}}) {
+    const char* value = std::getenv(variable);
+    if (value != nullptr && *value != '\0' && !TakeTlsFlag(flag, value, tls)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,6 +108,7 @@ int main(int argc, char** argv) {
       endpoint != nullptr && *endpoint != '\0') {
     options.target = endpoint;
   }
+  if (!TlsFromEnvironment(options.tls)) return 2;
   bool help = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -64,6 +117,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--version") {
       std::printf("infdb-cli %s\n", kCliVersion);
       return 0;
+    } else if (arg == "--tls") {
+      options.tls.enabled = true;  // the system's CAs unless --cacert
     } else if (arg == "--json") {
       args.output = infinitedb::cli::OutputFormat::kJson;
     } else if (arg.rfind("--", 0) == 0) {
@@ -97,6 +152,8 @@ int main(int argc, char** argv) {
         }
       } else if (name == "server") {
         options.target = value;
+      } else if (IsTlsFlag(name)) {
+        if (!TakeTlsFlag(name, value, options.tls)) return 2;
       } else if (name == "timeout") {
         int64_t ms = TimeoutMs(value);
         if (ms == 0) {

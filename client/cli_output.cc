@@ -36,7 +36,11 @@ void PrintAligned(const std::vector<std::string>& columns,
 
 RowWriter::RowWriter(OutputFormat format, std::vector<std::string> columns,
                      bool paged)
-    : format_(format), columns_(std::move(columns)), paged_(paged) {
+    : format_(format), columns_(std::move(columns)), paged_(paged) {}
+
+void RowWriter::Open() {
+  if (opened_) return;
+  opened_ = true;
   if (format_ == OutputFormat::kJson) std::printf(paged_ ? "{\"rows\":[" : "[");
 }
 
@@ -51,6 +55,7 @@ std::string RowJson(const std::vector<std::string>& columns,
 }
 
 void RowWriter::Add(const std::vector<Cell>& row) {
+  Open();
   switch (format_) {
     case OutputFormat::kTable:
       buffered_.push_back(row);
@@ -68,6 +73,7 @@ void RowWriter::Add(const std::vector<Cell>& row) {
 
 void RowWriter::Finish(const std::string& next_cursor) {
   const std::string cursor = HexEncode(next_cursor);
+  Open();
   switch (format_) {
     case OutputFormat::kTable:
       PrintAligned(columns_, buffered_);

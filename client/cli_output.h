@@ -67,7 +67,8 @@ struct Table {
 };
 
 // Prints rows as they come (json and jsonl) or when finished (a table,
-// which needs every row for its widths).
+// which needs every row for its widths). Nothing is printed before the
+// first row: a command that fails at once leaves stdout empty.
 class RowWriter {
  public:
   // `paged`: the command pages, so Finish prints its cursor.
@@ -78,9 +79,12 @@ class RowWriter {
   void Finish(const std::string& next_cursor = "");
 
  private:
+  void Open();  // prints the start of a json array, once
+
   OutputFormat format_;
   std::vector<std::string> columns_;
   bool paged_;
+  bool opened_ = false;
   size_t rows_ = 0;
   std::vector<std::vector<Cell>> buffered_;  // a table's rows
 };

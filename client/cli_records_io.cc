@@ -96,10 +96,12 @@ struct ImportReport {
   uint64_t batches_written = 0;
   Table refused{{"batch", "lines", "line", "code", "error"}, {}};
   absl::StatusCode first_code = absl::StatusCode::kOk;
+  absl::StatusCode last_code = absl::StatusCode::kOk;
 
   void Refuse(int first_line, int last_line, int line,
               const absl::Status& error) {
     if (refused.rows.empty()) first_code = error.code();
+    last_code = error.code();
     refused.rows.push_back(
         {U64Cell(batches),
          TextCell(absl::StrFormat("%d-%d", first_line, last_line)),
@@ -167,7 +169,7 @@ absl::Status ImportCommand(client::Client& client, const Args& args) {
                      report)) {
     progress.Update(report.records);
     // The server is gone: the rest would fail the same way.
-    if (report.first_code == absl::StatusCode::kUnavailable) break;
+    if (report.last_code == absl::StatusCode::kUnavailable) break;
   }
   progress.Update(report.records, /*final=*/true);
   if (args.output == OutputFormat::kTable) {

@@ -12,13 +12,21 @@ namespace infinitedb::cli {
 
 const char kUsage[] =
     R"(usage: infdb-cli [--server HOST:PORT] [--timeout 5s]
-                 [--output table|json|jsonl | --json] COMMAND
+                 [--output table|json|jsonl | --json]
+                 [--cacert CA.pem] [--cert CERT.pem --key KEY.pem]
+                 [--server-name NAME] [--tls] COMMAND
        infdb-cli help [COMMAND] | COMMAND --help | --version
 
 --output json prints one JSON document, jsonl one object per line as
 results arrive (--json = --output json): points are arrays of numbers,
 values {"text": ...} or {"base64": ...}, 64-bit numbers decimal strings,
 a paged command's cursor in "next_cursor" (README, "Output for scripts").
+
+TLS: --cacert trusts that CA for the server's certificate (--tls alone:
+the system's CAs); --cert and --key present a client certificate (servers
+with --client-cert-auth); --server-name checks the certificate for that
+name instead of the host of --server. $INFDB_CACERT, $INFDB_CERT and
+$INFDB_KEY stand for the flags.
 
 The server defaults to $INFDB_ENDPOINT, else 127.0.0.1:7070. Exit codes:
 0 success, 1 an error from the server, 2 a usage error (nothing was sent),

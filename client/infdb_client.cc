@@ -18,8 +18,19 @@ Client::Client(const ClientOptions& options) : options_(options) {
   arguments.SetMaxReceiveMessageSize(
       static_cast<int>(options.max_message_bytes));
   arguments.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
-  channel_ = grpc::CreateCustomChannel(
-      options.target, grpc::InsecureChannelCredentials(), arguments);
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (options.tls.enabled) {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = options.tls.root_certs;
+    tls.pem_cert_chain = options.tls.cert_chain;
+    tls.pem_private_key = options.tls.private_key;
+    credentials = grpc::SslCredentials(tls);
+    if (!options.tls.server_name.empty()) {
+      arguments.SetSslTargetNameOverride(options.tls.server_name);
+    }
+  }
+  channel_ = grpc::CreateCustomChannel(options.target, credentials, arguments);
   spaces_ = v1::Spaces::NewStub(channel_);
   records_ = v1::Records::NewStub(channel_);
   graph_ = v1::Graph::NewStub(channel_);

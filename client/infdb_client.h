@@ -24,8 +24,19 @@
 
 namespace infinitedb::client {
 
+// TLS to the server (PEM text, not file names).
+struct TlsOptions {
+  bool enabled = false;     // false: plaintext
+  std::string root_certs;   // CAs trusted for the server; "" = the system's
+  std::string cert_chain;   // a client certificate (--client-cert-auth)
+  std::string private_key;  // its key
+  std::string server_name;  // checked against the certificate instead of
+                            // the target's host ("" = the host)
+};
+
 struct ClientOptions {
-  std::string target = "127.0.0.1:7070";       // host:port of infdb-server
+  std::string target = "127.0.0.1:7070";  // host:port of infdb-server
+  TlsOptions tls;
   std::chrono::milliseconds deadline{30'000};  // per call
   int read_attempts = 3;  // tries of a retryable call on UNAVAILABLE
   std::chrono::milliseconds retry_delay{100};  // doubles per retry

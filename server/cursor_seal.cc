@@ -1,15 +1,11 @@
 #include "server/cursor_seal.h"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_format.h"
+#include "server/private_file.h"
 
 namespace infinitedb::server {
 namespace {
@@ -17,48 +13,32 @@ namespace {
 constexpr size_t kKeyBytes = 32;
 constexpr size_t kTagBytes = 16;
 
-absl::Status WriteDurably(const std::string& path, const std::string& bytes) {
-  const std::string temporary = path + ".tmp";
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return absl::InternalError("cannot create " + temporary);
-  bool ok = write(fd, bytes.data(), bytes.size()) ==
-                static_cast<ssize_t>(bytes.size()) &&
-            fsync(fd) == 0;
-  ok = close(fd) == 0 && ok;
-  if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
-    return absl::InternalError("cannot write " + path);
-  }
-  const std::string dir = path.substr(0, path.rfind('/'));
-  int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {
-    fsync(dir_fd);
-    close(dir_fd);
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<CursorSeal> CursorSeal::Open(const std::string& data_dir) {
   const std::string path = data_dir + "/cursor.key";
-  std::ifstream in(path, std::ios::binary);
-  if (in) {
-    std::stringstream contents;
-    contents << in.rdbuf();
-    if (contents.str().size() != kKeyBytes) {
+  absl::StatusOr<std::string> existing = ReadWholeFile(path);
+  if (existing.ok()) {
+    if (existing->size() != kKeyBytes) {
       return absl::DataLossError(absl::StrFormat(
           "%s: %d bytes, not %d (remove it to make a new key; cursors handed "
           "out before are then refused)",
-          path, contents.str().size(), kKeyBytes));
+          path, existing->size(), kKeyBytes));
     }
-    return CursorSeal(contents.str());
+    return CursorSeal(std::move(*existing));
+  }
+  // Only a missing key is made anew: one that cannot be read now must not
+  // be replaced (the cursors handed out would all be refused).
+  if (!absl::IsNotFound(existing.status())) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s; it signs every resume cursor", existing.status().message()));
   }
   std::string key(kKeyBytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), kKeyBytes) !=
       1) {
     return absl::InternalError("no random bytes for the cursor key");
   }
-  if (absl::Status s = WriteDurably(path, key); !s.ok()) return s;
+  if (absl::Status s = WritePrivateFile(path, key); !s.ok()) return s;
   return CursorSeal(std::move(key));
 }
 

@@ -1,10 +1,15 @@
-// Stopping infdb-server's gRPC server on SIGTERM: no new calls from the
-// start (clients get GOAWAY and reconnect elsewhere), the calls in flight
-// get up to a grace period to finish, then whatever is still running is
-// cancelled (its client sees CANCELLED) and every connection is closed.
-// Idle connections are not waited for; after a call that ended less than a
-// second ago, connections get the rest of that second to deliver its last
-// responses (closing them at once could reset them).
+// Stopping infdb-server's gRPC server on SIGTERM, without losing the end of
+// a response:
+//  1. the calls in flight get up to a grace period to finish (calls that
+//     arrive meanwhile are served too: the health service already says
+//     NOT_SERVING, so balancers send new work elsewhere);
+//  2. once none is running, what they sent gets the rest of the grace
+//     period to reach the clients' machines (unsent_bytes.h: closing a
+//     connection earlier could reset it and lose the end of a stream that
+//     a client reads slowly);
+//  3. then the server sends GOAWAY and closes every connection, idle ones
+//     included (they are not waited for); a call still running at the end
+//     of the grace period is cancelled (its client sees CANCELLED).
 #ifndef INFINITEDB_SERVER_GRACEFUL_SHUTDOWN_H_
 #define INFINITEDB_SERVER_GRACEFUL_SHUTDOWN_H_
 
@@ -18,9 +23,10 @@
 namespace infinitedb::server {
 
 // Returns when the server has stopped (Server::Wait then returns at once).
-// `calls` counts the server's calls (its interceptor is installed).
+// `calls` counts the server's calls (its interceptor is installed); `port`
+// is the one the server listens on.
 void ShutdownGracefully(grpc::Server& server, const InFlightCalls& calls,
-                        std::chrono::milliseconds grace,
+                        int port, std::chrono::milliseconds grace,
                         spdlog::logger& logger);
 
 }  // namespace infinitedb::server

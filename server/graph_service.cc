@@ -22,25 +22,29 @@ v1::Edge* AddAnswer(v1::EdgesResponse& page, const Edge&) {
 // Streams the answers of one paged graph read: `read` runs the engine call
 // with a visitor that adds each answer (an Incidence or an Edge) to the
 // current page.
+// `purpose` names the call, so that its cursor serves no other call.
 template <typename Answer, typename Response, typename Read>
 grpc::Status StreamAnswers(grpc::ServerContext* context,
                            grpc::ServerWriter<Response>* writer,
-                           const ServiceContext& service, Read read) {
+                           const ServiceContext& service,
+                           std::string_view purpose, Read read) {
   PageStream<Response> stream(context, writer);
   absl::StatusOr<GraphPage> result = read([&](const Answer& answer) {
     auto* out = AddAnswer(stream.page(), answer);
     ToProto(answer, out);
     return stream.Added(out->ByteSizeLong());
   });
-  return stream.Finish(result, service);
+  return stream.Finish(result, service, purpose);
 }
 
-// The read options of a paged graph read, its cursor unsealed.
+// The read options of a paged graph read, its cursor (sealed for
+// `purpose`) unsealed.
 absl::StatusOr<GraphRead> PagedRead(const v1::ReadOptions& read, uint64_t limit,
                                     const std::string& cursor,
+                                    std::string_view purpose,
                                     const ServiceContext& service) {
   absl::StatusOr<std::string> unsealed =
-      service.cursors->Unseal("graph", cursor, "cursor");
+      service.cursors->Unseal(purpose, cursor, "cursor");
   if (!unsealed.ok()) return unsealed.status();
   return GraphReadFrom(read, limit, *unsealed, *service.engine);
 }
@@ -190,15 +194,16 @@ grpc::Status GraphService::Incident(
       EdgeFilterFrom(request->filter(), "filter");
   if (!filter.ok()) return ToGrpcStatus(filter.status());
   IncidentRequest incident;
-  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
-                                             request->cursor(), *context_);
+  absl::StatusOr<GraphRead> read =
+      PagedRead(request->read(), request->limit(), request->cursor(),
+                "graph.Incident", *context_);
   if (!read.ok()) return ToGrpcStatus(read.status());
   incident.read = std::move(*read);
   incident.node = std::move(*node);
   incident.filter = std::move(*filter);
-  return StreamAnswers<Incidence>(context, writer, *context_, [&](auto visit) {
-    return context_->engine->Incident(incident, visit);
-  });
+  return StreamAnswers<Incidence>(
+      context, writer, *context_, "graph.Incident",
+      [&](auto visit) { return context_->engine->Incident(incident, visit); });
 }
 
 grpc::Status GraphService::BoxIncident(
@@ -216,16 +221,18 @@ grpc::Status GraphService::BoxIncident(
       EdgeFilterFrom(request->filter(), "filter");
   if (!filter.ok()) return ToGrpcStatus(filter.status());
   BoxIncidentRequest incident;
-  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
-                                             request->cursor(), *context_);
+  absl::StatusOr<GraphRead> read =
+      PagedRead(request->read(), request->limit(), request->cursor(),
+                "graph.BoxIncident", *context_);
   if (!read.ok()) return ToGrpcStatus(read.status());
   incident.read = std::move(*read);
   incident.space = request->space();
   incident.box = std::move(*box);
   incident.filter = std::move(*filter);
-  return StreamAnswers<Incidence>(context, writer, *context_, [&](auto visit) {
-    return context_->engine->BoxIncident(incident, visit);
-  });
+  return StreamAnswers<Incidence>(
+      context, writer, *context_, "graph.BoxIncident", [&](auto visit) {
+        return context_->engine->BoxIncident(incident, visit);
+      });
 }
 
 grpc::Status GraphService::EdgesByKind(
@@ -235,25 +242,28 @@ grpc::Status GraphService::EdgesByKind(
     return ToGrpcStatus(s);
   }
   KindRequest kind;
-  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
-                                             request->cursor(), *context_);
+  absl::StatusOr<GraphRead> read =
+      PagedRead(request->read(), request->limit(), request->cursor(),
+                "graph.EdgesByKind", *context_);
   if (!read.ok()) return ToGrpcStatus(read.status());
   kind.read = std::move(*read);
   kind.kind = request->kind();
-  return StreamAnswers<Edge>(context, writer, *context_, [&](auto visit) {
-    return context_->engine->EdgesByKind(kind, visit);
-  });
+  return StreamAnswers<Edge>(
+      context, writer, *context_, "graph.EdgesByKind",
+      [&](auto visit) { return context_->engine->EdgesByKind(kind, visit); });
 }
 
 grpc::Status GraphService::DanglingEdges(
     grpc::ServerContext* context, const v1::DanglingEdgesRequest* request,
     grpc::ServerWriter<v1::EdgesResponse>* writer) {
-  absl::StatusOr<GraphRead> read = PagedRead(request->read(), request->limit(),
-                                             request->cursor(), *context_);
+  absl::StatusOr<GraphRead> read =
+      PagedRead(request->read(), request->limit(), request->cursor(),
+                "graph.DanglingEdges", *context_);
   if (!read.ok()) return ToGrpcStatus(read.status());
-  return StreamAnswers<Edge>(context, writer, *context_, [&](auto visit) {
-    return context_->engine->DanglingEdges(*read, visit);
-  });
+  return StreamAnswers<Edge>(
+      context, writer, *context_, "graph.DanglingEdges", [&](auto visit) {
+        return context_->engine->DanglingEdges(*read, visit);
+      });
 }
 
 grpc::Status GraphService::Degree(grpc::ServerContext*,

@@ -42,14 +42,15 @@ class PageStream {
     return !client_gone_;
   }
 
-  // Sends the last message (or returns the read's error).
+  // Sends the last message (or returns the read's error), its cursor
+  // sealed for `purpose` (the call's name).
   grpc::Status Finish(const absl::StatusOr<GraphPage>& result,
-                      const ServiceContext& service) {
+                      const ServiceContext& service, std::string_view purpose) {
     if (client_gone_) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
     }
     if (!result.ok()) return ToGrpcStatus(result.status());
-    page_.set_next_cursor(service.cursors->Seal("graph", result->next_cursor));
+    page_.set_next_cursor(service.cursors->Seal(purpose, result->next_cursor));
     page_.set_done(true);
     service.FillHeader(result->revision, page_.mutable_header());
     writer_->Write(page_);

@@ -32,9 +32,17 @@ class SilenceWatch {
       : thread_([this, &call] { Watch(call); }) {}
   ~SilenceWatch() { Stop(); }
 
+  // A message arrived: the silence starts again.
   void Heard() {
     absl::MutexLock lock(&mu_);
     last_heard_ = absl::Now();
+    busy_ = false;
+  }
+  // This side is applying a message: not the source's silence (the watch
+  // waits until the next Heard).
+  void Busy() {
+    absl::MutexLock lock(&mu_);
+    busy_ = true;
   }
   // Ends the watch; true when it cancelled the stream for its silence.
   bool Stop() {
@@ -51,6 +59,10 @@ class SilenceWatch {
   void Watch(grpc::ClientContext& call) {
     absl::MutexLock lock(&mu_);
     while (!done_) {
+      if (busy_) {
+        mu_.Await(absl::Condition(this, &SilenceWatch::DoneOrIdle));
+        continue;
+      }
       const absl::Time due = last_heard_ + kSilentStreamAfter;
       if (absl::Now() >= due) {
         silent_ = true;
@@ -61,9 +73,14 @@ class SilenceWatch {
     }
   }
 
+  bool DoneOrIdle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return done_ || !busy_;
+  }
+
   absl::Mutex mu_;
   absl::Time last_heard_ ABSL_GUARDED_BY(mu_) = absl::Now();
   bool done_ ABSL_GUARDED_BY(mu_) = false;
+  bool busy_ ABSL_GUARDED_BY(mu_) = false;
   bool silent_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: starts after the fields it reads
 };
@@ -75,15 +92,15 @@ absl::Status FromGrpc(const grpc::Status& status, std::string_view what) {
 
 }  // namespace
 
-PeerReplicator::PeerReplicator(std::string address, Engine* engine,
-                               uint32_t node_id)
+PeerReplicator::PeerReplicator(
+    std::string address, Engine* engine, uint32_t node_id,
+    std::shared_ptr<grpc::ChannelCredentials> credentials)
     : address_(std::move(address)), engine_(engine), node_id_(node_id) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
   // Reconnect promptly after the peer restarts; Run() does its own backoff.
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  channel_ = grpc::CreateCustomChannel(
-      address_, grpc::InsecureChannelCredentials(), arguments);
+  channel_ = grpc::CreateCustomChannel(address_, credentials, arguments);
   absl::MutexLock lock(&mu_);
   state_.set_address(address_);
   state_.set_state("connecting");
@@ -220,14 +237,14 @@ absl::Status PeerReplicator::Session(bool* progressed) {
   if (stream->Write(start)) {
     v1::SubscribeResponse message;
     while (status.ok() && stream->Read(&message)) {
-      watch.Heard();
+      watch.Busy();  // the time spent applying is not the source's silence
       {
         absl::MutexLock lock(&mu_);
         state_.set_last_message_unix_ms(NowUnixMs());
       }
       bool ack = false;
       status = HandleMessage(source, message, &*cursor, &ack);
-      watch.Heard();  // the time spent applying is not the source's silence
+      watch.Heard();
       if (!status.ok()) break;
       *progressed = true;
       if (ack) {

@@ -25,7 +25,9 @@ namespace infinitedb::server {
 
 class PeerReplicator {
  public:
-  PeerReplicator(std::string address, Engine* engine, uint32_t node_id);
+  // `credentials`: how to dial the peer (plaintext or TLS).
+  PeerReplicator(std::string address, Engine* engine, uint32_t node_id,
+                 std::shared_ptr<grpc::ChannelCredentials> credentials);
   ~PeerReplicator();  // Stop()s
 
   void Start();

@@ -80,6 +80,22 @@ ABSL_FLAG(uint64_t, max_edge_property_bytes, 1 << 20,
           "whole edge.");
 ABSL_FLAG(uint64_t, max_edge_label_bytes, 256,
           "Longest edge kind and endpoint role, in bytes (1 to 65536).");
+ABSL_FLAG(std::string, cert_file, "",
+          "TLS: the server's certificate chain (PEM); with --key-file. "
+          "Unset: plaintext.");
+ABSL_FLAG(std::string, key_file, "",
+          "TLS: the private key of --cert-file (PEM, unencrypted).");
+ABSL_FLAG(std::string, trusted_ca_file, "",
+          "TLS: the CA certificates that sign client certificates (PEM).");
+ABSL_FLAG(bool, client_cert_auth, false,
+          "TLS: require a client certificate signed by --trusted-ca-file.");
+ABSL_FLAG(std::string, peer_trusted_ca_file, "",
+          "TLS to the --peer servers: the CA that signs their certificates "
+          "(PEM; unset with other --peer-* flags: the system's CAs).");
+ABSL_FLAG(std::string, peer_cert_file, "",
+          "TLS to the --peer servers: the client certificate to present.");
+ABSL_FLAG(std::string, peer_key_file, "",
+          "TLS to the --peer servers: the private key of --peer-cert-file.");
 
 namespace infinitedb::server {
 namespace {
@@ -248,6 +264,16 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
           absl::StrFormat("--peer: '%s' is not HOST:PORT", peer));
     }
     config.peers.push_back(peer);
+  }
+  config.tls = {absl::GetFlag(FLAGS_cert_file), absl::GetFlag(FLAGS_key_file),
+                absl::GetFlag(FLAGS_trusted_ca_file),
+                absl::GetFlag(FLAGS_client_cert_auth)};
+  config.peer_tls = {absl::GetFlag(FLAGS_peer_cert_file),
+                     absl::GetFlag(FLAGS_peer_key_file),
+                     absl::GetFlag(FLAGS_peer_trusted_ca_file), false};
+  if (config.peer_tls.cert_file.empty() != config.peer_tls.key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--peer-cert-file and --peer-key-file: give both or neither");
   }
   if (config.max_message_bytes < config.engine.max_value_bytes + (1 << 16)) {
     return absl::InvalidArgumentError(

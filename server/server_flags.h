@@ -13,6 +13,20 @@
 
 namespace infinitedb::server {
 
+// TLS certificate files (PEM). For the server's port: its certificate, key,
+// and the CA that signs client certificates; for peer replication: the
+// client certificate and key it presents and the CA it trusts.
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+  std::string trusted_ca_file;
+  bool client_cert_auth = false;  // the port requires client certificates
+
+  bool any() const {
+    return !cert_file.empty() || !key_file.empty() || !trusted_ca_file.empty();
+  }
+};
+
 struct ServerConfig {
   EngineOptions engine;
   std::string listen;     // host:port
@@ -22,6 +36,8 @@ struct ServerConfig {
   size_t max_message_bytes = 0;    // largest gRPC message accepted
   uint64_t slow_request_ms = 0;    // rpcs slower than this are logged; 0 = off
   std::vector<std::string> peers;  // servers to replicate from, host:port
+  TlsFiles tls;                    // none: plaintext
+  TlsFiles peer_tls;               // none: plaintext to the peers
 };
 
 // Reads the parsed flags; InvalidArgument naming the flag when a value is

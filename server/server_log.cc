@@ -1,5 +1,6 @@
 #include "server/server_log.h"
 
+#include <cstdint>
 #include <ctime>
 
 #include "spdlog/sinks/stdout_color_sinks.h"
@@ -10,9 +11,48 @@ namespace {
 
 constexpr char kLoggerName[] = "infdb-server";
 
+// The length of the valid UTF-8 sequence at the start of `text`, 0 when it
+// does not start with one.
+size_t Utf8SequenceLength(std::string_view text) {
+  const auto byte = [&](size_t i) {
+    return static_cast<unsigned char>(text[i]);
+  };
+  const unsigned char lead = byte(0);
+  size_t length;
+  uint32_t lowest;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2, lowest = 0x80;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3, lowest = 0x800;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4, lowest = 0x10000;
+  } else {
+    return 0;
+  }
+  if (text.size() < length) return 0;
+  uint32_t code = lead & (0x7f >> length);
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+    code = (code << 6) | (byte(i) & 0x3f);
+  }
+  const bool surrogate = code >= 0xd800 && code <= 0xdfff;
+  return code >= lowest && code <= 0x10ffff && !surrogate ? length : 0;
+}
+
+// `text` as a JSON string; bytes that are not UTF-8 become U+FFFD, so that
+// every line stays valid JSON whatever a message quotes.
 void AppendJsonString(std::string_view text, spdlog::memory_buf_t& out) {
+  static constexpr std::string_view kReplacement = "\xef\xbf\xbd";
   out.push_back('"');
-  for (unsigned char c : text) {
+  while (!text.empty()) {
+    const unsigned char c = static_cast<unsigned char>(text[0]);
+    const size_t length = Utf8SequenceLength(text);
+    if (length == 0) {
+      out.append(kReplacement);
+      text.remove_prefix(1);
+      continue;
+    }
     if (c == '"' || c == '\\') {
       out.push_back('\\');
       out.push_back(static_cast<char>(c));
@@ -21,10 +61,19 @@ void AppendJsonString(std::string_view text, spdlog::memory_buf_t& out) {
       const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
       out.append(escaped, escaped + sizeof(escaped));
     } else {
-      out.push_back(static_cast<char>(c));
+      out.append(text.substr(0, length));
     }
+    text.remove_prefix(length);
   }
   out.push_back('"');
+}
+
+// The level as the --log-level flag spells it ("warn", not spdlog's
+// "warning").
+std::string_view LevelName(spdlog::level::level_enum level) {
+  if (level == spdlog::level::warn) return "warn";
+  const auto name = spdlog::level::to_string_view(level);
+  return std::string_view(name.data(), name.size());
 }
 
 class JsonLogFormatter : public spdlog::formatter {
@@ -45,11 +94,10 @@ class JsonLogFormatter : public spdlog::formatter {
                   "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                   utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
                   utc.tm_sec, millis);
-    const auto level = spdlog::level::to_string_view(msg.level);
     dest.append(std::string_view("{\"time\":\""));
     dest.append(std::string_view(time_text));
     dest.append(std::string_view("\",\"level\":"));
-    AppendJsonString(std::string_view(level.data(), level.size()), dest);
+    AppendJsonString(LevelName(msg.level), dest);
     dest.append(std::string_view(",\"logger\":"));
     AppendJsonString(
         std::string_view(msg.logger_name.data(), msg.logger_name.size()), dest);

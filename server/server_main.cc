@@ -2,10 +2,11 @@
 //
 // Starts the engine (replaying its WAL), serves the Spaces, Records,
 // Graph, Branches, Admin and Replication services plus the standard health
-// service and server reflection, pulls changes from every --peer, and on
-// SIGTERM or SIGINT stops replication, stops accepting calls, lets in-flight
-// calls finish for up to --shutdown_grace_ms (graceful_shutdown.h), and
-// closes the engine (making the WAL durable).
+// service and server reflection, in plaintext or TLS (server_tls.h), pulls
+// changes from every --peer, re-reads the TLS files on SIGHUP, and on
+// SIGTERM or SIGINT stops replication, lets in-flight calls finish for up to
+// --shutdown_grace_ms (graceful_shutdown.h), and closes the engine (making
+// the WAL durable).
 #include <signal.h>
 
 #include <cstdio>
@@ -27,10 +28,12 @@
 #include "server/graceful_shutdown.h"
 #include "server/graph_service.h"
 #include "server/in_flight_calls.h"
+#include "server/peer_credentials.h"
 #include "server/records_service.h"
 #include "server/replication_service.h"
 #include "server/server_flags.h"
 #include "server/server_log.h"
+#include "server/server_tls.h"
 #include "server/slow_request_log.h"
 #include "server/spaces_service.h"
 #include "server/status_guard.h"
@@ -39,6 +42,161 @@
 
 namespace infinitedb::server {
 namespace {
+
+// How often the TLS files are re-read without a SIGHUP.
+constexpr auto kTlsRecheck = std::chrono::seconds(10);
+
+// The port's credentials: TLS from the --cert-file flags, else plaintext.
+struct PortSecurity {
+  std::unique_ptr<ServerTls> tls;  // null: plaintext
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::string description;
+};
+
+absl::StatusOr<PortSecurity> SecurityFor(const ServerConfig& config) {
+  PortSecurity security;
+  if (absl::Status s = CheckTlsFlags(config.tls); !s.ok()) return s;
+  if (config.tls.cert_file.empty()) {
+    security.credentials = grpc::InsecureServerCredentials();
+    security.description = "plaintext: no --cert-file";
+    return security;
+  }
+  absl::StatusOr<std::unique_ptr<ServerTls>> tls =
+      ServerTls::Open(config.tls, config.engine.data_dir);
+  if (!tls.ok()) return tls.status();
+  security.tls = std::move(*tls);
+  security.credentials = security.tls->Credentials();
+  security.description = security.tls->Describe();
+  return security;
+}
+
+// Re-reads the TLS files and logs what came of it (a refusal once per
+// distinct reason, or on every SIGHUP).
+void ReloadTls(ServerTls& tls, bool asked, std::string& last_refusal) {
+  absl::StatusOr<std::string> reloaded = tls.Reload();
+  if (!reloaded.ok()) {
+    const std::string why = std::string(reloaded.status().message());
+    if (asked || why != last_refusal) {
+      spdlog::warn(
+          "TLS files not reloaded, keeping the certificates in use: {}", why);
+    }
+    last_refusal = why;
+    return;
+  }
+  last_refusal.clear();
+  if (!reloaded->empty()) {
+    spdlog::info("TLS certificates reloaded: {}", *reloaded);
+  } else if (asked) {
+    spdlog::info("TLS files unchanged");
+  }
+}
+
+// Waits for SIGTERM or SIGINT; SIGHUP (and every kTlsRecheck) re-reads the
+// TLS files meanwhile. Returns the signal.
+int WaitForShutdownSignal(ServerTls* tls) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, signal);
+  const timespec recheck{
+      std::chrono::duration_cast<std::chrono::seconds>(kTlsRecheck).count(), 0};
+  std::string last_refusal;
+  while (true) {
+    const int signal_number = sigtimedwait(&signals, nullptr, &recheck);
+    if (signal_number == SIGTERM || signal_number == SIGINT) {
+      return signal_number;
+    }
+    const bool asked = signal_number == SIGHUP;
+    if (tls != nullptr) {
+      ReloadTls(*tls, asked, last_refusal);
+    } else if (asked) {
+      spdlog::info("SIGHUP: no TLS files to reload (plaintext)");
+    }
+  }
+}
+
+// The interceptors of every call, in order: the status guard first (the
+// slow request log then logs the status the client gets), the count of
+// calls in flight last.
+std::vector<
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+Interceptors(const ServerConfig& config, InFlightCalls& calls) {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(NewStatusGuardFactory());
+  for (auto& slow_log : SlowRequestLogInterceptors(config.slow_request_ms,
+                                                   spdlog::default_logger())) {
+    interceptors.push_back(std::move(slow_log));
+  }
+  interceptors.push_back(calls.NewFactory());
+  return interceptors;
+}
+
+// The engine's services, for one server.
+struct Services {
+  explicit Services(ServiceContext* context)
+      : spaces(context),
+        records(context),
+        graph(context),
+        branches(context),
+        admin(context),
+        replication(context) {}
+  void RegisterWith(grpc::ServerBuilder& builder) {
+    for (grpc::Service* service : std::initializer_list<grpc::Service*>{
+             &spaces, &records, &graph, &branches, &admin, &replication}) {
+      builder.RegisterService(service);
+    }
+  }
+  SpacesService spaces;
+  RecordsService records;
+  GraphService graph;
+  BranchesService branches;
+  AdminService admin;
+  ReplicationService replication;
+};
+
+// Builds and starts the gRPC server on config.listen; null (logged) when
+// the port cannot be had. `*port` receives the port.
+std::unique_ptr<grpc::Server> StartServer(const ServerConfig& config,
+                                          const PortSecurity& security,
+                                          Services& services,
+                                          InFlightCalls& calls, int* port) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, security.credentials, port);
+  // The port is this server's alone: with SO_REUSEPORT (gRPC's default) a
+  // second server on another data directory would share it and split the
+  // clients' calls between two databases.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.experimental().SetInterceptorCreators(Interceptors(config, calls));
+  services.RegisterWith(builder);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || *port == 0) {
+    spdlog::error(
+        "cannot listen on {}: the port is in use by another process, or the "
+        "address is not one of this host's",
+        config.listen);
+    return nullptr;
+  }
+  return server;
+}
+
+// The replicators of the --peer servers.
+absl::StatusOr<std::vector<std::unique_ptr<PeerReplicator>>> PeersFor(
+    const ServerConfig& config, Engine* engine) {
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      PeerChannelCredentials(config.peer_tls);
+  if (!credentials.ok()) return credentials.status();
+  std::vector<std::unique_ptr<PeerReplicator>> peers;
+  for (const std::string& address : config.peers) {
+    peers.push_back(std::make_unique<PeerReplicator>(
+        address, engine, config.engine.node_id, *credentials));
+  }
+  return peers;
+}
 
 int Serve(const ServerConfig& config) {
   SetUpLogging(config.log_level, config.log_json);
@@ -51,10 +209,15 @@ int Serve(const ServerConfig& config) {
     return 1;
   }
   absl::StatusOr<CursorSeal> cursors = CursorSeal::Open(config.engine.data_dir);
-  if (!cursors.ok()) {
-    spdlog::error("cannot open the cursor key: {}",
-                  cursors.status().ToString());
-    return 1;
+  absl::StatusOr<PortSecurity> security = SecurityFor(config);
+  absl::StatusOr<std::vector<std::unique_ptr<PeerReplicator>>> peers =
+      PeersFor(config, engine->get());
+  for (const absl::Status& status :
+       {cursors.status(), security.status(), peers.status()}) {
+    if (!status.ok()) {
+      spdlog::error("cannot start: {}", std::string(status.message()));
+      return 1;
+    }
   }
   ServiceContext context;
   context.engine = engine->get();
@@ -67,51 +230,13 @@ int Serve(const ServerConfig& config) {
   SubscriberRegistry subscribers(engine->get(),
                                  config.engine.replication_retention_revisions);
   context.subscribers = &subscribers;
-  std::vector<std::unique_ptr<PeerReplicator>> peers;
-  for (const std::string& address : config.peers) {
-    peers.push_back(std::make_unique<PeerReplicator>(address, engine->get(),
-                                                     config.engine.node_id));
-    context.sources.push_back(peers.back().get());
-  }
-  SpacesService spaces(&context);
-  RecordsService records(&context);
-  GraphService graph(&context);
-  BranchesService branches(&context);
-  AdminService admin(&context);
-  ReplicationService replication(&context);
-
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
-                           &port);
-  // The port is this server's alone: with SO_REUSEPORT (gRPC's default) a
-  // second server on another data directory would share it and split the
-  // clients' calls between two databases.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
-  builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  for (auto& peer : *peers) context.sources.push_back(peer.get());
+  Services services(&context);
   InFlightCalls calls;
-  auto interceptors = SlowRequestLogInterceptors(config.slow_request_ms,
-                                                 spdlog::default_logger());
-  interceptors.push_back(calls.NewFactory());
-  interceptors.push_back(NewStatusGuardFactory());
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.RegisterService(&spaces);
-  builder.RegisterService(&records);
-  builder.RegisterService(&graph);
-  builder.RegisterService(&branches);
-  builder.RegisterService(&admin);
-  builder.RegisterService(&replication);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    spdlog::error(
-        "cannot listen on {}: the port is in use by another process, or the "
-        "address is not one of this host's",
-        config.listen);
-    return 1;
-  }
+  int port = 0;
+  std::unique_ptr<grpc::Server> server =
+      StartServer(config, *security, services, calls, &port);
+  if (server == nullptr) return 1;
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
   // Tests and scripts read this line to learn the port (--listen host:0).
   std::printf("infdb-server %s listening on %s:%d\n", kServerVersion,
@@ -119,32 +244,32 @@ int Serve(const ServerConfig& config) {
   std::fflush(stdout);
   spdlog::info(
       "serving {} on {}:{} (node {}, durability {}, revision {}, cache {} "
-      "MiB)",
+      "MiB; {})",
       context.data_dir, host, port, context.node_id, context.durability,
-      context.engine->CurrentRevision(), config.engine.block_cache_bytes >> 20);
-  for (auto& peer : peers) {
-    spdlog::info("replicating from {}", config.peers[&peer - &peers[0]]);
-    peer->Start();
+      context.engine->CurrentRevision(), config.engine.block_cache_bytes >> 20,
+      security->description);
+  for (size_t i = 0; i < peers->size(); ++i) {
+    spdlog::info("replicating from {}{}", config.peers[i],
+                 config.peer_tls.any() ? " over TLS" : "");
+    (*peers)[i]->Start();
   }
 
-  // Signals were blocked in every thread before any started: wait here.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  const int signal_number = WaitForShutdownSignal(security->tls.get());
   spdlog::info("signal {}: shutting down", signal_number);
   server->GetHealthCheckService()->SetServingStatus(false);
-  for (auto& peer : peers) peer->RequestStop();  // all at once
-  for (auto& peer : peers) peer->Stop();
-  replication.Stop();
-  ShutdownGracefully(*server, calls, config.shutdown_grace,
+  for (auto& peer : *peers) peer->RequestStop();  // all at once
+  for (auto& peer : *peers) peer->Stop();
+  services.replication.Stop();
+  ShutdownGracefully(*server, calls, port, config.shutdown_grace,
                      *spdlog::default_logger());
   server->Wait();
   subscribers.Persist();
   engine->reset();  // drains commits and syncs the WAL
   spdlog::info("stopped cleanly");
+  // Not destroyed: the last gRPC object's destructor shuts the gRPC library
+  // down, which waits for its pending timers (up to 10 s after a GOAWAY)
+  // for nothing: the server has stopped and the data is durable.
+  (void)server.release();
   return 0;
 }
 
@@ -152,12 +277,13 @@ int Serve(const ServerConfig& config) {
 }  // namespace infinitedb::server
 
 int main(int argc, char** argv) {
-  // Block the shutdown signals before any thread starts, so that only
-  // Serve()'s sigwait receives them.
+  // Block the shutdown and reload signals before any thread starts, so that
+  // only Serve()'s sigtimedwait receives them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<infinitedb::server::CommandLine> command_line =

@@ -168,6 +168,36 @@ TEST_F(CursorIntegrityTest, ACursorOfAnotherServerOrCallIsRefused) {
                     .EdgesByKind(kind, [](const v1::Edge&) { return true; })
                     .status(),
                 "query cursor to EdgesByKind");
+
+  // One graph call's cursor given to another graph call.
+  for (uint32_t i = 0; i < 5; ++i) {
+    v1::PutEdgeRequest put;
+    put.mutable_edge()->set_kind("k");
+    for (uint32_t end = 0; end < 2; ++end) {
+      v1::Endpoint* endpoint = put.mutable_edge()->add_endpoints();
+      endpoint->set_space("s");
+      endpoint->mutable_point()->add_coordinates(i);
+      endpoint->mutable_point()->add_coordinates(end);
+      endpoint->set_role(end == 0 ? "a" : "b");
+    }
+    ASSERT_TRUE(Client("a").PutEdge(put).ok());
+  }
+  kind.clear_cursor();
+  kind.set_limit(2);
+  auto edges =
+      Client("a").EdgesByKind(kind, [](const v1::Edge&) { return true; });
+  ASSERT_TRUE(edges.ok()) << edges.status();
+  ASSERT_FALSE(edges->next_cursor.empty());
+  v1::DanglingEdgesRequest dangling;
+  dangling.set_cursor(edges->next_cursor);
+  ExpectRefused(
+      Client("a")
+          .DanglingEdges(dangling, [](const v1::Edge&) { return true; })
+          .status(),
+      "EdgesByKind cursor to DanglingEdges");
+  kind.set_cursor(edges->next_cursor);
+  EXPECT_TRUE(
+      Client("a").EdgesByKind(kind, [](const v1::Edge&) { return true; }).ok());
 }
 
 }  // namespace

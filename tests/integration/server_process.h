@@ -89,6 +89,10 @@ class ServerProcess {
   // Graceful stop; returns the exit status.
   int Stop() { return Signal(SIGTERM); }
   int Kill() { return Signal(SIGKILL); }
+  // SIGHUP (re-read the TLS files); the server keeps running.
+  void Hangup() {
+    if (pid_ > 0) kill(pid_, SIGHUP);
+  }
 
   // Listen on this host:port from the next Start() on, instead of a port
   // the server picks (127.0.0.1:0).

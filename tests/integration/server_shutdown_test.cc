@@ -106,7 +106,8 @@ TEST_F(ServerShutdownTest, StreamInFlightFinishesWhole) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   while (stream->reader->Read(&page)) {
     records += page.records_size();
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a slow reader
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(20));  // a slow reader
   }
   grpc::Status status = stream->reader->Finish();
   EXPECT_TRUE(status.ok()) << status.error_message();

@@ -44,18 +44,26 @@ class Client:
     """
 
     def __init__(self, endpoint: str = "127.0.0.1:7070",
-                 timeout: Optional[float] = TIMEOUT_SECONDS_DEFAULT) -> None:
-        """endpoint: "HOST:PORT" of the server (plaintext). timeout: the
-        deadline of each call in seconds (None = none); an iterator's
-        deadline applies to each of its calls (pages)."""
+                 timeout: Optional[float] = TIMEOUT_SECONDS_DEFAULT,
+                 credentials: Optional[grpc.ChannelCredentials] = None
+                 ) -> None:
+        """endpoint: "HOST:PORT" of the server. timeout: the deadline of
+        each call in seconds (None = none); an iterator's deadline applies
+        to each of its calls (pages). credentials: None = plaintext, or TLS
+        such as grpc.ssl_channel_credentials(root_certificates=CA_PEM) (with
+        private_key and certificate_chain for a client certificate)."""
         if timeout is not None and not timeout > 0:
             raise invalid_argument("timeout: seconds > 0 or None, got %r" %
                                    (timeout,))
         self.endpoint = endpoint
         self.timeout = timeout
-        self._channel = grpc.insecure_channel(endpoint, options=[
-            ("grpc.max_send_message_length", MESSAGE_BYTES_MAX),
-            ("grpc.max_receive_message_length", MESSAGE_BYTES_MAX)])
+        options = [("grpc.max_send_message_length", MESSAGE_BYTES_MAX),
+                   ("grpc.max_receive_message_length", MESSAGE_BYTES_MAX)]
+        if credentials is None:
+            self._channel = grpc.insecure_channel(endpoint, options=options)
+        else:
+            self._channel = grpc.secure_channel(endpoint, credentials,
+                                                options=options)
         # The raw stubs, for calls this class does not wrap.
         self.stubs = Stubs(self._channel)
 

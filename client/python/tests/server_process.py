@@ -16,10 +16,11 @@ STOP_SECONDS_MAX = 30
 class ServerProcess:
     """One server; `address` is "127.0.0.1:PORT" once start() returns."""
 
-    def __init__(self, server_path, work_dir):
+    def __init__(self, server_path, work_dir, flags=()):
         self.server_path = server_path
         self.data_dir = os.path.join(work_dir, "data")
         self.log_path = os.path.join(work_dir, "server.log")
+        self.flags = list(flags)
         self.address = None
         self._process = None
 
@@ -27,7 +28,8 @@ class ServerProcess:
         with open(self.log_path, "w") as log:
             self._process = subprocess.Popen(
                 [self.server_path, "--data-dir=" + self.data_dir,
-                 "--listen=127.0.0.1:0"], stdout=log, stderr=log)
+                 "--listen=127.0.0.1:0"] + self.flags, stdout=log,
+                stderr=log)
         deadline = time.monotonic() + START_SECONDS_MAX
         while time.monotonic() < deadline:
             match = re.search(r"listening on (\S+)", self.log())

@@ -14,10 +14,13 @@ branches), and both are removed at the end.
 """
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import unittest
+
+import grpc
 
 # Keep the source tree clean of __pycache__ (the helpers and
 # generate_stubs.py are imported from it).
@@ -361,6 +364,50 @@ class ConnectionTest(unittest.TestCase):
         with infinitedb.Client("127.0.0.1:1", timeout=5) as db:
             with self.assertRaises(infinitedb.Error) as raised:
                 db.list_spaces()
+        self.assertEqual(raised.exception.code, "UNAVAILABLE")
+
+
+class TlsTest(unittest.TestCase):
+    """A server with --cert-file: the client with the CA's certificate as
+    credentials works; a plaintext one is refused."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="infdb-python-tls-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+        def path(name):
+            return os.path.join(self.dir, name)
+
+        curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                 "-nodes"]
+        for command in (
+                ["req", "-x509"] + curve + ["-days", "2", "-keyout",
+                 path("ca.key"), "-out", path("ca.pem"), "-subj", "/CN=ca"],
+                ["req"] + curve + ["-keyout", path("s.key"), "-out",
+                 path("s.csr"), "-subj", "/CN=s", "-addext",
+                 "subjectAltName=IP:127.0.0.1"],
+                ["x509", "-req", "-days", "2", "-copy_extensions", "copyall",
+                 "-in", path("s.csr"), "-CA", path("ca.pem"), "-CAkey",
+                 path("ca.key"), "-CAcreateserial", "-out", path("s.pem")]):
+            subprocess.run(["openssl"] + command, check=True,
+                           capture_output=True)
+        self.server = server_process.ServerProcess(
+            SERVER_PATH, self.dir,
+            ["--cert-file=" + path("s.pem"), "--key-file=" + path("s.key")])
+        self.server.start()
+        self.addCleanup(self.server.stop)
+        with open(path("ca.pem"), "rb") as ca:
+            self.ca = ca.read()
+
+    def test_tls_client_works_and_plaintext_is_refused(self):
+        credentials = grpc.ssl_channel_credentials(root_certificates=self.ca)
+        with infinitedb.Client(self.server.address, timeout=10,
+                               credentials=credentials) as db:
+            db.create_space("secure", 2)
+            self.assertIn("secure", [s.name for s in db.list_spaces()])
+        with infinitedb.Client(self.server.address, timeout=5) as plain:
+            with self.assertRaises(infinitedb.Error) as raised:
+                plain.list_spaces()
         self.assertEqual(raised.exception.code, "UNAVAILABLE")
 
 

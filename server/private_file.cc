@@ -1,0 +1,54 @@
+#include "server/private_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace infinitedb::server {
+
+absl::Status WritePrivateFile(const std::string& path,
+                              const std::string& bytes) {
+  const std::string temporary = path + ".tmp";
+  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) {
+    return absl::InternalError("cannot create " + temporary + ": " +
+                               std::strerror(errno));
+  }
+  bool ok = write(fd, bytes.data(), bytes.size()) ==
+                static_cast<ssize_t>(bytes.size()) &&
+            fsync(fd) == 0;
+  ok = close(fd) == 0 && ok;
+  if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
+    unlink(temporary.c_str());
+    return absl::InternalError("cannot write " + path + ": " +
+                               std::strerror(errno));
+  }
+  const std::string dir = path.substr(0, path.rfind('/'));
+  int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    if (error == ENOENT) return absl::NotFoundError(path + ": no such file");
+    return absl::FailedPreconditionError(path + ": " + std::strerror(error));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) {
+    return absl::FailedPreconditionError(path + ": cannot be read");
+  }
+  return contents.str();
+}
+
+}  // namespace infinitedb::server

@@ -1,0 +1,25 @@
+// Small private files of infdb-server's data directory (the cursor key, the
+// live copies of the TLS certificates): written whole or not at all, owner
+// read/write only, durable when the call returns.
+#ifndef INFINITEDB_SERVER_PRIVATE_FILE_H_
+#define INFINITEDB_SERVER_PRIVATE_FILE_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace infinitedb::server {
+
+// Writes `bytes` to PATH.tmp (mode 0600), syncs it, renames it over `path`
+// and syncs the directory.
+absl::Status WritePrivateFile(const std::string& path,
+                              const std::string& bytes);
+
+// The whole file; NotFound when it does not exist, FailedPrecondition naming
+// the reason otherwise.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
+}  // namespace infinitedb::server
+
+#endif  // INFINITEDB_SERVER_PRIVATE_FILE_H_
