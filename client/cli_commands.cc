@@ -308,6 +308,7 @@ absl::Status RunCommand(client::Client& client, const Args& args) {
   if (command == "import") return ImportCommand(client, args);
   if (command == "export") return ExportCommand(client, args);
   if (command == "watch") return WatchCommand(client, args);
+  if (command == "snapshot") return SnapshotCommand(client, args);
   if (command == "health") {
     absl::StatusOr<bool> serving = client.Serving();
     if (!serving.ok()) return serving.status();

@@ -20,6 +20,8 @@ absl::StatusOr<v1::QueryRequest> QueryFlags(const Args& args);
 absl::Status ImportCommand(client::Client& client, const Args& args);
 absl::Status ExportCommand(client::Client& client, const Args& args);
 absl::Status WatchCommand(client::Client& client, const Args& args);
+// Backups (cli_snapshot.cc).
+absl::Status SnapshotCommand(client::Client& client, const Args& args);
 
 }  // namespace infinitedb::cli
 

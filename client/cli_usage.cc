@@ -85,6 +85,13 @@ commands:
       [--limit N]
       (the space's changes as they commit, one line each; from the current
        revision unless --from-revision; --limit N stops after N changes)
+  snapshot save FILE
+      (an online backup at one revision while writes go on; read back and
+       checked before it takes FILE's name; progress on a terminal; restore
+       with infdb-server --restore-from FILE --data-dir DIR)
+  snapshot status FILE
+      (a backup's revision, node, files, spaces with record counts, edges
+       and branches, every checksum verified; no server needed)
   edge put --kind KIND --endpoint SPACE:1,2,3:ROLE[:tail|head] --endpoint ...
       [--directed] [--weight N] [--prop KEY=VALUE ...] [--payload TEXT]
       [--id ID] [--branch B] [--if-revision R]
@@ -152,6 +159,8 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
       {"export", {"min", "max", "scope", "as-of", "branch"}},
       {"import", {"batch", "branch"}},
       {"watch", {"min", "max", "branch", "from-revision", "limit"}},
+      {"snapshot save", {}},
+      {"snapshot status", {}},
       {"edge put",
        {"kind", "endpoint...", "directed", "weight", "prop...", "payload", "id",
         "branch", "if-revision"}},
@@ -209,6 +218,8 @@ size_t MaxWords(const std::string& command) {
                                         {"export", 2},
                                         {"import", 3},
                                         {"watch", 2},
+                                        {"snapshot save", 3},
+                                        {"snapshot status", 3},
                                         {"replication status", 2},
                                         {"replication forget", 3},
                                         {"status", 1},
@@ -248,7 +259,7 @@ bool IsSwitch(const std::string& name) {
 absl::Status CheckCommandLine(const Args& args) {
   std::string command = args.words[0];
   if ((command == "space" || command == "branch" || command == "replication" ||
-       command == "edge") &&
+       command == "edge" || command == "snapshot") &&
       args.words.size() > 1) {
     command += " " + args.words[1];
   }

@@ -292,6 +292,22 @@ absl::Status Client::Watch(
   return FromGrpc(stream->Finish());
 }
 
+absl::Status Client::Backup(
+    const std::function<bool(const v1::BackupChunk&)>& on_chunk) {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::BackupChunk>> reader =
+      admin_->Backup(&context, v1::BackupRequest());
+  v1::BackupChunk chunk;
+  while (reader->Read(&chunk)) {
+    if (!on_chunk(chunk)) {
+      context.TryCancel();
+      reader->Finish();
+      return absl::CancelledError("the backup was stopped");
+    }
+  }
+  return FromGrpc(reader->Finish());
+}
+
 absl::StatusOr<v1::StatsResponse> Client::Stats() {
   v1::StatsResponse response;
   absl::Status status = Retrying([&] {

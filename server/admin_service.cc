@@ -1,5 +1,6 @@
 #include "server/admin_service.h"
 
+#include "server/backup_stream.h"
 #include "server/replication_status.h"
 #include "server/status_util.h"
 #include "server/version.h"
@@ -67,6 +68,12 @@ grpc::Status AdminService::Compact(grpc::ServerContext*,
   if (!status.ok()) return ToGrpcStatus(status);
   context_->FillHeader(response->mutable_header());
   return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Backup(grpc::ServerContext* call,
+                                  const v1::BackupRequest*,
+                                  grpc::ServerWriter<v1::BackupChunk>* writer) {
+  return StreamBackup(*context_, call, writer);
 }
 
 }  // namespace infinitedb::server

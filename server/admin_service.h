@@ -19,6 +19,9 @@ class AdminService final : public v1::Admin::Service {
                      v1::FlushResponse* response) override;
   grpc::Status Compact(grpc::ServerContext*, const v1::CompactRequest* request,
                        v1::CompactResponse* response) override;
+  grpc::Status Backup(grpc::ServerContext* call,
+                      const v1::BackupRequest* request,
+                      grpc::ServerWriter<v1::BackupChunk>* writer) override;
 
  private:
   const ServiceContext* const context_;

@@ -80,6 +80,9 @@ ABSL_FLAG(uint64_t, max_edge_property_bytes, 1 << 20,
           "whole edge.");
 ABSL_FLAG(uint64_t, max_edge_label_bytes, 256,
           "Longest edge kind and endpoint role, in bytes (1 to 65536).");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore this backup file (infdb-cli snapshot save) into --data-dir "
+          "(missing or empty), then exit.");
 ABSL_FLAG(std::string, cert_file, "",
           "TLS: the server's certificate chain (PEM); with --key-file. "
           "Unset: plaintext.");
@@ -233,6 +236,7 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
   if (absl::Status s = EngineOptionsFromFlags(config.engine); !s.ok()) {
     return s;
   }
+  config.restore_from = absl::GetFlag(FLAGS_restore_from);
   config.listen = absl::GetFlag(FLAGS_listen);
   absl::Status listen = CheckListenAddress(config.listen);
   if (!listen.ok()) return listen;

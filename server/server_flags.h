@@ -38,6 +38,7 @@ struct ServerConfig {
   std::vector<std::string> peers;  // servers to replicate from, host:port
   TlsFiles tls;                    // none: plaintext
   TlsFiles peer_tls;               // none: plaintext to the peers
+  std::string restore_from;        // a backup file to restore, then exit
 };
 
 // Reads the parsed flags; InvalidArgument naming the flag when a value is

@@ -23,6 +23,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "server/admin_service.h"
+#include "server/backup_restore.h"
 #include "server/branches_service.h"
 #include "server/command_line.h"
 #include "server/graceful_shutdown.h"
@@ -198,6 +199,24 @@ absl::StatusOr<std::vector<std::unique_ptr<PeerReplicator>>> PeersFor(
   return peers;
 }
 
+// --restore-from: restores the backup into --data-dir and exits.
+int Restore(const ServerConfig& config) {
+  absl::StatusOr<BackupHeader> restored =
+      RestoreBackup(config.restore_from, config.engine.data_dir);
+  if (!restored.ok()) {
+    std::fprintf(stderr, "infdb-server: %s: %s\n",
+                 absl::StatusCodeToString(restored.status().code()).c_str(),
+                 std::string(restored.status().message()).c_str());
+    return 1;
+  }
+  std::printf(
+      "restored revision %llu of node %u (%u files) into %s; serve it with a "
+      "--node-id of its own unless it replaces node %u\n",
+      static_cast<unsigned long long>(restored->revision), restored->node_id,
+      restored->file_count, config.engine.data_dir.c_str(), restored->node_id);
+  return 0;
+}
+
 int Serve(const ServerConfig& config) {
   SetUpLogging(config.log_level, config.log_json);
   EngineOptions engine_options = config.engine;
@@ -309,6 +328,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "infdb-server: %s\n",
                  std::string(config.status().message()).c_str());
     return 2;
+  }
+  if (!config->restore_from.empty()) {
+    return infinitedb::server::Restore(*config);
   }
   return infinitedb::server::Serve(*config);
 }

@@ -1,6 +1,7 @@
 #include "engine/db/engine_impl.h"
 
 #include "absl/strings/str_format.h"
+#include "engine/db/backup_capture.h"
 #include "engine/graph/graph_spaces.h"
 #include "engine/replication/change_stream.h"
 #include "spdlog/logger.h"
@@ -162,6 +163,21 @@ absl::Status EngineImpl::Flush() {
   absl::Status status = pipeline_->FreezeAndRollWal();
   if (!status.ok()) return status;
   return maintenance_->SealFrozen();
+}
+
+absl::StatusOr<std::unique_ptr<BackupSource>> EngineImpl::BeginBackup(
+    const BackupOptions& backup) {
+  // Sealing first leaves little WAL to copy; a backup is whole without it
+  // (on a full disk, say).
+  if (absl::Status sealed = backup.seal_first ? Flush() : absl::OkStatus();
+      !sealed.ok()) {
+    options_.env.logger->warn(
+        "backup: flush before it failed ({}); the WAL "
+        "since the last seal goes into it instead",
+        sealed.ToString());
+  }
+  return CaptureBackup({options_.env.file_system, options_.data_dir, &versions_,
+                        &wal_segments_, maintenance_.get()});
 }
 
 absl::StatusOr<SpaceInfo> EngineImpl::CreateSpace(std::string_view name,

@@ -98,6 +98,8 @@ class EngineImpl : public Engine {
   using Engine::Query;
 
   absl::Status Flush() override;
+  absl::StatusOr<std::unique_ptr<BackupSource>> BeginBackup(
+      const BackupOptions& backup) override;
   absl::Status Compact(std::string_view space) override {
     return maintenance_->Compact(space);
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/public/options.h"
@@ -63,6 +64,13 @@ class Maintenance {
   absl::Status DropSpace(std::string_view name);
   // Deletes WAL segments that neither sealing nor subscribers need.
   absl::Status ReleaseWal();
+
+  // Runs `capture` while no seal, compaction, drop or WAL release runs (a
+  // backup opens the files it needs). It must not call back into this.
+  absl::Status WhileFilesFixed(absl::FunctionRef<absl::Status()> capture) {
+    absl::MutexLock lock(&mu_);
+    return capture();
+  }
 
   uint64_t seals() const { return seals_.load(); }
   uint64_t compactions() const { return compactions_.load(); }

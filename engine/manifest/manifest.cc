@@ -35,8 +35,9 @@ absl::StatusOr<CatalogState> ReplayEdits(std::string_view contents,
   return state;
 }
 
-// The whole state as a fresh, compact sequence of edits.
-std::string CompactContents(const CatalogState& state) {
+}  // namespace
+
+std::string EncodeCompactManifest(const CatalogState& state) {
   std::string contents;
   auto append = [&contents](const Edit& edit) {
     framing::AppendFrame(&contents, edit.type, edit.payload);
@@ -57,8 +58,6 @@ std::string CompactContents(const CatalogState& state) {
   append(HlcFloorEdit(state.hlc_floor));
   return contents;
 }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
     FileSystem* file_system, spdlog::logger* logger,
@@ -85,7 +84,7 @@ absl::StatusOr<std::unique_ptr<Manifest>> Manifest::Open(
   // existing file (its torn tail cut off) serves as it is, so that a full
   // disk never stops the database from opening.
   absl::Status rewritten = io::WriteFileAtomically(
-      file_system, data_dir, kManifestFileName, CompactContents(*state));
+      file_system, data_dir, kManifestFileName, EncodeCompactManifest(*state));
   if (!rewritten.ok()) {
     if (!exists || !absl::IsResourceExhausted(rewritten)) return rewritten;
     logger->warn("manifest {}: not rewritten ({}); appending to it as it is",

@@ -15,6 +15,10 @@
 
 namespace infinitedb::manifest {
 
+// The whole of `state` as a fresh, compact manifest file (what Open leaves
+// on disk; a backup's MANIFEST).
+std::string EncodeCompactManifest(const CatalogState& state);
+
 class Manifest {
  public:
   // Opens (or creates) the manifest of `data_dir` and rewrites it compactly

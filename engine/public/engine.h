@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/public/backup.h"
 #include "engine/public/branches.h"
 #include "engine/public/changes.h"
 #include "engine/public/graph.h"
@@ -210,6 +211,11 @@ class Engine {
   // Seals every memtable into segment files and returns once they are
   // durable (the WAL they cover is then released).
   virtual absl::Status Flush() = 0;
+
+  // A consistent backup at the current revision (backup.h), to be read
+  // while writes go on; it holds its files open until destroyed.
+  virtual absl::StatusOr<std::unique_ptr<BackupSource>> BeginBackup(
+      const BackupOptions& options) = 0;
   // Merges all segments of `space` (every space if empty) into one,
   // applying history retention; returns when done.
   virtual absl::Status Compact(std::string_view space) = 0;

@@ -12,6 +12,7 @@
 #include "client/infdb_client.h"
 #include "tests/engine/testutil/temp_dir.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_edges.h"
 
 namespace infinitedb {
 namespace {
@@ -171,16 +172,7 @@ TEST_F(CursorIntegrityTest, ACursorOfAnotherServerOrCallIsRefused) {
 
   // One graph call's cursor given to another graph call.
   for (uint32_t i = 0; i < 5; ++i) {
-    v1::PutEdgeRequest put;
-    put.mutable_edge()->set_kind("k");
-    for (uint32_t end = 0; end < 2; ++end) {
-      v1::Endpoint* endpoint = put.mutable_edge()->add_endpoints();
-      endpoint->set_space("s");
-      endpoint->mutable_point()->add_coordinates(i);
-      endpoint->mutable_point()->add_coordinates(end);
-      endpoint->set_role(end == 0 ? "a" : "b");
-    }
-    ASSERT_TRUE(Client("a").PutEdge(put).ok());
+    ASSERT_TRUE(Client("a").PutEdge(testing::EdgeAcross("s", i)).ok());
   }
   kind.clear_cursor();
   kind.set_limit(2);
