@@ -82,10 +82,12 @@ void PrintTable(int dims, const PointsConfig& config,
         best_peer = value;
       }
     }
-    double ratio = 0;
-    if (best_peer > 0 && ours > 0) {
-      ratio = row.higher_is_better ? ours / best_peer : best_peer / ours;
+    if (best_peer <= 0 || ours <= 0) {
+      std::printf(" %8s |\n", "");  // no peer in the run: no ratio
+      continue;
     }
+    const double ratio =
+        row.higher_is_better ? ours / best_peer : best_peer / ours;
     std::printf(" %7.2fx |\n", ratio);
   }
   std::printf("| %-36s |", "mismatches in verified boxes");

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +46,7 @@ absl::StatusOr<std::pair<uid_t, gid_t>> ServerIdentity() {
 int Run(const std::vector<std::string>& args, const std::string& log) {
   absl::StatusOr<std::pair<uid_t, gid_t>> identity = ServerIdentity();
   if (!identity.ok()) return -1;
+  std::fflush(nullptr);  // the child must not write our buffered output
   pid_t pid = fork();
   if (pid == 0) {
     if (geteuid() == 0 &&

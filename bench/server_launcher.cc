@@ -31,6 +31,7 @@ absl::StatusOr<std::string> ServerLauncher::Start(
   std::vector<std::string> args = {binary, "--data-dir=" + dir + "/data",
                                    "--listen=127.0.0.1:0", "--log-level=warn"};
   args.insert(args.end(), flags.begin(), flags.end());
+  std::fflush(nullptr);  // the child must not write our buffered output
   pid_ = fork();
   if (pid_ == 0) {
     std::freopen(log_path.c_str(), "w", stdout);
