@@ -1,4 +1,6 @@
-// infdb-cli snapshot save FILE | snapshot status FILE: an online backup
+// infdb-cli snapshot save FILE [--incremental-from BASE] | snapshot status
+// FILE: an online backup (incremental: the segment files BASE holds go in
+// without their bytes)
 // from the server (Admin.Backup) written to FILE and checked by reading it
 // back before it takes FILE's name; and a backup file's contents, every
 // checksum verified (engine/public/backup_archive.h). Restoring is the
@@ -8,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_format.h"
@@ -47,8 +50,10 @@ class ByteProgress {
 
 struct Contents {
   BackupHeader header;
-  uint64_t bytes = 0;  // of the files
-  std::vector<std::string> files;
+  uint64_t bytes = 0;  // of the files whose bytes are in it
+  std::vector<BackupFileHeader> files;
+  uint64_t files_in_base = 0;
+  std::string digest;  // of the whole file
 };
 
 // Reads `path` whole, checking every checksum.
@@ -66,27 +71,57 @@ absl::StatusOr<Contents> ReadBackup(const std::string& path) {
         &file, [](std::string_view) { return absl::OkStatus(); });
     if (!more.ok()) return more.status();
     if (!*more) break;
-    contents.bytes += file.size;
-    contents.files.push_back(file.path);
+    if (file.in_base) {
+      ++contents.files_in_base;
+    } else {
+      contents.bytes += file.size;
+    }
+    contents.files.push_back(file);
   }
+  contents.digest = reader.digest();
   return contents;
+}
+
+// The request of a backup: incremental on --incremental-from BASE.
+absl::StatusOr<v1::BackupRequest> RequestFor(const Args& args) {
+  v1::BackupRequest request;
+  const std::optional<std::string> base = args.Flag("incremental-from");
+  if (!base) return request;
+  absl::StatusOr<Contents> contents = ReadBackup(*base);
+  if (!contents.ok()) {
+    return absl::Status(
+        contents.status().code(),
+        "--incremental-from: " + std::string(contents.status().message()));
+  }
+  for (const BackupFileHeader& file : contents->files) {
+    v1::BackupBaseFile* entry = request.add_base_files();
+    entry->set_path(file.path);
+    entry->set_size(file.size);
+    entry->set_sha256(file.sha256);
+  }
+  request.set_base_digest(contents->digest);
+  request.set_base_revision(contents->header.revision);
+  return request;
 }
 
 absl::Status Save(client::Client& client, const std::string& path,
                   const Args& args) {
+  absl::StatusOr<v1::BackupRequest> request = RequestFor(args);
+  if (!request.ok()) return request.status();
   const std::string partial = path + ".part";
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
   if (!out) return absl::FailedPreconditionError("cannot write " + partial);
   ByteProgress progress;
   uint64_t written = 0, total = 0;
-  absl::Status status = client.Backup([&](const v1::BackupChunk& chunk) {
-    if (chunk.total_bytes() != 0) total = chunk.total_bytes();
-    out.write(chunk.data().data(),
-              static_cast<std::streamsize>(chunk.data().size()));
-    written += chunk.data().size();
-    progress.Update(written, std::max(total, written));
-    return static_cast<bool>(out);
-  });
+  absl::Status status =
+      client.Backup(*request, [&](const v1::BackupChunk& chunk) {
+        if (chunk.total_bytes() != 0) total = chunk.total_bytes();
+        out.write(chunk.data().data(),
+                  static_cast<std::streamsize>(chunk.data().size()));
+        written += chunk.data().size();
+        progress.Update(written, std::max(total, written));
+        return static_cast<bool>(out);
+      });
   out.close();
   if (status.ok() && !out) {
     status = absl::FailedPreconditionError("cannot write " + partial);
@@ -174,6 +209,10 @@ absl::Status Status(const std::string& path, const Args& args) {
       {"node_id", NumberCell(header.node_id)},
       {"created", TimeCell(static_cast<int64_t>(header.created_unix_ms))},
       {"files", NumberCell(static_cast<int64_t>(contents->files.size()))},
+      {"files_in_base", U64Cell(contents->files_in_base)},
+      {"base_revision", header.base_digest.empty()
+                            ? NullCell("- (a full backup)")
+                            : U64Cell(header.base_revision)},
       {"bytes", U64Cell(contents->bytes)},
       {"spaces", JsonCell(space_text, spaces_json)},
       {"edges", U64Cell(info.edges)},
@@ -184,7 +223,7 @@ absl::Status Status(const std::string& path, const Args& args) {
     return absl::OkStatus();
   }
   for (const auto& [name, cell] : fields) {
-    std::printf("%-10s %s\n", name.c_str(), cell.text.c_str());
+    std::printf("%-14s %s\n", name.c_str(), cell.text.c_str());
   }
   return absl::OkStatus();
 }

@@ -85,10 +85,12 @@ commands:
       [--limit N]
       (the space's changes as they commit, one line each; from the current
        revision unless --from-revision; --limit N stops after N changes)
-  snapshot save FILE
+  snapshot save FILE [--incremental-from BASE]
       (an online backup at one revision while writes go on; read back and
-       checked before it takes FILE's name; progress on a terminal; restore
-       with infdb-server --restore-from FILE --data-dir DIR)
+       checked before it takes FILE's name; progress on a terminal;
+       --incremental-from: the segment files BASE holds go in without their
+       bytes; restore with infdb-server --restore-from FILE --data-dir DIR
+       [--restore-base FULL,INCREMENTAL,...])
   snapshot status FILE
       (a backup's revision, node, files, spaces with record counts, edges
        and branches, every checksum verified; no server needed)
@@ -159,7 +161,7 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
       {"export", {"min", "max", "scope", "as-of", "branch"}},
       {"import", {"batch", "branch"}},
       {"watch", {"min", "max", "branch", "from-revision", "limit"}},
-      {"snapshot save", {}},
+      {"snapshot save", {"incremental-from"}},
       {"snapshot status", {}},
       {"edge put",
        {"kind", "endpoint...", "directed", "weight", "prop...", "payload", "id",

@@ -293,10 +293,11 @@ absl::Status Client::Watch(
 }
 
 absl::Status Client::Backup(
+    const v1::BackupRequest& request,
     const std::function<bool(const v1::BackupChunk&)>& on_chunk) {
   grpc::ClientContext context;
   std::unique_ptr<grpc::ClientReader<v1::BackupChunk>> reader =
-      admin_->Backup(&context, v1::BackupRequest());
+      admin_->Backup(&context, request);
   v1::BackupChunk chunk;
   while (reader->Read(&chunk)) {
     if (!on_chunk(chunk)) {

@@ -170,10 +170,12 @@ class Client {
   absl::Status Flush();
   absl::Status Compact(const std::string& space);
 
-  // An online backup: the chunks of the backup file in order (the first
+  // An online backup (incremental with request.base_files): the chunks of
+  // the backup file in order (the first
   // says its revision and size); `on_chunk` returns false to stop. Not
   // bounded by the per-call deadline (a backup takes as long as it takes).
   absl::Status Backup(
+      const v1::BackupRequest& request,
       const std::function<bool(const v1::BackupChunk&)>& on_chunk);
 
   // Replication.

@@ -71,9 +71,9 @@ grpc::Status AdminService::Compact(grpc::ServerContext*,
 }
 
 grpc::Status AdminService::Backup(grpc::ServerContext* call,
-                                  const v1::BackupRequest*,
+                                  const v1::BackupRequest* request,
                                   grpc::ServerWriter<v1::BackupChunk>* writer) {
-  return StreamBackup(*context_, call, writer);
+  return StreamBackup(*context_, call, *request, writer);
 }
 
 }  // namespace infinitedb::server

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "absl/strings/str_format.h"
+#include "server/backup_chain.h"
 
 namespace infinitedb::server {
 namespace {
@@ -28,45 +29,81 @@ absl::Status SyncPath(const std::string& path, int flags) {
   return synced ? absl::OkStatus() : Errno("cannot sync", path);
 }
 
-// Writes one file of the backup under `dir` from the reader.
+// Creates `dir`/`relative` (and its directories) for writing.
+absl::StatusOr<int> CreateFile(const std::string& dir,
+                               const std::string& relative) {
+  const std::string path = dir + "/" + relative;
+  std::error_code error;
+  fs::create_directories(fs::path(path).parent_path(), error);
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return Errno("cannot create", path);
+  return fd;
+}
+
+// Writes the next file of the backup under `dir`: its bytes from the
+// reader, or from the chain for a file in the base. False at the trailer.
 absl::StatusOr<bool> RestoreNextFile(BackupArchiveReader& reader,
+                                     BackupChain* chain,
                                      const std::string& dir) {
   BackupFileHeader file;
   int fd = -1;
-  std::string path;
-  absl::Status written;
+  absl::Status created;
   absl::StatusOr<bool> more =
       reader.NextFile(&file, [&](std::string_view bytes) -> absl::Status {
         if (fd < 0) {
-          path = dir + "/" + file.path;
-          std::error_code error;
-          fs::create_directories(fs::path(path).parent_path(), error);
-          fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-          if (fd < 0) return Errno("cannot create", path);
+          absl::StatusOr<int> opened = CreateFile(dir, file.path);
+          if (!opened.ok()) return opened.status();
+          fd = *opened;
         }
         if (write(fd, bytes.data(), bytes.size()) !=
             static_cast<ssize_t>(bytes.size())) {
-          return Errno("cannot write", path);
+          return Errno("cannot write", dir + "/" + file.path);
         }
         return absl::OkStatus();
       });
-  if (more.ok() && *more && fd < 0) {  // an empty file
-    path = dir + "/" + file.path;
-    std::error_code error;
-    fs::create_directories(fs::path(path).parent_path(), error);
-    fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) return Errno("cannot create", path);
+  if (more.ok() && *more && fd < 0) {  // an empty file, or one in the base
+    absl::StatusOr<int> opened = CreateFile(dir, file.path);
+    if (!opened.ok()) return opened.status();
+    fd = *opened;
+    if (file.in_base) {
+      absl::Status copied =
+          chain == nullptr ? absl::FailedPreconditionError("no base backup")
+                           : chain->CopyTo(file, fd);
+      if (!copied.ok()) more = copied;
+    }
   }
   if (fd >= 0) {
     const bool synced = fsync(fd) == 0;
     close(fd);
-    if (more.ok() && !synced) return Errno("cannot sync", path);
+    if (more.ok() && !synced)
+      return Errno("cannot sync", dir + "/" + file.path);
   }
   return more;
 }
 
+// FailedPrecondition unless `header` builds on the chain's newest backup
+// (or is full, with no chain).
+absl::Status CheckBase(const BackupHeader& header, const BackupChain* chain) {
+  const std::string base = chain == nullptr ? "" : chain->digest();
+  if (header.base_digest == base) return absl::OkStatus();
+  if (chain == nullptr) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "--restore-base: the backup is incremental on revision %d; give its "
+        "full backup and every incremental one up to it",
+        header.base_revision));
+  }
+  return absl::FailedPreconditionError(
+      header.base_digest.empty()
+          ? "--restore-base: the backup is a full one; it takes no base"
+          : absl::StrFormat("--restore-base: the backup builds on a backup "
+                            "at revision %d, not on the last one given (at "
+                            "revision %d)",
+                            header.base_revision, chain->revision()));
+}
+
 // Reads the whole backup into `staging`; on return every file is durable.
 absl::StatusOr<BackupHeader> RestoreInto(const std::string& backup_file,
+                                         BackupChain* chain,
                                          const std::string& staging) {
   std::ifstream in(backup_file, std::ios::binary);
   if (!in) {
@@ -77,8 +114,9 @@ absl::StatusOr<BackupHeader> RestoreInto(const std::string& backup_file,
   BackupArchiveReader reader(in);
   absl::StatusOr<BackupHeader> header = reader.ReadHeader();
   if (!header.ok()) return header.status();
+  if (absl::Status s = CheckBase(*header, chain); !s.ok()) return s;
   while (true) {
-    absl::StatusOr<bool> more = RestoreNextFile(reader, staging);
+    absl::StatusOr<bool> more = RestoreNextFile(reader, chain, staging);
     if (!more.ok()) return more.status();
     if (!*more) break;
   }
@@ -125,8 +163,9 @@ absl::Status MoveIntoPlace(const std::string& staging,
 
 }  // namespace
 
-absl::StatusOr<BackupHeader> RestoreBackup(const std::string& backup_file,
-                                           const std::string& data_dir) {
+absl::StatusOr<BackupHeader> RestoreBackup(
+    const std::string& backup_file, const std::vector<std::string>& bases,
+    const std::string& data_dir) {
   std::error_code error;
   if (fs::exists(data_dir, error) &&
       (!fs::is_directory(data_dir, error) || !fs::is_empty(data_dir, error))) {
@@ -146,7 +185,18 @@ absl::StatusOr<BackupHeader> RestoreBackup(const std::string& backup_file,
     return absl::InternalError(
         absl::StrFormat("cannot create %s: %s", staging, error.message()));
   }
-  absl::StatusOr<BackupHeader> header = RestoreInto(backup_file, staging);
+  std::unique_ptr<BackupChain> chain;
+  if (!bases.empty()) {
+    absl::StatusOr<std::unique_ptr<BackupChain>> opened =
+        BackupChain::Open(bases);
+    if (!opened.ok()) {
+      fs::remove_all(staging, error);
+      return opened.status();
+    }
+    chain = std::move(*opened);
+  }
+  absl::StatusOr<BackupHeader> header =
+      RestoreInto(backup_file, chain.get(), staging);
   absl::Status moved =
       header.ok() ? MoveIntoPlace(staging, data_dir) : header.status();
   if (!moved.ok()) {

@@ -83,6 +83,9 @@ ABSL_FLAG(uint64_t, max_edge_label_bytes, 256,
 ABSL_FLAG(std::string, restore_from, "",
           "Restore this backup file (infdb-cli snapshot save) into --data-dir "
           "(missing or empty), then exit.");
+ABSL_FLAG(std::vector<std::string>, restore_base, {},
+          "With --restore-from an incremental backup: its full backup, then "
+          "each incremental one up to it, comma-separated.");
 ABSL_FLAG(std::string, cert_file, "",
           "TLS: the server's certificate chain (PEM); with --key-file. "
           "Unset: plaintext.");
@@ -237,6 +240,13 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
     return s;
   }
   config.restore_from = absl::GetFlag(FLAGS_restore_from);
+  for (const std::string& base : absl::GetFlag(FLAGS_restore_base)) {
+    if (!base.empty()) config.restore_bases.push_back(base);
+  }
+  if (!config.restore_bases.empty() && config.restore_from.empty()) {
+    return absl::InvalidArgumentError(
+        "--restore-base: only with --restore-from");
+  }
   config.listen = absl::GetFlag(FLAGS_listen);
   absl::Status listen = CheckListenAddress(config.listen);
   if (!listen.ok()) return listen;

@@ -39,6 +39,7 @@ struct ServerConfig {
   TlsFiles tls;                    // none: plaintext
   TlsFiles peer_tls;               // none: plaintext to the peers
   std::string restore_from;        // a backup file to restore, then exit
+  std::vector<std::string> restore_bases;  // its bases, full one first
 };
 
 // Reads the parsed flags; InvalidArgument naming the flag when a value is

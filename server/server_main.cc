@@ -201,8 +201,8 @@ absl::StatusOr<std::vector<std::unique_ptr<PeerReplicator>>> PeersFor(
 
 // --restore-from: restores the backup into --data-dir and exits.
 int Restore(const ServerConfig& config) {
-  absl::StatusOr<BackupHeader> restored =
-      RestoreBackup(config.restore_from, config.engine.data_dir);
+  absl::StatusOr<BackupHeader> restored = RestoreBackup(
+      config.restore_from, config.restore_bases, config.engine.data_dir);
   if (!restored.ok()) {
     std::fprintf(stderr, "infdb-server: %s: %s\n",
                  absl::StatusCodeToString(restored.status().code()).c_str(),

@@ -118,6 +118,13 @@ absl::Status BackupArchiveWriter::Begin(const BackupHeader& header) {
   Put<uint64_t>(out, header.revision);
   Put<uint32_t>(out, header.node_id);
   Put<uint64_t>(out, header.created_unix_ms);
+  Put<uint64_t>(out, header.base_revision);
+  if (!header.base_digest.empty() &&
+      header.base_digest.size() != kDigestBytes) {
+    return absl::InvalidArgumentError("backup: a base digest is 32 bytes");
+  }
+  out += header.base_digest.empty() ? std::string(kDigestBytes, '\0')
+                                    : header.base_digest;
   Put<uint32_t>(out, static_cast<uint32_t>(header.info.size()));
   out += header.info;
   state_->files_expected = header.file_count;
@@ -132,10 +139,27 @@ absl::Status BackupArchiveWriter::BeginFile(const BackupFileHeader& file) {
   std::string out;
   Put<uint16_t>(out, static_cast<uint16_t>(file.path.size()));
   out += file.path;
+  out.push_back(0);  // its bytes follow
   Put<uint64_t>(out, file.size);
   state_->in_file = true;
   state_->file_left = file.size;
   state_->file.Reset();
+  return state_->Emit(out, false);
+}
+
+absl::Status BackupArchiveWriter::AddBaseFile(const BackupFileHeader& file) {
+  if (absl::Status s = CheckBackupPath(file.path); !s.ok()) return s;
+  if (state_->in_file || state_->files_written == state_->files_expected ||
+      file.sha256.size() != kDigestBytes) {
+    return absl::FailedPreconditionError("backup: a bad base file entry");
+  }
+  std::string out;
+  Put<uint16_t>(out, static_cast<uint16_t>(file.path.size()));
+  out += file.path;
+  out.push_back(1);  // in the base
+  Put<uint64_t>(out, file.size);
+  out += file.sha256;
+  ++state_->files_written;
   return state_->Emit(out, false);
 }
 
@@ -179,6 +203,7 @@ struct BackupArchiveReader::State {
   uint32_t file_count = 0;
   uint32_t files_read = 0;
   uint64_t total_bytes = 0;
+  std::string final_digest;
 
   // Exactly `size` bytes, hashed into `whole` (and `file`) unless raw.
   absl::StatusOr<std::string> Take(size_t size, const std::string& what,
@@ -203,7 +228,7 @@ BackupArchiveReader::BackupArchiveReader(std::istream& in)
 BackupArchiveReader::~BackupArchiveReader() = default;
 
 absl::StatusOr<BackupHeader> BackupArchiveReader::ReadHeader() {
-  absl::StatusOr<std::string> fixed = state_->Take(40, "the header");
+  absl::StatusOr<std::string> fixed = state_->Take(80, "the header");
   if (!fixed.ok()) return fixed.status();
   if (fixed->compare(0, 8, kMagic) != 0) {
     return absl::DataLossError(
@@ -221,7 +246,12 @@ absl::StatusOr<BackupHeader> BackupArchiveReader::ReadHeader() {
   header.revision = Get<uint64_t>(bytes.substr(16));
   header.node_id = Get<uint32_t>(bytes.substr(24));
   header.created_unix_ms = Get<uint64_t>(bytes.substr(28));
-  const uint32_t info_bytes = Get<uint32_t>(bytes.substr(36));
+  header.base_revision = Get<uint64_t>(bytes.substr(36));
+  const std::string_view base_digest = bytes.substr(44, kDigestBytes);
+  if (base_digest != std::string(kDigestBytes, '\0')) {
+    header.base_digest = std::string(base_digest);
+  }
+  const uint32_t info_bytes = Get<uint32_t>(bytes.substr(76));
   if (info_bytes > kInfoBytesMax) return Damaged("its info is too long");
   absl::StatusOr<std::string> info = state_->Take(info_bytes, "the header");
   if (!info.ok()) return info.status();
@@ -247,6 +277,7 @@ absl::StatusOr<bool> BackupArchiveReader::NextFile(
     if (bytes.substr(20) != expected) {
       return Damaged("the checksum of the whole does not match");
     }
+    state_->final_digest = expected;
     if (state_->in->peek() != std::char_traits<char>::eof()) {
       return Damaged("bytes follow its trailer");
     }
@@ -260,10 +291,21 @@ absl::StatusOr<bool> BackupArchiveReader::NextFile(
   if (absl::Status s = CheckBackupPath(*path); !s.ok()) {
     return Damaged(std::string(s.message()));
   }
-  absl::StatusOr<std::string> size = state_->Take(8, *path);
-  if (!size.ok()) return size.status();
+  absl::StatusOr<std::string> kind_and_size = state_->Take(9, *path);
+  if (!kind_and_size.ok()) return kind_and_size.status();
+  const uint8_t kind = static_cast<uint8_t>((*kind_and_size)[0]);
+  if (kind > 1) return Damaged(*path + ": an unknown kind of file entry");
   file->path = std::move(*path);
-  file->size = Get<uint64_t>(*size);
+  file->size = Get<uint64_t>(std::string_view(*kind_and_size).substr(1));
+  file->in_base = kind == 1;
+  file->data_offset = state_->offset;
+  if (file->in_base) {
+    absl::StatusOr<std::string> digest = state_->Take(kDigestBytes, file->path);
+    if (!digest.ok()) return digest.status();
+    file->sha256 = std::move(*digest);
+    ++state_->files_read;
+    return true;
+  }
   Sha256 digest;
   for (uint64_t left = file->size; left > 0;) {
     const size_t piece = static_cast<size_t>(std::min<uint64_t>(left, kPiece));
@@ -279,8 +321,19 @@ absl::StatusOr<bool> BackupArchiveReader::NextFile(
   if (*stored != digest.Digest()) {
     return Damaged(file->path + ": its checksum does not match its bytes");
   }
+  file->sha256 = std::move(*stored);
   ++state_->files_read;
   return true;
 }
+
+std::string BackupArchiveReader::digest() const { return state_->final_digest; }
+
+struct BackupDigest::State {
+  Sha256 hash;
+};
+BackupDigest::BackupDigest() : state_(std::make_unique<State>()) {}
+BackupDigest::~BackupDigest() = default;
+void BackupDigest::Add(std::string_view bytes) { state_->hash.Add(bytes); }
+std::string BackupDigest::Finish() { return state_->hash.Digest(); }
 
 }  // namespace infinitedb

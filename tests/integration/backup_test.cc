@@ -195,5 +195,64 @@ TEST_F(BackupTest, DamagedOrCutBackupsAreRefusedAndChangeNothing) {
   EXPECT_TRUE(std::ifstream(Path("empty") + "/MANIFEST").good());
 }
 
+TEST_F(BackupTest, IncrementalBackupsChainAndRestoreExactly) {
+  StartAndFill();
+  const std::string cli = "--server " + source_->address() + " ";
+  ASSERT_EQ(Cli(cli + "snapshot save " + Path("full")).exit_code, 0);
+  ASSERT_TRUE(client_->Put("", "s", {500, 1}, "after the full one").ok());
+  testing::CommandResult first = Cli(cli + "snapshot save " + Path("inc1") +
+                                     " --incremental-from " + Path("full"));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  ASSERT_TRUE(client_->Put("", "s", {501, 1}, "after the first").ok());
+  ASSERT_TRUE(client_->Compact("").ok());  // new segment files
+  ASSERT_TRUE(client_->Put("", "s", {502, 1}, "after the compaction").ok());
+  testing::CommandResult second = Cli(cli + "snapshot save " + Path("inc2") +
+                                      " --incremental-from " + Path("inc1"));
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  absl::StatusOr<v1::StatusResponse> now = client_->Status();
+  ASSERT_TRUE(now.ok());
+  const uint64_t revision = now->header().revision();
+
+  // The first increment holds only what changed: far less than the full one.
+  auto size = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    return static_cast<uint64_t>(in.tellg());
+  };
+  EXPECT_LT(size(Path("inc1")) * 4, size(Path("full")));
+  testing::CommandResult status =
+      Cli("--output json snapshot status " + Path("inc1"));
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_EQ(status.output.find("\"files_in_base\":\"0\""), std::string::npos)
+      << status.output;
+
+  // Without its bases, or with them out of order: refused, nothing written.
+  testing::CommandResult alone = Restore(Path("inc2"), Path("r0"));
+  EXPECT_EQ(alone.exit_code, 1);
+  EXPECT_NE(alone.output.find("is incremental"), std::string::npos)
+      << alone.output;
+  testing::CommandResult skipped = testing::RunShellCommand(
+      std::string(INFDB_SERVER_PATH) + " --restore-from=" + Path("inc2") +
+      " --restore-base=" + Path("full") + " --data-dir=" + Path("r0"));
+  EXPECT_EQ(skipped.exit_code, 1);
+  EXPECT_NE(skipped.output.find("not on the last one given"), std::string::npos)
+      << skipped.output;
+  EXPECT_FALSE(std::ifstream(Path("r0") + "/MANIFEST").good());
+
+  testing::CommandResult chained = testing::RunShellCommand(
+      std::string(INFDB_SERVER_PATH) + " --restore-from=" + Path("inc2") +
+      " --restore-base=" + Path("full") + "," + Path("inc1") +
+      " --data-dir=" + Path("r2"));
+  ASSERT_EQ(chained.exit_code, 0) << chained.output;
+  testing::ServerProcess copy(Path("r2"), {"--node-id=3"});
+  ASSERT_TRUE(copy.Start());
+  auto restored = ClientOf(copy);
+  for (const std::string branch : {"main", "b"}) {
+    EXPECT_EQ(Records(*restored, branch, 0),
+              Records(*client_, branch, revision))
+        << branch;
+  }
+  EXPECT_EQ(EdgeCount(*restored, 0), 10u);
+}
+
 }  // namespace
 }  // namespace infinitedb
