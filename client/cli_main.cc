@@ -190,6 +190,12 @@ int main(int argc, char** argv) {
     std::fputs(text.c_str(), stdout);
     return 0;
   }
+  if (options.tls.cert_chain.empty() != options.tls.private_key.empty()) {
+    std::fprintf(stderr,
+                 "infdb-cli: --cert and --key: give both (a client "
+                 "certificate and its key) or neither\n");
+    return 2;
+  }
   infinitedb::client::Client client(options);
   absl::Status status = infinitedb::cli::RunCommand(client, args);
   if (status.ok()) return 0;

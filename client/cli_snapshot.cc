@@ -5,6 +5,7 @@
 // back before it takes FILE's name; and a backup file's contents, every
 // checksum verified (engine/public/backup_archive.h). Restoring is the
 // server's: infdb-server --restore-from FILE --data-dir DIR.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -109,6 +110,12 @@ absl::Status Save(client::Client& client, const std::string& path,
   absl::StatusOr<v1::BackupRequest> request = RequestFor(args);
   if (!request.ok()) return request.status();
   const std::string partial = path + ".part";
+  // Owner-only from the start: it holds the whole database.
+  const int created = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (created < 0) {
+    return absl::FailedPreconditionError("cannot create " + partial);
+  }
+  close(created);
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
   if (!out) return absl::FailedPreconditionError("cannot write " + partial);
   ByteProgress progress;
@@ -134,8 +141,24 @@ absl::Status Save(client::Client& client, const std::string& path,
     return contents.status();
   }
   progress.Update(written, written, /*final=*/true);
+  // Durable before it takes the name, and the name durable after.
+  const int synced = open(partial.c_str(), O_RDONLY);
+  const bool durable = synced >= 0 && fsync(synced) == 0;
+  if (synced >= 0) close(synced);
+  if (!durable) {
+    std::remove(partial.c_str());
+    return absl::FailedPreconditionError("cannot sync " + partial);
+  }
   if (std::rename(partial.c_str(), path.c_str()) != 0) {
     return absl::FailedPreconditionError("cannot rename " + partial);
+  }
+  const size_t slash = path.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  if (const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+      dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
   }
   if (args.output == OutputFormat::kTable) {
     std::printf(

@@ -89,10 +89,14 @@ absl::Status BackupChain::CopyTo(const BackupFileHeader& file, int fd) {
       return absl::DataLossError(
           absl::StrFormat("%s: ends inside %s", names_[at.backup], file.path));
     }
-    if (write(fd, piece.data(), piece.size()) !=
-        static_cast<ssize_t>(piece.size())) {
-      return absl::InternalError(absl::StrFormat(
-          "cannot write %s: %s", file.path, std::strerror(errno)));
+    for (std::string_view left_to_write = piece; !left_to_write.empty();) {
+      const ssize_t n = write(fd, left_to_write.data(), left_to_write.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return absl::InternalError(absl::StrFormat(
+            "cannot write %s: %s", file.path, std::strerror(errno)));
+      }
+      left_to_write.remove_prefix(static_cast<size_t>(n));
     }
     digest.Add(piece);
     left -= piece.size();

@@ -16,6 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr char kManifest[] = "MANIFEST";
+
 absl::Status Errno(const std::string& what, const std::string& path) {
   return absl::InternalError(
       absl::StrFormat("%s %s: %s", what, path, std::strerror(errno)));
@@ -29,15 +31,56 @@ absl::Status SyncPath(const std::string& path, int flags) {
   return synced ? absl::OkStatus() : Errno("cannot sync", path);
 }
 
+// Whether `relative` is a file a backup may hold (backup.h): anything
+// else (cursor.key, tls/, LOCK...) in a backup file is refused, whoever
+// made it.
+bool IsBackupFileName(const std::string& relative) {
+  auto numbered = [&](std::string_view dir, std::string_view suffix) {
+    if (relative.size() <= dir.size() + suffix.size() ||
+        relative.compare(0, dir.size(), dir) != 0 ||
+        relative.compare(relative.size() - suffix.size(), suffix.size(),
+                         suffix) != 0) {
+      return false;
+    }
+    for (size_t i = dir.size(); i < relative.size() - suffix.size(); ++i) {
+      if (relative[i] < '0' || relative[i] > '9') return false;
+    }
+    return true;
+  };
+  return relative == kManifest || relative == "EDGE_IDS" ||
+         numbered("segments/", ".seg") || numbered("wal/", ".log");
+}
+
 // Creates `dir`/`relative` (and its directories) for writing.
 absl::StatusOr<int> CreateFile(const std::string& dir,
                                const std::string& relative) {
+  if (!IsBackupFileName(relative)) {
+    return absl::DataLossError(absl::StrFormat(
+        "the backup holds '%s', which is not a file of a data directory "
+        "backup (MANIFEST, EDGE_IDS, segments/N.seg, wal/N.log)",
+        relative));
+  }
   const std::string path = dir + "/" + relative;
   std::error_code error;
   fs::create_directories(fs::path(path).parent_path(), error);
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    return absl::DataLossError(
+        absl::StrFormat("the backup holds %s twice", relative));
+  }
   if (fd < 0) return Errno("cannot create", path);
   return fd;
+}
+
+// Writes all of `bytes` (write may take fewer at a time).
+absl::Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Errno("cannot write", path);
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
 }
 
 // Writes the next file of the backup under `dir`: its bytes from the
@@ -55,11 +98,7 @@ absl::StatusOr<bool> RestoreNextFile(BackupArchiveReader& reader,
           if (!opened.ok()) return opened.status();
           fd = *opened;
         }
-        if (write(fd, bytes.data(), bytes.size()) !=
-            static_cast<ssize_t>(bytes.size())) {
-          return Errno("cannot write", dir + "/" + file.path);
-        }
-        return absl::OkStatus();
+        return WriteAll(fd, bytes, dir + "/" + file.path);
       });
   if (more.ok() && *more && fd < 0) {  // an empty file, or one in the base
     absl::StatusOr<int> opened = CreateFile(dir, file.path);
@@ -131,6 +170,22 @@ absl::StatusOr<BackupHeader> RestoreInto(const std::string& backup_file,
   return header;
 }
 
+// Empty but for lost+found (a freshly made file system's root) and what a
+// restore that was killed left (removed).
+bool IsEmptyDirectory(const std::string& dir) {
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) return false;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".restoring-", 0) == 0) {
+      fs::remove_all(entry.path(), error);  // what a killed restore left
+      continue;
+    }
+    if (name != "lost+found") return false;
+  }
+  return !error;
+}
+
 // Moves the staged files into `data_dir` (missing or empty).
 absl::Status MoveIntoPlace(const std::string& staging,
                            const std::string& data_dir) {
@@ -142,13 +197,25 @@ absl::Status MoveIntoPlace(const std::string& staging,
           "cannot move %s to %s: %s", staging, data_dir, error.message()));
     }
   } else {
+    // The MANIFEST last: a directory without it opens as a new database,
+    // never as part of the backup (a crash midway leaves an empty one).
+    std::vector<fs::path> entries;
     for (const fs::directory_entry& entry : fs::directory_iterator(staging)) {
-      fs::rename(entry.path(), fs::path(data_dir) / entry.path().filename(),
-                 error);
+      if (entry.path().filename() != kManifest) entries.push_back(entry.path());
+    }
+    entries.push_back(fs::path(staging) / kManifest);
+    for (const fs::path& entry : entries) {
+      if (entry == entries.back()) {  // the others are in place first
+        if (absl::Status s = SyncPath(data_dir, O_RDONLY | O_DIRECTORY);
+            !s.ok()) {
+          return s;
+        }
+      }
+      fs::rename(entry, fs::path(data_dir) / entry.filename(), error);
       if (error) {
         return absl::InternalError(absl::StrFormat("cannot move %s into %s: %s",
-                                                   entry.path().string(),
-                                                   data_dir, error.message()));
+                                                   entry.string(), data_dir,
+                                                   error.message()));
       }
     }
     fs::remove(staging, error);
@@ -167,17 +234,21 @@ absl::StatusOr<BackupHeader> RestoreBackup(
     const std::string& backup_file, const std::vector<std::string>& bases,
     const std::string& data_dir) {
   std::error_code error;
-  if (fs::exists(data_dir, error) &&
-      (!fs::is_directory(data_dir, error) || !fs::is_empty(data_dir, error))) {
+  const bool exists = fs::exists(data_dir, error);
+  if (exists && !IsEmptyDirectory(data_dir)) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "--data-dir: %s is not empty; restore into a new or empty directory",
         data_dir));
   }
   fs::path target = fs::absolute(fs::path(data_dir)).lexically_normal();
   if (target.filename().empty()) target = target.parent_path();  // "dir/"
+  // Staged inside an existing directory (it may be a volume of its own,
+  // where a rename from outside would cross devices), else beside it.
+  const std::string staging_name = ".restoring-" + std::to_string(getpid());
   const std::string staging =
-      (target.parent_path() / ("." + target.filename().string() +
-                               ".restoring-" + std::to_string(getpid())))
+      (exists ? target / staging_name
+              : target.parent_path() /
+                    ("." + target.filename().string() + staging_name))
           .string();
   fs::remove_all(staging, error);
   fs::create_directories(staging, error);

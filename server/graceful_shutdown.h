@@ -1,15 +1,18 @@
 // Stopping infdb-server's gRPC server on SIGTERM, without losing the end of
 // a response:
-//  1. the calls in flight get up to a grace period to finish (calls that
-//     arrive meanwhile are served too: the health service already says
-//     NOT_SERVING, so balancers send new work elsewhere);
-//  2. once none is running, what they sent gets the rest of the grace
-//     period to reach the clients' machines (unsent_bytes.h: closing a
-//     connection earlier could reset it and lose the end of a stream that
-//     a client reads slowly);
-//  3. then the server sends GOAWAY and closes every connection, idle ones
-//     included (they are not waited for); a call still running at the end
-//     of the grace period is cancelled (its client sees CANCELLED).
+//  1. until none is running and what they sent has reached the clients'
+//     machines (unsent_bytes.h), for up to half the grace period, calls
+//     are served as they come (the health service already says
+//     NOT_SERVING, so balancers send new work elsewhere): gRPC closes a
+//     connection as soon as its last call ends after a GOAWAY, and closing
+//     it while a slow reader still has a stream's end in flight resets it
+//     and loses that end;
+//  2. then the server sends GOAWAY (no new calls) and the calls in flight
+//     get the rest of the grace period, until they and their bytes are
+//     delivered;
+//  3. then every connection is closed, idle ones included (they are not
+//     waited for); a call still running is cancelled (its client sees
+//     CANCELLED).
 #ifndef INFINITEDB_SERVER_GRACEFUL_SHUTDOWN_H_
 #define INFINITEDB_SERVER_GRACEFUL_SHUTDOWN_H_
 

@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "server/private_file.h"
 
 namespace infinitedb::server {
@@ -80,25 +82,56 @@ absl::StatusOr<std::unique_ptr<ServerTls>> ServerTls::Open(
     absl::MutexLock lock(&tls->mu_);
     if (absl::Status s = tls->Install(*pems); !s.ok()) return s;
   }
+  const std::string current = live_dir + "/current";
   const std::string ca_path =
-      files.trusted_ca_file.empty() ? "" : live_dir + "/ca.pem";
+      files.trusted_ca_file.empty() ? "" : current + "/ca.pem";
   tls->provider_ =
       std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-          live_dir + "/key.pem", live_dir + "/cert.pem", ca_path,
+          current + "/key.pem", current + "/cert.pem", ca_path,
           kRefreshSeconds);
   return tls;
 }
 
-// Writes the live copies: the certificate before its key, each whole.
+// Writes the live copies as one new generation, gen-N/{cert,key,ca}.pem,
+// then points the symbolic link `current` at it with one rename: gRPC's
+// watcher never reads a certificate with another one's key. The previous
+// generation stays (a read may be under way); older ones go.
 absl::Status ServerTls::Install(const PemSet& pems) {
+  const std::string generation =
+      absl::StrFormat("gen-%d", absl::ToUnixMicros(absl::Now()));
+  const std::string dir = live_dir_ + "/" + generation;
+  if (mkdir(dir.c_str(), 0700) != 0) {
+    return absl::InternalError(
+        absl::StrFormat("cannot create %s: %s", dir, std::strerror(errno)));
+  }
   for (const auto& [name, text] : {std::pair{"/cert.pem", &pems.cert_chain},
                                    std::pair{"/key.pem", &pems.private_key},
                                    std::pair{"/ca.pem", &pems.trusted_ca}}) {
     if (text->empty()) continue;
-    if (absl::Status s = WritePrivateFile(live_dir_ + name, *text); !s.ok()) {
+    if (absl::Status s = WritePrivateFile(dir + name, *text); !s.ok()) {
       return s;
     }
   }
+  const std::string link = live_dir_ + "/current";
+  const std::string temporary = link + ".tmp";
+  unlink(temporary.c_str());
+  if (symlink(generation.c_str(), temporary.c_str()) != 0 ||
+      rename(temporary.c_str(), link.c_str()) != 0) {
+    return absl::InternalError(absl::StrFormat(
+        "cannot point %s at %s: %s", link, dir, std::strerror(errno)));
+  }
+  if (!previous_generation_.empty()) {
+    std::error_code ignored;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(live_dir_, ignored)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("gen-", 0) == 0 && name != generation &&
+          name != previous_generation_) {
+        std::filesystem::remove_all(entry.path(), ignored);
+      }
+    }
+  }
+  previous_generation_ = generation;
   installed_ = pems;
   return absl::OkStatus();
 }

@@ -2,9 +2,10 @@
 // --client-cert-auth) with certificates that change without a restart.
 //
 // The files are checked with OpenSSL (pem_check.h) and, when good, copied
-// to DATA_DIR/tls/{cert,key,ca}.pem, which gRPC's file watcher re-reads
-// every second; new connections then get the new certificates and the open
-// ones keep theirs. Reload() (on SIGHUP, and every 10 s) re-reads the
+// to DATA_DIR/tls/current/{cert,key,ca}.pem (`current` a symbolic link to
+// a generation directory, switched whole), which gRPC's file watcher
+// re-reads every second; new connections then get the new certificates and the
+// open ones keep theirs. Reload() (on SIGHUP, and every 10 s) re-reads the
 // flags' files: a file that fails the checks leaves the certificates in use
 // in place, and the log says why.
 #ifndef INFINITEDB_SERVER_SERVER_TLS_H_
@@ -56,6 +57,7 @@ class ServerTls {
   const std::string live_dir_;
   mutable absl::Mutex mu_;
   PemSet installed_ ABSL_GUARDED_BY(mu_);
+  std::string previous_generation_ ABSL_GUARDED_BY(mu_);  // gen-N
   std::shared_ptr<grpc::experimental::FileWatcherCertificateProvider> provider_;
 };
 

@@ -24,6 +24,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/commit/commit_pipeline.h"
 #include "engine/db/graph_store_impl.h"
@@ -62,6 +63,14 @@ class CatalogReplication : public replication::CatalogEventSink {
   // Records the drop of branch `name` (or space `name`), before it is done.
   absl::Status BranchDropping(std::string_view name);
   absl::Status SpaceDropping(std::string_view name);
+
+  // Runs `read` while no event takes effect (a backup reads the revision
+  // and the catalogue together: a branch's record and the branch stay on
+  // the same side of it).
+  absl::Status WhileNoEvent(absl::FunctionRef<absl::Status()> read) {
+    absl::MutexLock lock(&apply_mu_);
+    return read();
+  }
 
   absl::Status Receive(const replication::CatalogEvent& event, uint64_t hlc,
                        uint32_t origin) override;

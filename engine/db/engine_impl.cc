@@ -176,8 +176,16 @@ absl::StatusOr<std::unique_ptr<BackupSource>> EngineImpl::BeginBackup(
         "since the last seal goes into it instead",
         sealed.ToString());
   }
-  return CaptureBackup({options_.env.file_system, options_.data_dir, &versions_,
-                        &wal_segments_, maintenance_.get()});
+  // No catalogue event meanwhile: a branch's creation record and the
+  // branch land on the same side of the backup's revision.
+  absl::StatusOr<std::unique_ptr<BackupSource>> source;
+  absl::Status captured = catalog_events_->WhileNoEvent([&] {
+    source = CaptureBackup({options_.env.file_system, options_.data_dir,
+                            &versions_, &wal_segments_, maintenance_.get()});
+    return source.status();
+  });
+  if (!captured.ok()) return captured;
+  return source;
 }
 
 absl::StatusOr<SpaceInfo> EngineImpl::CreateSpace(std::string_view name,

@@ -65,8 +65,9 @@ class Maintenance {
   // Deletes WAL segments that neither sealing nor subscribers need.
   absl::Status ReleaseWal();
 
-  // Runs `capture` while no seal, compaction, drop or WAL release runs (a
-  // backup opens the files it needs). It must not call back into this.
+  // Runs `capture` while no seal, compaction or drop runs (a backup opens
+  // the files it needs; WAL release may still delete the oldest segments,
+  // which the seal covers). It must not call back into this.
   absl::Status WhileFilesFixed(absl::FunctionRef<absl::Status()> capture) {
     absl::MutexLock lock(&mu_);
     return capture();
