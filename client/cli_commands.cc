@@ -1,9 +1,14 @@
 #include "client/cli_commands.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -222,12 +227,55 @@ absl::Status ReplicationCommand(client::Client& client, const Args& args) {
   return absl::OkStatus();
 }
 
+// Compacts `space` (every space when empty) while another thread polls
+// Admin.Stats for the compaction's progress: rewritten in place on a
+// terminal, or one line a second with --progress; with either, a last line
+// "compact: N of N versions".
+absl::Status CompactWithProgress(client::Client& client,
+                                 const std::string& space, const Args& args) {
+  const bool lines = args.Flag("progress").has_value();
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  if (!lines && !terminal) return client.Compact(space);
+  absl::StatusOr<v1::StatsResponse> start = client.Stats();
+  if (!start.ok()) return client.Compact(space);
+  const uint64_t read_before = start->compaction_versions_read();
+  auto show = [&](const v1::StatsResponse& now, bool last) {
+    const uint64_t all = now.compaction_versions_total() - read_before;
+    const uint64_t done = now.compaction_versions_read() - read_before;
+    if (all == 0 && !last) return;
+    std::fprintf(stderr,
+                 lines ? "compact: %llu of %llu versions%s\n"
+                       : "\rcompact: %llu of %llu versions%s",
+                 static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(all),
+                 last && !lines ? "\n" : "");
+  };
+  std::atomic<bool> finished{false};
+  std::thread poller([&] {
+    auto next = std::chrono::steady_clock::now();
+    while (!finished.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (std::chrono::steady_clock::now() < next) continue;
+      next += std::chrono::milliseconds(lines ? 1000 : 200);
+      absl::StatusOr<v1::StatsResponse> now = client.Stats();
+      if (now.ok() && !finished.load()) show(*now, false);
+    }
+  });
+  absl::Status done = client.Compact(space);
+  finished = true;
+  poller.join();
+  absl::StatusOr<v1::StatsResponse> end = client.Stats();
+  if (done.ok() && end.ok()) show(*end, true);
+  return done;
+}
+
 absl::Status AdminCommand(client::Client& client, const Args& args) {
   const std::string& verb = args.words[0];
   if (verb == "flush" || verb == "compact") {
     const std::string space = args.words.size() > 1 ? args.words[1] : "";
-    absl::Status done =
-        verb == "flush" ? client.Flush() : client.Compact(space);
+    absl::Status done = verb == "flush"
+                            ? client.Flush()
+                            : CompactWithProgress(client, space, args);
     if (!done.ok()) return done;
     PrintDone(
         args.output, verb,

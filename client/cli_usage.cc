@@ -33,7 +33,9 @@ The server defaults to $INFDB_ENDPOINT, else 127.0.0.1:7070. Exit codes:
 3 the server could not be reached.
 
 commands:
-  status | stats | flush | compact [SPACE]
+  status | stats | flush | compact [SPACE] [--progress]
+      (compact: progress on a terminal, or a line a second with --progress,
+       ending "compact: N of N versions")
   health
       (the gRPC health service: exit 0 when the server is SERVING, 3 when
        it is not or cannot be reached)
@@ -162,6 +164,7 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
       {"import", {"batch", "branch"}},
       {"watch", {"min", "max", "branch", "from-revision", "limit"}},
       {"snapshot save", {"incremental-from"}},
+      {"compact", {"progress"}},
       {"snapshot status", {}},
       {"edge put",
        {"kind", "endpoint...", "directed", "weight", "prop...", "payload", "id",
@@ -252,7 +255,8 @@ size_t MaxWords(const std::string& command) {
 
 bool IsSwitch(const std::string& name) {
   return name == "directed" || name == "weighted" || name == "b-connectivity" ||
-         name == "dry-run" || name == "all" || name == "changes";
+         name == "dry-run" || name == "all" || name == "changes" ||
+         name == "progress";
 }
 
 // A usage error naming the first flag the command does not take, or a word

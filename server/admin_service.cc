@@ -46,6 +46,8 @@ grpc::Status AdminService::Stats(grpc::ServerContext*, const v1::StatsRequest*,
   response->set_wal_bytes_written(s.wal_bytes_written);
   response->set_seals(s.seals);
   response->set_compactions(s.compactions);
+  response->set_compaction_versions_total(s.compaction_versions_total);
+  response->set_compaction_versions_read(s.compaction_versions_read);
   response->set_graph_cache_bytes(s.graph_cache_bytes);
   response->set_graph_cache_hits(s.graph_cache_hits);
   response->set_graph_cache_misses(s.graph_cache_misses);

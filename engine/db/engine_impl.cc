@@ -304,6 +304,9 @@ EngineStats EngineImpl::Stats() {
   stats.wal_bytes_written = wal.bytes;
   stats.seals = maintenance_->seals();
   stats.compactions = maintenance_->compactions();
+  // Read first: total is never below read.
+  stats.compaction_versions_read = maintenance_->compaction_versions_read();
+  stats.compaction_versions_total = maintenance_->compaction_versions_total();
   return stats;
 }
 

@@ -272,9 +272,15 @@ absl::Status Maintenance::CompactSegments(
   if (dims == 0) return absl::OkStatus();  // dropped meanwhile
   segment::RetentionPolicy policy = RetentionFor(all_segments);
   uint64_t number = catalog.AllocateFileNumber();
+  const uint64_t versions = segment::InputVersions(inputs);
+  const uint64_t read_before = compaction_versions_read_.load();
+  compaction_versions_total_ += versions;
   absl::StatusOr<std::optional<segment::SegmentProperties>> merged =
       segment::MergeSegments(inputs, policy, fs_, SegmentPath(number), number,
-                             space_id, dims, options_.segment_compression);
+                             space_id, dims, options_.segment_compression,
+                             &compaction_versions_read_);
+  // Read and total agree again, whatever the merge did.
+  compaction_versions_read_ = read_before + versions;
   if (!merged.ok()) return merged.status();
   std::vector<manifest::SegmentEntry> added;
   std::shared_ptr<segment::SegmentReader> output;

@@ -75,6 +75,14 @@ class Maintenance {
 
   uint64_t seals() const { return seals_.load(); }
   uint64_t compactions() const { return compactions_.load(); }
+  // Progress of compaction: input versions of every compaction begun since
+  // open, and of those read so far (equal when none is running).
+  uint64_t compaction_versions_total() const {
+    return compaction_versions_total_.load();
+  }
+  uint64_t compaction_versions_read() const {
+    return compaction_versions_read_.load();
+  }
 
  private:
   void BackgroundLoop();
@@ -116,6 +124,8 @@ class Maintenance {
 
   std::atomic<uint64_t> seals_{0};
   std::atomic<uint64_t> compactions_{0};
+  std::atomic<uint64_t> compaction_versions_total_{0};
+  std::atomic<uint64_t> compaction_versions_read_{0};
 };
 
 }  // namespace infinitedb

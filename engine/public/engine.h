@@ -54,6 +54,10 @@ struct EngineStats {
   uint64_t wal_bytes_written = 0;  // WAL bytes written since open
   uint64_t seals = 0;              // memtables sealed since open
   uint64_t compactions = 0;        // compactions since open
+  // Input versions of the compactions begun since open, and of those read
+  // so far: total - read is what running compactions have left.
+  uint64_t compaction_versions_total = 0;
+  uint64_t compaction_versions_read = 0;
 };
 
 class Engine {

@@ -58,7 +58,7 @@ absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
     const std::vector<std::shared_ptr<SegmentReader>>& inputs,
     const RetentionPolicy& policy, FileSystem* file_system,
     const std::string& path, uint64_t file_number, uint32_t space_id, int dims,
-    BlockCodec codec) {
+    BlockCodec codec, std::atomic<uint64_t>* versions_read) {
   std::vector<std::unique_ptr<mvcc::VersionIterator>> children;
   for (const auto& input : inputs) {
     std::vector<uint32_t> all(input->index().blocks.size());
@@ -79,6 +79,9 @@ absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
       if (!status.ok()) return status;
     }
     group.Add(version);
+    if (versions_read != nullptr) {
+      versions_read->fetch_add(1, std::memory_order_relaxed);
+    }
   }
   if (!merged.status().ok()) return merged.status();
   if (!group.empty()) {
@@ -89,6 +92,17 @@ absl::StatusOr<std::optional<SegmentProperties>> MergeSegments(
   absl::StatusOr<SegmentProperties> properties = (*writer)->Finish();
   if (!properties.ok()) return properties.status();
   return *properties;
+}
+
+uint64_t InputVersions(
+    const std::vector<std::shared_ptr<SegmentReader>>& inputs) {
+  uint64_t versions = 0;
+  for (const auto& input : inputs) {
+    for (const BlockEntry& block : input->index().blocks) {
+      versions += block.record_count;
+    }
+  }
+  return versions;
 }
 
 }  // namespace infinitedb::segment

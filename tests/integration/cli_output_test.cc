@@ -285,5 +285,20 @@ TEST_F(CliOutputTest, WatchPrintsTheChangesInItsBoxAsTheyCommit) {
   EXPECT_EQ(Run("watch nothing --limit 1").exit_code, 1);
 }
 
+TEST_F(CliOutputTest, CompactReportsProgressEndingWithTheWholeCount) {
+  // Two segments of 20,000 versions each: the compaction merges 40,000.
+  PutMany("loads", 20'000);
+  ASSERT_EQ(Run("flush").exit_code, 0);
+  PutMany("loads", 20'000);
+  ASSERT_EQ(Run("flush").exit_code, 0);
+  CliResult r = RunWithStderr("compact loads --progress");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string last = "compact: 40000 of 40000 versions\n";
+  ASSERT_GE(r.output.size(), last.size()) << r.output;
+  EXPECT_EQ(r.output.substr(r.output.size() - last.size()), last) << r.output;
+  // Without --progress and not on a terminal: nothing on stderr.
+  EXPECT_EQ(RunWithStderr("compact loads").output, "");
+}
+
 }  // namespace
 }  // namespace infinitedb
