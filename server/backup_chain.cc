@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "server/private_file.h"
 
 namespace infinitedb::server {
 namespace {
@@ -89,15 +90,7 @@ absl::Status BackupChain::CopyTo(const BackupFileHeader& file, int fd) {
       return absl::DataLossError(
           absl::StrFormat("%s: ends inside %s", names_[at.backup], file.path));
     }
-    for (std::string_view left_to_write = piece; !left_to_write.empty();) {
-      const ssize_t n = write(fd, left_to_write.data(), left_to_write.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return absl::InternalError(absl::StrFormat(
-            "cannot write %s: %s", file.path, std::strerror(errno)));
-      }
-      left_to_write.remove_prefix(static_cast<size_t>(n));
-    }
+    if (absl::Status s = WriteAll(fd, piece, file.path); !s.ok()) return s;
     digest.Add(piece);
     left -= piece.size();
   }

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_format.h"
 #include "server/backup_chain.h"
+#include "server/private_file.h"
 
 namespace infinitedb::server {
 namespace {
@@ -70,17 +71,6 @@ absl::StatusOr<int> CreateFile(const std::string& dir,
   }
   if (fd < 0) return Errno("cannot create", path);
   return fd;
-}
-
-// Writes all of `bytes` (write may take fewer at a time).
-absl::Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Errno("cannot write", path);
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
 }
 
 // Writes the next file of the backup under `dir`: its bytes from the

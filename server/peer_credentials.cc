@@ -12,11 +12,8 @@ namespace {
 absl::Status ReadInto(const std::string& path, const char* flag,
                       std::string* text) {
   if (path.empty()) return absl::OkStatus();
-  absl::StatusOr<std::string> read = ReadWholeFile(path);
-  if (!read.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: %s", flag, read.status().message()));
-  }
+  absl::StatusOr<std::string> read = ReadFlagFile(path, flag);
+  if (!read.ok()) return read.status();
   *text = std::move(*read);
   return absl::OkStatus();
 }

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_format.h"
+
 namespace infinitedb::server {
 
 absl::Status WritePrivateFile(const std::string& path,
@@ -18,9 +20,7 @@ absl::Status WritePrivateFile(const std::string& path,
     return absl::InternalError("cannot create " + temporary + ": " +
                                std::strerror(errno));
   }
-  bool ok = write(fd, bytes.data(), bytes.size()) ==
-                static_cast<ssize_t>(bytes.size()) &&
-            fsync(fd) == 0;
+  bool ok = WriteAll(fd, bytes, temporary).ok() && fsync(fd) == 0;
   ok = close(fd) == 0 && ok;
   if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
     unlink(temporary.c_str());
@@ -49,6 +49,29 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
     return absl::FailedPreconditionError(path + ": cannot be read");
   }
   return contents.str();
+}
+
+absl::StatusOr<std::string> ReadFlagFile(const std::string& path,
+                                         std::string_view flag) {
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %s", flag, text.status().message()));
+  }
+  return text;
+}
+
+absl::Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return absl::InternalError("cannot write " + path + ": " +
+                                 std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace infinitedb::server

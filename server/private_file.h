@@ -1,10 +1,12 @@
 // Small private files of infdb-server's data directory (the cursor key, the
 // live copies of the TLS certificates): written whole or not at all, owner
-// read/write only, durable when the call returns.
+// read/write only, durable when the call returns; and reading the files
+// that flags name.
 #ifndef INFINITEDB_SERVER_PRIVATE_FILE_H_
 #define INFINITEDB_SERVER_PRIVATE_FILE_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -19,6 +21,14 @@ absl::Status WritePrivateFile(const std::string& path,
 // The whole file; NotFound when it does not exist, FailedPrecondition naming
 // the reason otherwise.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
+// ReadWholeFile for the file a flag names: InvalidArgument naming `flag`.
+absl::StatusOr<std::string> ReadFlagFile(const std::string& path,
+                                         std::string_view flag);
+
+// Writes all of `bytes` to `fd` (write may take fewer at a time); errors
+// name `path`.
+absl::Status WriteAll(int fd, std::string_view bytes, const std::string& path);
 
 }  // namespace infinitedb::server
 

@@ -16,16 +16,6 @@ namespace {
 // How often gRPC re-reads the live copies.
 constexpr unsigned kRefreshSeconds = 1;
 
-absl::StatusOr<std::string> ReadFlagFile(const std::string& path,
-                                         const char* flag) {
-  absl::StatusOr<std::string> text = ReadWholeFile(path);
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: %s", flag, text.status().message()));
-  }
-  return text;
-}
-
 }  // namespace
 
 absl::Status CheckTlsFlags(const TlsFiles& files) {

@@ -61,6 +61,16 @@ T Get(std::string_view bytes) {
   return static_cast<T>(value);
 }
 
+// A file entry's path, kind (0: bytes follow; 1: in the base) and size.
+std::string EntryHeader(const BackupFileHeader& file, uint8_t kind) {
+  std::string out;
+  Put<uint16_t>(out, static_cast<uint16_t>(file.path.size()));
+  out += file.path;
+  out.push_back(static_cast<char>(kind));
+  Put<uint64_t>(out, file.size);
+  return out;
+}
+
 absl::Status Damaged(const std::string& what) {
   return absl::DataLossError("the backup is damaged: " + what);
 }
@@ -136,15 +146,10 @@ absl::Status BackupArchiveWriter::BeginFile(const BackupFileHeader& file) {
   if (state_->in_file || state_->files_written == state_->files_expected) {
     return absl::FailedPreconditionError("backup: one file too many");
   }
-  std::string out;
-  Put<uint16_t>(out, static_cast<uint16_t>(file.path.size()));
-  out += file.path;
-  out.push_back(0);  // its bytes follow
-  Put<uint64_t>(out, file.size);
   state_->in_file = true;
   state_->file_left = file.size;
   state_->file.Reset();
-  return state_->Emit(out, false);
+  return state_->Emit(EntryHeader(file, 0), false);
 }
 
 absl::Status BackupArchiveWriter::AddBaseFile(const BackupFileHeader& file) {
@@ -153,14 +158,8 @@ absl::Status BackupArchiveWriter::AddBaseFile(const BackupFileHeader& file) {
       file.sha256.size() != kDigestBytes) {
     return absl::FailedPreconditionError("backup: a bad base file entry");
   }
-  std::string out;
-  Put<uint16_t>(out, static_cast<uint16_t>(file.path.size()));
-  out += file.path;
-  out.push_back(1);  // in the base
-  Put<uint64_t>(out, file.size);
-  out += file.sha256;
   ++state_->files_written;
-  return state_->Emit(out, false);
+  return state_->Emit(EntryHeader(file, 1) + file.sha256, false);
 }
 
 absl::Status BackupArchiveWriter::Append(std::string_view bytes) {

@@ -102,9 +102,10 @@ class Engine {
   // remain, while any is unresolved), or AbortMerge. A second merge into a
   // target with one in progress is Aborted.
   virtual absl::StatusOr<MergeResult> Merge(const MergeRequest& request) = 0;
-  virtual absl::StatusOr<ConflictPage> ListConflicts(
-      std::string_view target, uint64_t limit, std::string_view cursor,
-      ConflictVisitor visit) = 0;
+  virtual absl::StatusOr<ConflictPage> ListConflicts(std::string_view target,
+                                                     uint64_t limit,
+                                                     std::string_view cursor,
+                                                     ConflictVisitor visit) = 0;
   virtual absl::Status ResolveConflict(const ResolveRequest& request) = 0;
   virtual absl::StatusOr<MergeResult> CommitMerge(std::string_view target) = 0;
   virtual absl::Status AbortMerge(std::string_view target) = 0;
