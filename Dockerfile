@@ -17,7 +17,7 @@ FROM debian:12
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       liburing2 libgrpc++1.51 libgrpc29 libprotobuf32 libspdlog1.10 libfmt9 \
-      libabsl20220623 libc-ares2 libre2-9 libssl3 liblz4-1 libzstd1 \
+      libabsl20220623 libc-ares2 libre2-9 libssl3 libsodium23 liblz4-1 libzstd1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/server/infdb-server /src/build/client/infdb-cli /usr/local/bin/
 COPY deploy/docker-entrypoint.sh /usr/local/bin/infdb-entrypoint

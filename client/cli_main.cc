@@ -6,6 +6,8 @@
 //   1  the server answered with an error (NOT_FOUND, FAILED_PRECONDITION...)
 //   2  a usage error (unknown command or flag, bad value); nothing was sent
 //   3  the server could not be reached (UNAVAILABLE, DEADLINE_EXCEEDED)
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -99,6 +101,29 @@ bool TlsFromEnvironment(infinitedb::client::TlsOptions& tls) {
   return true;
 }
 
+// --user NAME[:PASSWORD]: without the password, asks for it on the
+// terminal ($INFDB_PASSWORD when set).
+absl::Status Authenticate(infinitedb::client::Client& client,
+                          const std::string& user) {
+  const size_t colon = user.find(':');
+  std::string name = user.substr(0, colon);
+  std::string password;
+  if (colon != std::string::npos) {
+    password = user.substr(colon + 1);
+  } else if (const char* env = std::getenv("INFDB_PASSWORD"); env != nullptr) {
+    password = env;
+  } else {
+    const char* typed = getpass(("password of " + name + ": ").c_str());
+    if (typed == nullptr) {
+      return absl::InvalidArgumentError(
+          "--user: no password given and none could be read from the "
+          "terminal (use --user NAME:PASSWORD or $INFDB_PASSWORD)");
+    }
+    password = typed;
+  }
+  return client.Authenticate(name, password);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,6 +134,10 @@ int main(int argc, char** argv) {
     options.target = endpoint;
   }
   if (!TlsFromEnvironment(options.tls)) return 2;
+  std::string user;  // --user NAME[:PASSWORD], or $INFDB_USER
+  if (const char* from_env = std::getenv("INFDB_USER"); from_env != nullptr) {
+    user = from_env;
+  }
   bool help = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -152,6 +181,8 @@ int main(int argc, char** argv) {
         }
       } else if (name == "server") {
         options.target = value;
+      } else if (name == "user") {
+        user = value;
       } else if (IsTlsFlag(name)) {
         if (!TakeTlsFlag(name, value, options.tls)) return 2;
       } else if (name == "timeout") {
@@ -197,7 +228,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   infinitedb::client::Client client(options);
-  absl::Status status = infinitedb::cli::RunCommand(client, args);
+  absl::Status status = absl::OkStatus();
+  if (!user.empty()) status = Authenticate(client, user);
+  if (status.ok()) status = infinitedb::cli::RunCommand(client, args);
   if (status.ok()) return 0;
   std::fprintf(stderr, "infdb-cli: %s: %s\n",
                absl::StatusCodeToString(status.code()).c_str(),

@@ -14,7 +14,8 @@ const char kUsage[] =
     R"(usage: infdb-cli [--server HOST:PORT] [--timeout 5s]
                  [--output table|json|jsonl | --json]
                  [--cacert CA.pem] [--cert CERT.pem --key KEY.pem]
-                 [--server-name NAME] [--tls] COMMAND
+                 [--server-name NAME] [--tls] [--user NAME[:PASSWORD]]
+                 COMMAND
        infdb-cli help [COMMAND] | COMMAND --help | --version
 
 --output json prints one JSON document, jsonl one object per line as
@@ -27,6 +28,10 @@ the system's CAs); --cert and --key present a client certificate (servers
 with --client-cert-auth); --server-name checks the certificate for that
 name instead of the host of --server. $INFDB_CACERT, $INFDB_CERT and
 $INFDB_KEY stand for the flags.
+
+Auth: --user NAME[:PASSWORD] authenticates as NAME first (a server with
+auth enabled); without the password it is asked for on the terminal, or
+taken from $INFDB_PASSWORD. $INFDB_USER stands for the flag.
 
 The server defaults to $INFDB_ENDPOINT, else 127.0.0.1:7070. Exit codes:
 0 success, 1 an error from the server, 2 a usage error (nothing was sent),

@@ -42,7 +42,12 @@ Client::Client(const ClientOptions& options) : options_(options) {
 std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + options_.deadline);
+  AddCredentials(*context);
   return context;
+}
+
+void Client::AddCredentials(grpc::ClientContext& context) const {
+  if (!token_.empty()) context.AddMetadata("authorization", "Bearer " + token_);
 }
 
 absl::Status Client::Retrying(const std::function<grpc::Status()>& call) const {
@@ -273,6 +278,7 @@ absl::Status Client::Watch(
     const v1::SubscribeRequest& start,
     const std::function<bool(const v1::SubscribeResponse&)>& on_message) {
   grpc::ClientContext context;
+  AddCredentials(context);
   std::unique_ptr<
       grpc::ClientReaderWriter<v1::SubscribeMessage, v1::SubscribeResponse>>
       stream = replication_->Subscribe(&context);
@@ -296,6 +302,7 @@ absl::Status Client::Backup(
     const v1::BackupRequest& request,
     const std::function<bool(const v1::BackupChunk&)>& on_chunk) {
   grpc::ClientContext context;
+  AddCredentials(context);
   std::unique_ptr<grpc::ClientReader<v1::BackupChunk>> reader =
       admin_->Backup(&context, request);
   v1::BackupChunk chunk;

@@ -188,12 +188,19 @@ class Client {
   absl::Status Watch(
       const v1::SubscribeRequest& start,
       const std::function<bool(const v1::SubscribeResponse&)>& on_message);
+  // Authenticates as `user` (Auth.Authenticate) and sends the token with
+  // every later call. Call it before any other call.
+  absl::Status Authenticate(const std::string& user,
+                            const std::string& password);
+
   // The change stream as a raw stub, for subscribers (Subscribe is a
   // long-lived bidirectional stream: no deadline, no retries).
   v1::Replication::Stub& replication() { return *replication_; }
 
  private:
   std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // Adds the token from Authenticate, if any, to `context`.
+  void AddCredentials(grpc::ClientContext& context) const;
   // Runs `call` up to read_attempts times while it fails with UNAVAILABLE.
   absl::Status Retrying(const std::function<grpc::Status()>& call) const;
   // A unary read, retried like Retrying: `method` of `stub` with a fresh
@@ -221,6 +228,7 @@ class Client {
       const Request& request) const;
 
   const ClientOptions options_;
+  std::string token_;  // from Authenticate
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Spaces::Stub> spaces_;
   std::unique_ptr<v1::Records::Stub> records_;

@@ -7,9 +7,12 @@
 
 namespace infinitedb::server {
 
-grpc::Status AdminService::Status(grpc::ServerContext*,
+grpc::Status AdminService::Status(grpc::ServerContext* call,
                                   const v1::StatusRequest*,
                                   v1::StatusResponse* response) {
+  if (absl::StatusOr<Caller> caller = context_->Identify(*call); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   response->set_node_id(context_->node_id);
   response->set_version(kServerVersion);
   response->set_data_dir(context_->data_dir);
@@ -24,8 +27,13 @@ grpc::Status AdminService::Status(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Stats(grpc::ServerContext*, const v1::StatsRequest*,
+grpc::Status AdminService::Stats(grpc::ServerContext* call,
+                                 const v1::StatsRequest*,
                                  v1::StatsResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
+      !s.ok())
+    return s;
   EngineStats s = context_->engine->Stats();
   response->set_revision(s.revision);
   response->set_sealed_revision(s.sealed_revision);
@@ -55,17 +63,29 @@ grpc::Status AdminService::Stats(grpc::ServerContext*, const v1::StatsRequest*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Flush(grpc::ServerContext*, const v1::FlushRequest*,
+grpc::Status AdminService::Flush(grpc::ServerContext* call,
+                                 const v1::FlushRequest*,
                                  v1::FlushResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
+      !s.ok())
+    return s;
   absl::Status status = context_->engine->Flush();
   if (!status.ok()) return ToGrpcStatus(status);
   context_->FillHeader(response->mutable_header());
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Compact(grpc::ServerContext*,
+grpc::Status AdminService::Compact(grpc::ServerContext* call,
                                    const v1::CompactRequest* request,
                                    v1::CompactResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kAdmin,
+                 request->space().empty() ? std::string_view(kEverySpace)
+                                          : std::string_view(request->space()),
+                 ""});
+      !s.ok())
+    return s;
   absl::Status status = context_->engine->Compact(request->space());
   if (!status.ok()) return ToGrpcStatus(status);
   context_->FillHeader(response->mutable_header());
@@ -75,6 +95,11 @@ grpc::Status AdminService::Compact(grpc::ServerContext*,
 grpc::Status AdminService::Backup(grpc::ServerContext* call,
                                   const v1::BackupRequest* request,
                                   grpc::ServerWriter<v1::BackupChunk>* writer) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
+      !s.ok()) {
+    return s;
+  }
   return StreamBackup(*context_, call, *request, writer);
 }
 

@@ -6,10 +6,35 @@
 #include "server/status_util.h"
 
 namespace infinitedb::server {
+namespace {
+
+// What a diff reads: one space, or every space.
+std::string_view DiffSpace(const v1::DiffRequest& request) {
+  return request.space().empty() ? std::string_view(kEverySpace)
+                                 : std::string_view(request.space());
+}
+
+}  // namespace
 
 grpc::Status BranchesService::CreateBranch(
-    grpc::ServerContext*, const v1::CreateBranchRequest* request,
+    grpc::ServerContext* call, const v1::CreateBranchRequest* request,
     v1::CreateBranchResponse* response) {
+  {
+    absl::StatusOr<Caller> caller = context_->Identify(*call);
+    if (!caller.ok()) return ToGrpcStatus(caller.status());
+    if (grpc::Status s = context_->Require(
+            *caller, {Permission::kAdmin, kEverySpace, request->name()}, call);
+        !s.ok()) {
+      return s;
+    }
+    if (grpc::Status s = context_->Require(
+            *caller,
+            {Permission::kRead, kEverySpace, BranchOrMain(request->parent())},
+            call);
+        !s.ok()) {
+      return s;
+    }
+  }
   if (absl::Status s = CheckRequired(request->name(), "name"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -21,9 +46,12 @@ grpc::Status BranchesService::CreateBranch(
   return grpc::Status::OK;
 }
 
-grpc::Status BranchesService::ListBranches(grpc::ServerContext*,
+grpc::Status BranchesService::ListBranches(grpc::ServerContext* call,
                                            const v1::ListBranchesRequest*,
                                            v1::ListBranchesResponse* response) {
+  if (absl::StatusOr<Caller> caller = context_->Identify(*call); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   for (const BranchInfo& branch : context_->engine->ListBranches()) {
     ToProto(branch, response->add_branches());
   }
@@ -31,9 +59,13 @@ grpc::Status BranchesService::ListBranches(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status BranchesService::DropBranch(grpc::ServerContext*,
+grpc::Status BranchesService::DropBranch(grpc::ServerContext* call,
                                          const v1::DropBranchRequest* request,
                                          v1::DropBranchResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kAdmin, kEverySpace, request->name()});
+      !s.ok())
+    return s;
   if (absl::Status s = CheckRequired(request->name(), "name"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -44,8 +76,12 @@ grpc::Status BranchesService::DropBranch(grpc::ServerContext*,
 }
 
 grpc::Status BranchesService::GetBranchStatus(
-    grpc::ServerContext*, const v1::GetBranchStatusRequest* request,
+    grpc::ServerContext* call, const v1::GetBranchStatusRequest* request,
     v1::GetBranchStatusResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kRead, kEverySpace, request->name()});
+      !s.ok())
+    return s;
   absl::StatusOr<BranchStatus> status =
       context_->engine->GetBranchStatus(BranchOrMain(request->name()));
   if (!status.ok()) return ToGrpcStatus(status.status());
@@ -58,9 +94,29 @@ grpc::Status BranchesService::GetBranchStatus(
   return grpc::Status::OK;
 }
 
-grpc::Status BranchesService::Diff(grpc::ServerContext*,
+grpc::Status BranchesService::Diff(grpc::ServerContext* call,
                                    const v1::DiffRequest* request,
                                    v1::DiffResponse* response) {
+  {
+    absl::StatusOr<Caller> caller = context_->Identify(*call);
+    if (!caller.ok()) return ToGrpcStatus(caller.status());
+    if (grpc::Status s =
+            context_->Require(*caller,
+                              {Permission::kRead, DiffSpace(*request),
+                               BranchOrMain(request->from().branch())},
+                              call);
+        !s.ok()) {
+      return s;
+    }
+    if (grpc::Status s =
+            context_->Require(*caller,
+                              {Permission::kRead, DiffSpace(*request),
+                               BranchOrMain(request->to().branch())},
+                              call);
+        !s.ok()) {
+      return s;
+    }
+  }
   absl::StatusOr<DiffRequest> diff = DiffRequestFrom(*request);
   if (!diff.ok()) return ToGrpcStatus(diff.status());
   absl::StatusOr<std::string> cursor =
@@ -83,9 +139,24 @@ grpc::Status BranchesService::Diff(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status BranchesService::Merge(grpc::ServerContext*,
+grpc::Status BranchesService::Merge(grpc::ServerContext* call,
                                     const v1::MergeRequest* request,
                                     v1::MergeResponse* response) {
+  {
+    absl::StatusOr<Caller> caller = context_->Identify(*call);
+    if (!caller.ok()) return ToGrpcStatus(caller.status());
+    if (grpc::Status s = context_->Require(
+            *caller, {Permission::kWrite, kEverySpace, request->target()},
+            call);
+        !s.ok()) {
+      return s;
+    }
+    if (grpc::Status s = context_->Require(
+            *caller, {Permission::kRead, kEverySpace, request->source()}, call);
+        !s.ok()) {
+      return s;
+    }
+  }
   absl::StatusOr<MergeRequest> merge = MergeRequestFrom(*request);
   if (!merge.ok()) return ToGrpcStatus(merge.status());
   absl::StatusOr<MergeResult> result = context_->engine->Merge(*merge);
@@ -96,8 +167,12 @@ grpc::Status BranchesService::Merge(grpc::ServerContext*,
 }
 
 grpc::Status BranchesService::ListConflicts(
-    grpc::ServerContext*, const v1::ListConflictsRequest* request,
+    grpc::ServerContext* call, const v1::ListConflictsRequest* request,
     v1::ListConflictsResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kRead, kEverySpace, request->target()});
+      !s.ok())
+    return s;
   const uint64_t limit =
       request->limit() == 0 || request->limit() > kPageItemsMax
           ? kPageItemsMax
@@ -119,8 +194,12 @@ grpc::Status BranchesService::ListConflicts(
 }
 
 grpc::Status BranchesService::ResolveConflict(
-    grpc::ServerContext*, const v1::ResolveConflictRequest* request,
+    grpc::ServerContext* call, const v1::ResolveConflictRequest* request,
     v1::ResolveConflictResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kWrite, kEverySpace, request->target()});
+      !s.ok())
+    return s;
   absl::StatusOr<ResolveRequest> resolve = ResolveRequestFrom(*request);
   if (!resolve.ok()) return ToGrpcStatus(resolve.status());
   absl::Status status = context_->engine->ResolveConflict(*resolve);
@@ -129,9 +208,13 @@ grpc::Status BranchesService::ResolveConflict(
   return grpc::Status::OK;
 }
 
-grpc::Status BranchesService::CommitMerge(grpc::ServerContext*,
+grpc::Status BranchesService::CommitMerge(grpc::ServerContext* call,
                                           const v1::CommitMergeRequest* request,
                                           v1::MergeResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kWrite, kEverySpace, request->target()});
+      !s.ok())
+    return s;
   absl::StatusOr<MergeResult> result =
       context_->engine->CommitMerge(BranchOrMain(request->target()));
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -140,9 +223,13 @@ grpc::Status BranchesService::CommitMerge(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status BranchesService::AbortMerge(grpc::ServerContext*,
+grpc::Status BranchesService::AbortMerge(grpc::ServerContext* call,
                                          const v1::AbortMergeRequest* request,
                                          v1::AbortMergeResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kWrite, kEverySpace, request->target()});
+      !s.ok())
+    return s;
   absl::Status status =
       context_->engine->AbortMerge(BranchOrMain(request->target()));
   if (!status.ok()) return ToGrpcStatus(status);
@@ -151,8 +238,12 @@ grpc::Status BranchesService::AbortMerge(grpc::ServerContext*,
 }
 
 grpc::Status BranchesService::GetMergeStatus(
-    grpc::ServerContext*, const v1::GetMergeStatusRequest* request,
+    grpc::ServerContext* call, const v1::GetMergeStatusRequest* request,
     v1::GetMergeStatusResponse* response) {
+  if (grpc::Status s = context_->Allow(
+          call, {Permission::kRead, kEverySpace, request->target()});
+      !s.ok())
+    return s;
   absl::StatusOr<std::optional<MergeStatus>> status =
       context_->engine->GetMergeStatus(BranchOrMain(request->target()));
   if (!status.ok()) return ToGrpcStatus(status.status());

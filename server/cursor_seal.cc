@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "absl/strings/str_format.h"
 #include "server/private_file.h"
@@ -16,30 +15,11 @@ constexpr size_t kTagBytes = 16;
 }  // namespace
 
 absl::StatusOr<CursorSeal> CursorSeal::Open(const std::string& data_dir) {
-  const std::string path = data_dir + "/cursor.key";
-  absl::StatusOr<std::string> existing = ReadWholeFile(path);
-  if (existing.ok()) {
-    if (existing->size() != kKeyBytes) {
-      return absl::DataLossError(absl::StrFormat(
-          "%s: %d bytes, not %d (remove it to make a new key; cursors handed "
-          "out before are then refused)",
-          path, existing->size(), kKeyBytes));
-    }
-    return CursorSeal(std::move(*existing));
-  }
-  // Only a missing key is made anew: one that cannot be read now must not
-  // be replaced (the cursors handed out would all be refused).
-  if (!absl::IsNotFound(existing.status())) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "%s; it signs every resume cursor", existing.status().message()));
-  }
-  std::string key(kKeyBytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), kKeyBytes) !=
-      1) {
-    return absl::InternalError("no random bytes for the cursor key");
-  }
-  if (absl::Status s = WritePrivateFile(path, key); !s.ok()) return s;
-  return CursorSeal(std::move(key));
+  absl::StatusOr<std::string> key = OpenOrMakeKeyFile(
+      data_dir + "/cursor.key", kKeyBytes,
+      "cursors handed out before are then refused", "every resume cursor");
+  if (!key.ok()) return key.status();
+  return CursorSeal(std::move(*key));
 }
 
 std::string CursorSeal::Tag(std::string_view purpose,

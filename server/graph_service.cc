@@ -99,9 +99,13 @@ grpc::Status GraphService::WriteOne(const std::string& branch,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphService::PutEdge(grpc::ServerContext*,
+grpc::Status GraphService::PutEdge(grpc::ServerContext* call,
                                    const v1::PutEdgeRequest* request,
                                    v1::EdgeWriteResponse* response) {
+  if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
+                                              BranchOrMain(request->branch())});
+      !s.ok())
+    return s;
   if (!request->has_edge()) {
     return ToGrpcStatus(absl::InvalidArgumentError("edge: required"));
   }
@@ -112,9 +116,13 @@ grpc::Status GraphService::PutEdge(grpc::ServerContext*,
   return WriteOne(request->branch(), std::move(mutation), response);
 }
 
-grpc::Status GraphService::DeleteEdge(grpc::ServerContext*,
+grpc::Status GraphService::DeleteEdge(grpc::ServerContext* call,
                                       const v1::DeleteEdgeRequest* request,
                                       v1::EdgeWriteResponse* response) {
+  if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
+                                              BranchOrMain(request->branch())});
+      !s.ok())
+    return s;
   if (absl::Status s = CheckId(request->id(), "id"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -123,9 +131,13 @@ grpc::Status GraphService::DeleteEdge(grpc::ServerContext*,
   return WriteOne(request->branch(), std::move(mutation), response);
 }
 
-grpc::Status GraphService::Write(grpc::ServerContext*,
+grpc::Status GraphService::Write(grpc::ServerContext* call,
                                  const v1::GraphWriteRequest* request,
                                  v1::GraphWriteResponse* response) {
+  if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
+                                              BranchOrMain(request->branch())});
+      !s.ok())
+    return s;
   WriteBatch batch;
   batch.records.reserve(request->records_size());
   for (int i = 0; i < request->records_size(); ++i) {
@@ -151,9 +163,14 @@ grpc::Status GraphService::Write(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphService::GetEdge(grpc::ServerContext*,
+grpc::Status GraphService::GetEdge(grpc::ServerContext* call,
                                    const v1::GetEdgeRequest* request,
                                    v1::GetEdgeResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, kEverySpace,
+                                 BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   if (absl::Status s = CheckId(request->id(), "id"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -167,9 +184,14 @@ grpc::Status GraphService::GetEdge(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphService::EdgeHistory(grpc::ServerContext*,
+grpc::Status GraphService::EdgeHistory(grpc::ServerContext* call,
                                        const v1::EdgeHistoryRequest* request,
                                        v1::EdgeHistoryResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, kEverySpace,
+                                 BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   if (absl::Status s = CheckId(request->id(), "id"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -187,6 +209,11 @@ grpc::Status GraphService::EdgeHistory(grpc::ServerContext*,
 grpc::Status GraphService::Incident(
     grpc::ServerContext* context, const v1::IncidentRequest* request,
     grpc::ServerWriter<v1::IncidentResponse>* writer) {
+  if (grpc::Status s =
+          context_->Allow(context, {Permission::kRead, kEverySpace,
+                                    BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   absl::StatusOr<NodeRef> node =
       NodeRefFrom(request->node(), request->has_node(), "node");
   if (!node.ok()) return ToGrpcStatus(node.status());
@@ -209,6 +236,11 @@ grpc::Status GraphService::Incident(
 grpc::Status GraphService::BoxIncident(
     grpc::ServerContext* context, const v1::BoxIncidentRequest* request,
     grpc::ServerWriter<v1::IncidentResponse>* writer) {
+  if (grpc::Status s =
+          context_->Allow(context, {Permission::kRead, kEverySpace,
+                                    BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -238,6 +270,11 @@ grpc::Status GraphService::BoxIncident(
 grpc::Status GraphService::EdgesByKind(
     grpc::ServerContext* context, const v1::EdgesByKindRequest* request,
     grpc::ServerWriter<v1::EdgesResponse>* writer) {
+  if (grpc::Status s =
+          context_->Allow(context, {Permission::kRead, kEverySpace,
+                                    BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   if (absl::Status s = CheckRequired(request->kind(), "kind"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -256,6 +293,11 @@ grpc::Status GraphService::EdgesByKind(
 grpc::Status GraphService::DanglingEdges(
     grpc::ServerContext* context, const v1::DanglingEdgesRequest* request,
     grpc::ServerWriter<v1::EdgesResponse>* writer) {
+  if (grpc::Status s =
+          context_->Allow(context, {Permission::kRead, kEverySpace,
+                                    BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   absl::StatusOr<GraphRead> read =
       PagedRead(request->read(), request->limit(), request->cursor(),
                 "graph.DanglingEdges", *context_);
@@ -266,9 +308,14 @@ grpc::Status GraphService::DanglingEdges(
       });
 }
 
-grpc::Status GraphService::Degree(grpc::ServerContext*,
+grpc::Status GraphService::Degree(grpc::ServerContext* call,
                                   const v1::DegreeRequest* request,
                                   v1::DegreeResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, kEverySpace,
+                                 BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   absl::StatusOr<NodeRef> node =
       NodeRefFrom(request->node(), request->has_node(), "node");
   if (!node.ok()) return ToGrpcStatus(node.status());
@@ -291,9 +338,14 @@ grpc::Status GraphService::Degree(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphService::Traverse(grpc::ServerContext*,
+grpc::Status GraphService::Traverse(grpc::ServerContext* call,
                                     const v1::TraverseRequest* request,
                                     v1::TraverseResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, kEverySpace,
+                                 BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   TraverseRequest traverse;
   traverse.branch = BranchOrMain(request->read().branch());
   traverse.as_of = request->read().as_of();
@@ -331,9 +383,14 @@ grpc::Status GraphService::Traverse(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphService::ShortestPath(grpc::ServerContext*,
+grpc::Status GraphService::ShortestPath(grpc::ServerContext* call,
                                         const v1::ShortestPathRequest* request,
                                         v1::ShortestPathResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, kEverySpace,
+                                 BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   PathRequest path;
   path.branch = BranchOrMain(request->read().branch());
   path.as_of = request->read().as_of();
@@ -362,9 +419,14 @@ grpc::Status GraphService::ShortestPath(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphService::FindCycle(grpc::ServerContext*,
+grpc::Status GraphService::FindCycle(grpc::ServerContext* call,
                                      const v1::FindCycleRequest* request,
                                      v1::FindCycleResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, kEverySpace,
+                                 BranchOrMain(request->read().branch())});
+      !s.ok())
+    return s;
   CycleRequest cycle;
   cycle.branch = BranchOrMain(request->read().branch());
   cycle.as_of = request->read().as_of();
@@ -384,8 +446,17 @@ grpc::Status GraphService::ImportEdges(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportEdgesResponse, v1::ImportEdgesRequest>*
         stream) {
+  absl::StatusOr<Caller> caller = context_->Identify(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::ImportEdgesRequest batch;
   for (uint64_t index = 0; stream->Read(&batch); ++index) {
+    if (grpc::Status s = context_->Require(
+            *caller,
+            {Permission::kWrite, kEverySpace, BranchOrMain(batch.branch())},
+            context);
+        !s.ok()) {
+      return s;
+    }
     v1::ImportEdgesResponse response = ImportBatch(*context_, batch);
     response.set_batch(index);
     if (context->IsCancelled() || !stream->Write(response)) {
@@ -395,15 +466,22 @@ grpc::Status GraphService::ImportEdges(
   return grpc::Status::OK;
 }
 
-grpc::Status GraphService::DeclareKind(grpc::ServerContext*,
+grpc::Status GraphService::DeclareKind(grpc::ServerContext* call,
                                        const v1::DeclareKindRequest* request,
                                        v1::DeclareKindResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
+      !s.ok())
+    return s;
   return server::DeclareKind(*context_, *request, response);
 }
 
-grpc::Status GraphService::ListKinds(grpc::ServerContext*,
+grpc::Status GraphService::ListKinds(grpc::ServerContext* call,
                                      const v1::ListKindsRequest*,
                                      v1::ListKindsResponse* response) {
+  if (absl::StatusOr<Caller> caller = context_->Identify(*call); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   return server::ListKinds(*context_, response);
 }
 

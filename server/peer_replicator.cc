@@ -94,8 +94,12 @@ absl::Status FromGrpc(const grpc::Status& status, std::string_view what) {
 
 PeerReplicator::PeerReplicator(
     std::string address, Engine* engine, uint32_t node_id,
-    std::shared_ptr<grpc::ChannelCredentials> credentials)
-    : address_(std::move(address)), engine_(engine), node_id_(node_id) {
+    std::shared_ptr<grpc::ChannelCredentials> credentials, Auth auth)
+    : address_(std::move(address)),
+      engine_(engine),
+      node_id_(node_id),
+      token_(std::move(auth.user), std::move(auth.password)),
+      auth_records_arrived_(std::move(auth.records_arrived)) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
   // Reconnect promptly after the peer restarts; Run() does its own backoff.
@@ -184,6 +188,9 @@ absl::Status PeerReplicator::Session(bool* progressed) {
   auto admin = v1::Admin::NewStub(channel_);
   grpc::ClientContext status_call;
   status_call.set_deadline(std::chrono::system_clock::now() + kStatusDeadline);
+  if (absl::Status s = token_.Attach(channel_, &status_call); !s.ok()) {
+    return s;
+  }
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) return absl::CancelledError("stopping");
@@ -195,6 +202,7 @@ absl::Status PeerReplicator::Session(bool* progressed) {
     absl::MutexLock lock(&mu_);
     active_call_ = nullptr;
   }
+  if (rpc.error_code() == grpc::StatusCode::UNAUTHENTICATED) token_.Forget();
   if (!rpc.ok()) return FromGrpc(rpc, "Admin.Status");
   const uint32_t source = peer.node_id();
   if (source == node_id_) {
@@ -218,6 +226,7 @@ absl::Status PeerReplicator::Session(bool* progressed) {
   }
 
   grpc::ClientContext call;
+  if (absl::Status s = token_.Attach(channel_, &call); !s.ok()) return s;
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) return absl::CancelledError("stopping");
@@ -268,6 +277,9 @@ absl::Status PeerReplicator::Session(bool* progressed) {
         absl::ToInt64Seconds(kSilentStreamAfter)));
   }
   if (!status.ok()) return status;
+  if (finished.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    token_.Forget();
+  }
   if (!finished.ok()) return FromGrpc(finished, "Replication.Subscribe");
   return absl::UnavailableError("Replication.Subscribe: the stream ended");
 }
@@ -315,6 +327,12 @@ absl::Status PeerReplicator::HandleMessage(uint32_t source,
         engine_->ApplyReplicated(source, next, ops);
     if (!applied.ok()) return applied.status();
     result = *applied;
+    if (auth_records_arrived_ &&
+        std::any_of(ops.begin(), ops.end(), [](const ChangeOp& op) {
+          return op.space == kAuthSpace;
+        })) {
+      auth_records_arrived_();
+    }
     *ack = next != *cursor || message.copy_complete();
     *cursor = next;
   }

@@ -9,6 +9,7 @@
 #ifndef INFINITEDB_SERVER_PEER_REPLICATOR_H_
 #define INFINITEDB_SERVER_PEER_REPLICATOR_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,14 +21,23 @@
 #include "absl/synchronization/mutex.h"
 #include "engine/public/engine.h"
 #include "infinitedb/v1/replication.grpc.pb.h"
+#include "server/peer_token.h"
 
 namespace infinitedb::server {
 
 class PeerReplicator {
  public:
-  // `credentials`: how to dial the peer (plaintext or TLS).
+  // `credentials`: how to dial the peer (plaintext or TLS); `auth`: the
+  // user to authenticate as there, and what to call after access-control
+  // records arrive (they change who may do what here).
+  struct Auth {
+    std::string user;
+    std::string password;
+    std::function<void()> records_arrived;
+  };
   PeerReplicator(std::string address, Engine* engine, uint32_t node_id,
-                 std::shared_ptr<grpc::ChannelCredentials> credentials);
+                 std::shared_ptr<grpc::ChannelCredentials> credentials,
+                 Auth auth);
   ~PeerReplicator();  // Stop()s
 
   void Start();
@@ -53,6 +63,8 @@ class PeerReplicator {
   Engine* const engine_;
   const uint32_t node_id_;
   std::shared_ptr<grpc::Channel> channel_;
+  PeerToken token_;  // the thread's
+  const std::function<void()> auth_records_arrived_;
   std::thread thread_;
 
   mutable absl::Mutex mu_;

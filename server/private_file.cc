@@ -1,6 +1,7 @@
 #include "server/private_file.h"
 
 #include <fcntl.h>
+#include <openssl/rand.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -72,6 +73,35 @@ absl::Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> OpenOrMakeKeyFile(const std::string& path,
+                                              size_t bytes,
+                                              std::string_view if_removed,
+                                              std::string_view signs) {
+  absl::StatusOr<std::string> existing = ReadWholeFile(path);
+  if (existing.ok()) {
+    if (existing->size() != bytes) {
+      return absl::DataLossError(
+          absl::StrFormat("%s: %d bytes, not %d (remove it to make a new key; "
+                          "%s)",
+                          path, existing->size(), bytes, if_removed));
+    }
+    return existing;
+  }
+  // Only a missing key is made anew: one that cannot be read now must not
+  // be replaced.
+  if (!absl::IsNotFound(existing.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s; it signs %s", existing.status().message(), signs));
+  }
+  std::string key(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()),
+                 static_cast<int>(bytes)) != 1) {
+    return absl::InternalError("no random bytes for " + path);
+  }
+  if (absl::Status s = WritePrivateFile(path, key); !s.ok()) return s;
+  return key;
 }
 
 }  // namespace infinitedb::server

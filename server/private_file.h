@@ -26,6 +26,16 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 absl::StatusOr<std::string> ReadFlagFile(const std::string& path,
                                          std::string_view flag);
 
+// A secret key of `bytes` random bytes kept in `path`: read when the file
+// exists, made (WritePrivateFile) when it does not. A file that exists but
+// cannot be read, or has another size, is an error and is never replaced
+// (what `signs` - "every resume cursor" - would all be refused); the size
+// error says `if_removed` happens when it is removed.
+absl::StatusOr<std::string> OpenOrMakeKeyFile(const std::string& path,
+                                              size_t bytes,
+                                              std::string_view if_removed,
+                                              std::string_view signs);
+
 // Writes all of `bytes` to `fd` (write may take fewer at a time); errors
 // name `path`.
 absl::Status WriteAll(int fd, std::string_view bytes, const std::string& path);

@@ -57,9 +57,15 @@ grpc::Status RecordsService::Written(const absl::StatusOr<CommitStamp>& stamp,
   return grpc::Status::OK;
 }
 
-grpc::Status RecordsService::Put(grpc::ServerContext*,
+grpc::Status RecordsService::Put(grpc::ServerContext* call,
                                  const v1::PutRequest* request,
                                  v1::WriteResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kWrite, request->space(),
+                                 BranchOrMain(request->branch())});
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   return Written(
@@ -68,9 +74,15 @@ grpc::Status RecordsService::Put(grpc::ServerContext*,
       response);
 }
 
-grpc::Status RecordsService::Delete(grpc::ServerContext*,
+grpc::Status RecordsService::Delete(grpc::ServerContext* call,
                                     const v1::DeleteRequest* request,
                                     v1::WriteResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kWrite, request->space(),
+                                 BranchOrMain(request->branch())});
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   return Written(context_->engine->Delete(BranchOrMain(request->branch()),
@@ -79,9 +91,19 @@ grpc::Status RecordsService::Delete(grpc::ServerContext*,
                  response);
 }
 
-grpc::Status RecordsService::Batch(grpc::ServerContext*,
+grpc::Status RecordsService::Batch(grpc::ServerContext* call,
                                    const v1::BatchRequest* request,
                                    v1::WriteResponse* response) {
+  absl::StatusOr<Caller> caller = context_->Identify(*call);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const std::string branch = BranchOrMain(request->branch());
+  for (const v1::Mutation& mutation : request->mutations()) {
+    if (grpc::Status s = context_->Require(
+            *caller, {Permission::kWrite, mutation.space(), branch}, call);
+        !s.ok()) {
+      return s;
+    }
+  }
   std::vector<Mutation> mutations;
   mutations.reserve(request->mutations_size());
   for (int i = 0; i < request->mutations_size(); ++i) {
@@ -95,9 +117,15 @@ grpc::Status RecordsService::Batch(grpc::ServerContext*,
       response);
 }
 
-grpc::Status RecordsService::Get(grpc::ServerContext*,
+grpc::Status RecordsService::Get(grpc::ServerContext* call,
                                  const v1::GetRequest* request,
                                  v1::GetResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, request->space(),
+                                 BranchOrMain(request->read().branch())});
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   ReadOptions options = PinnedReadOptions(request->read(), *context_->engine);
@@ -110,9 +138,15 @@ grpc::Status RecordsService::Get(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status RecordsService::History(grpc::ServerContext*,
+grpc::Status RecordsService::History(grpc::ServerContext* call,
                                      const v1::HistoryRequest* request,
                                      v1::HistoryResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, request->space(),
+                                 BranchOrMain(request->read().branch())});
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<Point> point = AddressPoint(*request);
   if (!point.ok()) return ToGrpcStatus(point.status());
   ReadOptions options = PinnedReadOptions(request->read(), *context_->engine);
@@ -129,6 +163,12 @@ grpc::Status RecordsService::History(grpc::ServerContext*,
 grpc::Status RecordsService::Query(
     grpc::ServerContext* context, const v1::QueryRequest* request,
     grpc::ServerWriter<v1::QueryResponse>* writer) {
+  if (grpc::Status s =
+          context_->Allow(context, {Permission::kRead, request->space(),
+                                    BranchOrMain(request->read().branch())});
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<QueryRequest> query = QueryFrom(*request, *context_);
   if (!query.ok()) return ToGrpcStatus(query.status());
   if (query->cursor.empty() && query->as_of == 0) {
@@ -162,9 +202,15 @@ grpc::Status RecordsService::Query(
   return grpc::Status::OK;
 }
 
-grpc::Status RecordsService::Count(grpc::ServerContext*,
+grpc::Status RecordsService::Count(grpc::ServerContext* call,
                                    const v1::QueryRequest* request,
                                    v1::CountResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kRead, request->space(),
+                                 BranchOrMain(request->read().branch())});
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<QueryRequest> query = QueryFrom(*request, *context_);
   if (!query.ok()) return ToGrpcStatus(query.status());
   absl::StatusOr<QueryResult> result = context_->engine->Count(*query);

@@ -57,7 +57,10 @@ size_t OpBytes(const ChangeOp& op) {
 std::vector<std::string> CopiedSpaces(Engine& engine,
                                       const BranchInfo& branch) {
   std::vector<std::string> names;
-  if (branch.name == kMainBranch) names.push_back(kCatalogEventsSpace);
+  if (branch.name == kMainBranch) {
+    names.push_back(kCatalogEventsSpace);
+    names.push_back(kAuthSpace);
+  }
   for (const SpaceInfo& space : engine.ListSpaces()) {
     names.push_back(space.name);
   }
@@ -182,11 +185,42 @@ std::string AckRefusal(const v1::SubscribeMessage& message,
   return "";
 }
 
+// Whether the caller may subscribe with `filters`: the whole stream needs
+// replicate; without it, only user spaces named in the filter, each
+// readable on every branch the filter names (or on all of them).
+grpc::Status MaySubscribe(const ServiceContext& context, const Caller& caller,
+                          const Filters& filters,
+                          const grpc::ServerContext* call) {
+  const Need whole_stream{Permission::kReplicate, kEverySpace, ""};
+  if (caller.Allowed(whole_stream)) return grpc::Status::OK;
+  if (filters.spaces.empty()) {
+    return context.Require(caller, whole_stream, call);
+  }
+  for (const std::string& space : filters.spaces) {
+    if (space.starts_with(kSystemSpacePrefix)) {
+      return context.Require(caller, whole_stream, call);
+    }
+    if (filters.branches.empty()) {
+      grpc::Status s =
+          context.Require(caller, {Permission::kRead, space, ""}, call);
+      if (!s.ok()) return s;
+    }
+    for (const std::string& branch : filters.branches) {
+      grpc::Status s =
+          context.Require(caller, {Permission::kRead, space, branch}, call);
+      if (!s.ok()) return s;
+    }
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace
 
 grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
                                            Stream* stream) {
   Engine& engine = *context_->engine;
+  absl::StatusOr<Caller> caller = context_->Identify(*call);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::SubscribeMessage first;
   if (!stream->Read(&first) || !first.has_start()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -197,6 +231,8 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
   filters.branches = {start.branches().begin(), start.branches().end()};
   filters.spaces = {start.spaces().begin(), start.spaces().end()};
   filters.exclude_origin = start.exclude_origin();
+  if (grpc::Status s = MaySubscribe(*context_, *caller, filters, call); !s.ok())
+    return s;
   const std::string& id = start.subscriber_id();
   SubscriberRegistry* registry = context_->subscribers;
 
@@ -328,8 +364,12 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
 }
 
 grpc::Status ReplicationService::Status(
-    grpc::ServerContext*, const v1::ReplicationStatusRequest*,
+    grpc::ServerContext* call, const v1::ReplicationStatusRequest*,
     v1::ReplicationStatusResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kReplicate, kEverySpace, ""});
+      !s.ok())
+    return s;
   FillReplicationStatus(*context_, response->mutable_subscribers(),
                         response->mutable_sources());
   response->set_oldest_change_revision(
@@ -341,8 +381,12 @@ grpc::Status ReplicationService::Status(
 }
 
 grpc::Status ReplicationService::ForgetSubscriber(
-    grpc::ServerContext*, const v1::ForgetSubscriberRequest* request,
+    grpc::ServerContext* call, const v1::ForgetSubscriberRequest* request,
     v1::ForgetSubscriberResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
+      !s.ok())
+    return s;
   if (request->subscriber_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "subscriber_id: required");

@@ -5,6 +5,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "server/private_file.h"
 
 ABSL_FLAG(std::string, data_dir, "./data",
           "Directory of the database (created if missing).");
@@ -102,9 +104,56 @@ ABSL_FLAG(std::string, peer_cert_file, "",
           "TLS to the --peer servers: the client certificate to present.");
 ABSL_FLAG(std::string, peer_key_file, "",
           "TLS to the --peer servers: the private key of --peer-cert-file.");
+ABSL_FLAG(absl::Duration, auth_token_ttl, absl::Minutes(10),
+          "Auth: how long a token from Authenticate lasts (e.g. 10m, 1h).");
+ABSL_FLAG(std::string, auth_token_key_file, "",
+          "Auth: the key (32 or more bytes) that signs tokens; servers that "
+          "share it accept each other's tokens. Default: DATA_DIR/token.key, "
+          "made at the first start.");
+ABSL_FLAG(bool, reflection, true,
+          "Serve the gRPC reflection service (open to every caller; it lists "
+          "the rpcs, not data).");
+ABSL_FLAG(std::string, peer_user, "",
+          "Auth to the --peer servers: the user to authenticate as (it needs "
+          "the replicate permission there), with --peer-password-file or a "
+          "--peer-cert-file whose Common Name is the user.");
+ABSL_FLAG(std::string, peer_password_file, "",
+          "Auth to the --peer servers: a file holding --peer-user's password.");
 
 namespace infinitedb::server {
 namespace {
+
+// The auth flags.
+absl::StatusOr<AuthConfig> AuthConfigFromFlags() {
+  AuthConfig auth;
+  const absl::Duration ttl = absl::GetFlag(FLAGS_auth_token_ttl);
+  if (ttl < absl::Seconds(1) || ttl > absl::Hours(24 * 365)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--auth-token-ttl: %s is not between 1s and a year",
+                        absl::FormatDuration(ttl)));
+  }
+  auth.token_ttl = std::chrono::seconds(absl::ToInt64Seconds(ttl));
+  auth.token_key_file = absl::GetFlag(FLAGS_auth_token_key_file);
+  auth.reflection = absl::GetFlag(FLAGS_reflection);
+  auth.peer_user = absl::GetFlag(FLAGS_peer_user);
+  const std::string password_file = absl::GetFlag(FLAGS_peer_password_file);
+  if (!password_file.empty()) {
+    if (auth.peer_user.empty()) {
+      return absl::InvalidArgumentError(
+          "--peer-password-file: needs --peer-user");
+    }
+    absl::StatusOr<std::string> password =
+        ReadFlagFile(password_file, "--peer-password-file");
+    if (!password.ok()) return password.status();
+    // One line: a trailing newline is not part of the password.
+    while (!password->empty() &&
+           (password->back() == '\n' || password->back() == '\r')) {
+      password->pop_back();
+    }
+    auth.peer_password = std::move(*password);
+  }
+  return auth;
+}
 
 // Labels are repeated in every index entry of an edge: this bounds the
 // largest --max_edge_label_bytes.
@@ -289,6 +338,9 @@ absl::StatusOr<ServerConfig> ConfigFromFlags() {
     return absl::InvalidArgumentError(
         "--peer-cert-file and --peer-key-file: give both or neither");
   }
+  absl::StatusOr<AuthConfig> auth = AuthConfigFromFlags();
+  if (!auth.ok()) return auth.status();
+  config.auth = std::move(*auth);
   if (config.max_message_bytes < config.engine.max_value_bytes + (1 << 16)) {
     return absl::InvalidArgumentError(
         "--max_message_mb: must leave room for the largest value");

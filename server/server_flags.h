@@ -27,6 +27,15 @@ struct TlsFiles {
   }
 };
 
+// Authentication: tokens, and the user the peer replicators authenticate as.
+struct AuthConfig {
+  std::chrono::seconds token_ttl{600};
+  std::string token_key_file;  // empty: DATA_DIR/token.key, made if missing
+  bool reflection = true;      // the gRPC reflection service
+  std::string peer_user;       // empty: the peers are called without a user
+  std::string peer_password;   // read from --peer-password-file
+};
+
 struct ServerConfig {
   EngineOptions engine;
   std::string listen;     // host:port
@@ -38,7 +47,8 @@ struct ServerConfig {
   std::vector<std::string> peers;  // servers to replicate from, host:port
   TlsFiles tls;                    // none: plaintext
   TlsFiles peer_tls;               // none: plaintext to the peers
-  std::string restore_from;        // a backup file to restore, then exit
+  AuthConfig auth;
+  std::string restore_from;  // a backup file to restore, then exit
   std::vector<std::string> restore_bases;  // its bases, full one first
 };
 

@@ -128,6 +128,23 @@ void SetUpLogging(const std::string& level, bool json) {
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
+  // The audit lines: the same sink and format, their own name, and never
+  // hidden by --log_level.
+  auto audit = std::make_shared<spdlog::logger>(
+      kAuditLoggerName, logger->sinks().begin(), logger->sinks().end());
+  if (json) {
+    audit->set_formatter(NewJsonLogFormatter());
+  } else {
+    audit->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%n] %v");
+  }
+  audit->set_level(spdlog::level::info);
+  audit->flush_on(spdlog::level::info);
+  spdlog::register_logger(audit);
+}
+
+std::shared_ptr<spdlog::logger> AuditLog() {
+  std::shared_ptr<spdlog::logger> audit = spdlog::get(kAuditLoggerName);
+  return audit != nullptr ? audit : spdlog::default_logger();
 }
 
 }  // namespace infinitedb::server

@@ -14,11 +14,19 @@
 #include <string>
 
 #include "spdlog/formatter.h"
+#include "spdlog/logger.h"
 
 namespace infinitedb::server {
 
+// The audit logger's name: every authentication failure, permission denial
+// and change to users, roles and grants is a line of it.
+inline constexpr char kAuditLoggerName[] = "audit";
+
 // Makes the default logger: stderr, the level, text or JSON lines.
 void SetUpLogging(const std::string& level, bool json);
+
+// The audit logger (the default one before SetUpLogging).
+std::shared_ptr<spdlog::logger> AuditLog();
 
 // The JSON lines formatter (exposed for tests).
 std::unique_ptr<spdlog::formatter> NewJsonLogFormatter();

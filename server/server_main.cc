@@ -24,12 +24,17 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "server/admin_service.h"
+#include "server/auth_service.h"
+#include "server/auth_store.h"
+#include "server/auth_tokens.h"
 #include "server/backup_restore.h"
 #include "server/branches_service.h"
+#include "server/call_auth.h"
 #include "server/command_line.h"
 #include "server/graceful_shutdown.h"
 #include "server/graph_service.h"
 #include "server/in_flight_calls.h"
+#include "server/password_hash.h"
 #include "server/peer_credentials.h"
 #include "server/records_service.h"
 #include "server/replication_service.h"
@@ -142,10 +147,12 @@ struct Services {
         graph(context),
         branches(context),
         admin(context),
-        replication(context) {}
+        replication(context),
+        auth(context) {}
   void RegisterWith(grpc::ServerBuilder& builder) {
     for (grpc::Service* service : std::initializer_list<grpc::Service*>{
-             &spaces, &records, &graph, &branches, &admin, &replication}) {
+             &spaces, &records, &graph, &branches, &admin, &replication,
+             &auth}) {
       builder.RegisterService(service);
     }
   }
@@ -155,6 +162,7 @@ struct Services {
   BranchesService branches;
   AdminService admin;
   ReplicationService replication;
+  AuthService auth;
 };
 
 // Builds and starts the gRPC server on config.listen; null (logged) when
@@ -164,7 +172,9 @@ std::unique_ptr<grpc::Server> StartServer(const ServerConfig& config,
                                           Services& services,
                                           InFlightCalls& calls, int* port) {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (config.auth.reflection) {
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  }
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, security.credentials, port);
   // The port is this server's alone: with SO_REUSEPORT (gRPC's default) a
@@ -188,14 +198,22 @@ std::unique_ptr<grpc::Server> StartServer(const ServerConfig& config,
 
 // The replicators of the --peer servers.
 absl::StatusOr<std::vector<std::unique_ptr<PeerReplicator>>> PeersFor(
-    const ServerConfig& config, Engine* engine) {
+    const ServerConfig& config, Engine* engine, AuthStore* auth) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       PeerChannelCredentials(config.peer_tls);
   if (!credentials.ok()) return credentials.status();
   std::vector<std::unique_ptr<PeerReplicator>> peers;
   for (const std::string& address : config.peers) {
-    peers.push_back(std::make_unique<PeerReplicator>(
-        address, engine, config.engine.node_id, *credentials));
+    PeerReplicator::Auth peer_auth{
+        config.auth.peer_user, config.auth.peer_password, [auth] {
+          if (absl::Status s = auth->Reload(); !s.ok()) {
+            spdlog::error("access-control records: {}",
+                          std::string(s.message()));
+          }
+        }};
+    peers.push_back(
+        std::make_unique<PeerReplicator>(address, engine, config.engine.node_id,
+                                         *credentials, std::move(peer_auth)));
   }
   return peers;
 }
@@ -230,10 +248,16 @@ int Serve(const ServerConfig& config) {
   }
   absl::StatusOr<CursorSeal> cursors = CursorSeal::Open(config.engine.data_dir);
   absl::StatusOr<PortSecurity> security = SecurityFor(config);
+  AuthStore auth_store(engine->get());
+  absl::StatusOr<TokenSigner> signer = TokenSigner::Open(
+      config.auth.token_key_file.empty() ? config.engine.data_dir + "/token.key"
+                                         : config.auth.token_key_file,
+      config.auth.token_key_file.empty());
   absl::StatusOr<std::vector<std::unique_ptr<PeerReplicator>>> peers =
-      PeersFor(config, engine->get());
+      PeersFor(config, engine->get(), &auth_store);
   for (const absl::Status& status :
-       {cursors.status(), security.status(), peers.status()}) {
+       {cursors.status(), security.status(), peers.status(), signer.status(),
+        InitPasswordHashing(), auth_store.Reload()}) {
     if (!status.ok()) {
       spdlog::error("cannot start: {}", std::string(status.message()));
       return 1;
@@ -242,6 +266,10 @@ int Serve(const ServerConfig& config) {
   ServiceContext context;
   context.engine = engine->get();
   context.cursors = &*cursors;
+  CallAuth call_auth(&auth_store,
+                     {&*signer, config.tls.client_cert_auth,
+                      absl::Seconds(config.auth.token_ttl.count())});
+  context.auth = &call_auth;
   context.node_id = config.engine.node_id;
   context.data_dir = config.engine.data_dir;
   context.durability =
@@ -264,10 +292,11 @@ int Serve(const ServerConfig& config) {
   std::fflush(stdout);
   spdlog::info(
       "serving {} on {}:{} (node {}, durability {}, revision {}, cache {} "
-      "MiB; {})",
+      "MiB; {}; auth {})",
       context.data_dir, host, port, context.node_id, context.durability,
       context.engine->CurrentRevision(), config.engine.block_cache_bytes >> 20,
-      security->description);
+      security->description,
+      auth_store.view()->enabled ? "enabled" : "disabled");
   for (size_t i = 0; i < peers->size(); ++i) {
     spdlog::info("replicating from {}{}", config.peers[i],
                  config.peer_tls.any() ? " over TLS" : "");

@@ -1,5 +1,6 @@
 // What every service handler needs: the engine, this node's identity for
-// response headers, the replication state and the cursor seal.
+// response headers, the replication state, the cursor seal, and who the
+// caller is and what they may do (call_auth.h).
 #ifndef INFINITEDB_SERVER_SERVICE_CONTEXT_H_
 #define INFINITEDB_SERVER_SERVICE_CONTEXT_H_
 
@@ -9,8 +10,10 @@
 
 #include "engine/public/engine.h"
 #include "infinitedb/v1/common.pb.h"
+#include "server/call_auth.h"
 #include "server/cursor_seal.h"
 #include "server/peer_replicator.h"
+#include "server/status_util.h"
 #include "server/subscriber_registry.h"
 
 namespace infinitedb::server {
@@ -24,6 +27,24 @@ struct ServiceContext {
   SubscriberRegistry* subscribers = nullptr;
   std::vector<const PeerReplicator*> sources;  // one per --peer
   const CursorSeal* cursors = nullptr;         // seals every cursor handed out
+  const CallAuth* auth = nullptr;              // null: every call is allowed
+
+  // The caller: Unauthenticated when auth is on and it sent no credentials.
+  absl::StatusOr<Caller> Identify(const grpc::ServerContext& call) const {
+    if (auth == nullptr) return Caller{};
+    return auth->Identify(call);
+  }
+  // OK when the caller may: else the status to answer.
+  grpc::Status Allow(const grpc::ServerContext* call, const Need& need) const {
+    if (auth == nullptr) return grpc::Status::OK;
+    return ToGrpcStatus(auth->Allow(*call, need).status());
+  }
+  // The same, with a caller already identified.
+  grpc::Status Require(const Caller& caller, const Need& need,
+                       const grpc::ServerContext* call) const {
+    if (auth == nullptr) return grpc::Status::OK;
+    return ToGrpcStatus(auth->Require(caller, need, *call));
+  }
 
   void FillHeader(Revision revision, v1::ResponseHeader* header) const {
     header->set_revision(revision);

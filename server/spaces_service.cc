@@ -14,9 +14,14 @@ void ToProto(const SpaceInfo& space, v1::Space* out) {
 
 }  // namespace
 
-grpc::Status SpacesService::CreateSpace(grpc::ServerContext*,
+grpc::Status SpacesService::CreateSpace(grpc::ServerContext* call,
                                         const v1::CreateSpaceRequest* request,
                                         v1::CreateSpaceResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kAdmin, request->name(), ""});
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckRequired(request->name(), "name"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -30,9 +35,15 @@ grpc::Status SpacesService::CreateSpace(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status SpacesService::GetSpace(grpc::ServerContext*,
+grpc::Status SpacesService::GetSpace(grpc::ServerContext* call,
                                      const v1::GetSpaceRequest* request,
                                      v1::GetSpaceResponse* response) {
+  absl::StatusOr<Caller> caller = context_->Identify(*call);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!caller->MayRead(request->name())) {
+    return context_->Require(*caller, {Permission::kRead, request->name(), ""},
+                             call);
+  }
   if (absl::Status s = CheckRequired(request->name(), "name"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -43,19 +54,27 @@ grpc::Status SpacesService::GetSpace(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status SpacesService::ListSpaces(grpc::ServerContext*,
+grpc::Status SpacesService::ListSpaces(grpc::ServerContext* call,
                                        const v1::ListSpacesRequest*,
                                        v1::ListSpacesResponse* response) {
+  absl::StatusOr<Caller> caller = context_->Identify(*call);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // Only the spaces the caller may read on some branch.
   for (const SpaceInfo& space : context_->engine->ListSpaces()) {
-    ToProto(space, response->add_spaces());
+    if (caller->MayRead(space.name)) ToProto(space, response->add_spaces());
   }
   context_->FillHeader(response->mutable_header());
   return grpc::Status::OK;
 }
 
-grpc::Status SpacesService::DropSpace(grpc::ServerContext*,
+grpc::Status SpacesService::DropSpace(grpc::ServerContext* call,
                                       const v1::DropSpaceRequest* request,
                                       v1::DropSpaceResponse* response) {
+  if (grpc::Status s =
+          context_->Allow(call, {Permission::kAdmin, request->name(), ""});
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckRequired(request->name(), "name"); !s.ok()) {
     return ToGrpcStatus(s);
   }

@@ -106,6 +106,17 @@ class ByteReader {
   std::string_view data_;
 };
 
+// FNV-1a, 64 bits: a stable hash of a name (for addresses derived from
+// names; not for integrity).
+inline uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
 inline void PutLengthPrefixed(std::string* out, std::string_view bytes) {
   PutFixed32(out, static_cast<uint32_t>(bytes.size()));
   out->append(bytes);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/db/backup_capture.h"
 #include "engine/graph/graph_spaces.h"
+#include "engine/replication/auth_records.h"
 #include "engine/replication/change_stream.h"
 #include "spdlog/logger.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -110,6 +111,10 @@ absl::StatusOr<std::unique_ptr<EngineImpl>> EngineImpl::Open(
       [e](EdgeId id) { return e->graph_->ObserveId(id); });
   e->graph_replication_.set_cache(&e->graph_->cache());
   status = e->catalog_events_->Open();
+  if (!status.ok()) return status;
+  status =
+      e->graph_store_.EnsureSystemSpace(kAuthSpace, replication::kAuthDims, 0)
+          .status();
   if (!status.ok()) return status;
   status = e->maintenance_->ReleaseWal();
   if (!status.ok()) return status;

@@ -130,6 +130,11 @@ class EngineImpl : public Engine {
   std::map<std::string, Revision> SubscriberAcks() override {
     return subscriber_acks_->All();
   }
+  // Access-control records (engine_auth.cc).
+  absl::StatusOr<CommitStamp> PutAuthRecord(std::string_view key,
+                                            std::string_view payload) override;
+  absl::StatusOr<CommitStamp> DeleteAuthRecord(std::string_view key) override;
+  absl::StatusOr<std::map<std::string, std::string>> AuthRecords() override;
   EngineStats Stats() override;
 
   // The graph (engine_graph.cc).
@@ -170,6 +175,8 @@ class EngineImpl : public Engine {
   // Drops the endpoint index `index` of a space, and what the graph cache
   // holds of it.
   absl::Status DropEndpointIndex(const std::string& index);
+  // FailedPrecondition when `point` holds another key's auth record.
+  absl::Status CheckAuthAddressFree(std::string_view key, const Point& point);
 
   // Constant after Open. Declared in the order they are built; the
   // destructor stops them in the reverse order.

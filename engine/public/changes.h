@@ -61,10 +61,13 @@ inline constexpr char kGraphEdgesSpace[] = "__graph.edges";
 // Branches created and dropped, spaces dropped (replication/
 // catalog_events.h): streamed, so that every server has the same branches.
 inline constexpr char kCatalogEventsSpace[] = "__catalog";
+// The server's users, roles and access settings (replication/
+// auth_records.h): streamed, so that every server grants the same.
+inline constexpr char kAuthSpace[] = "__auth";
 
 inline bool IsStreamedSpace(std::string_view name) {
   return !name.starts_with(kSystemSpacePrefix) || name == kGraphEdgesSpace ||
-         name == kCatalogEventsSpace;
+         name == kCatalogEventsSpace || name == kAuthSpace;
 }
 
 }  // namespace infinitedb

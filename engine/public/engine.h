@@ -270,6 +270,17 @@ class Engine {
   virtual absl::Status ForgetSubscriberAck(std::string_view id) = 0;
   virtual std::map<std::string, Revision> SubscriberAcks() = 0;
 
+  // Access-control records (the server's users, roles and settings), by
+  // key (1 to 512 bytes), in the streamed system space __auth on main: they
+  // replicate with last-writer-wins per key, and a backup holds them. The
+  // engine does not read the payloads.
+  virtual absl::StatusOr<CommitStamp> PutAuthRecord(
+      std::string_view key, std::string_view payload) = 0;
+  virtual absl::StatusOr<CommitStamp> DeleteAuthRecord(
+      std::string_view key) = 0;
+  // The live record of every key.
+  virtual absl::StatusOr<std::map<std::string, std::string>> AuthRecords() = 0;
+
   virtual EngineStats Stats() = 0;
 };
 

@@ -8,15 +8,6 @@ namespace {
 
 constexpr uint8_t kEventVersion = 1;
 
-uint64_t Fnv1a64(std::string_view bytes) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
-  }
-  return hash;
-}
-
 }  // namespace
 
 Point CatalogEventPoint(bool about_space, std::string_view name) {

@@ -9,6 +9,7 @@
 #include "engine/commit/write_bounds.h"
 #include "engine/common/coding.h"
 #include "engine/mvcc/point_key.h"
+#include "engine/replication/auth_records.h"
 
 namespace infinitedb::replication {
 namespace {
@@ -79,6 +80,7 @@ absl::Status ReplicationApplier::CheckOps(std::span<const ChangeOp> ops) const {
 absl::Status ReplicationApplier::CheckSystemOp(const ChangeOp& op,
                                                size_t index) const {
   const std::string field = absl::StrFormat("ops[%d]", index);
+  if (op.space == kAuthSpace) return CheckAuthOp(op, field);
   if (op.space == kCatalogSpace && catalog_ != nullptr) {
     if (op.deleted || op.branch != kMainBranch ||
         op.point.size() != kCatalogDims) {
