@@ -32,8 +32,9 @@ grpc::Status AdminService::Stats(grpc::ServerContext* call,
                                  v1::StatsResponse* response) {
   if (grpc::Status s =
           context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   EngineStats s = context_->engine->Stats();
   response->set_revision(s.revision);
   response->set_sealed_revision(s.sealed_revision);
@@ -68,8 +69,9 @@ grpc::Status AdminService::Flush(grpc::ServerContext* call,
                                  v1::FlushResponse* response) {
   if (grpc::Status s =
           context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::Status status = context_->engine->Flush();
   if (!status.ok()) return ToGrpcStatus(status);
   context_->FillHeader(response->mutable_header());
@@ -84,8 +86,9 @@ grpc::Status AdminService::Compact(grpc::ServerContext* call,
                  request->space().empty() ? std::string_view(kEverySpace)
                                           : std::string_view(request->space()),
                  ""});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::Status status = context_->engine->Compact(request->space());
   if (!status.ok()) return ToGrpcStatus(status);
   context_->FillHeader(response->mutable_header());

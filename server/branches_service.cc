@@ -64,8 +64,9 @@ grpc::Status BranchesService::DropBranch(grpc::ServerContext* call,
                                          v1::DropBranchResponse* response) {
   if (grpc::Status s = context_->Allow(
           call, {Permission::kAdmin, kEverySpace, request->name()});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (absl::Status s = CheckRequired(request->name(), "name"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -80,8 +81,9 @@ grpc::Status BranchesService::GetBranchStatus(
     v1::GetBranchStatusResponse* response) {
   if (grpc::Status s = context_->Allow(
           call, {Permission::kRead, kEverySpace, request->name()});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::StatusOr<BranchStatus> status =
       context_->engine->GetBranchStatus(BranchOrMain(request->name()));
   if (!status.ok()) return ToGrpcStatus(status.status());
@@ -171,8 +173,9 @@ grpc::Status BranchesService::ListConflicts(
     v1::ListConflictsResponse* response) {
   if (grpc::Status s = context_->Allow(
           call, {Permission::kRead, kEverySpace, request->target()});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   const uint64_t limit =
       request->limit() == 0 || request->limit() > kPageItemsMax
           ? kPageItemsMax
@@ -198,8 +201,9 @@ grpc::Status BranchesService::ResolveConflict(
     v1::ResolveConflictResponse* response) {
   if (grpc::Status s = context_->Allow(
           call, {Permission::kWrite, kEverySpace, request->target()});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::StatusOr<ResolveRequest> resolve = ResolveRequestFrom(*request);
   if (!resolve.ok()) return ToGrpcStatus(resolve.status());
   absl::Status status = context_->engine->ResolveConflict(*resolve);
@@ -213,8 +217,9 @@ grpc::Status BranchesService::CommitMerge(grpc::ServerContext* call,
                                           v1::MergeResponse* response) {
   if (grpc::Status s = context_->Allow(
           call, {Permission::kWrite, kEverySpace, request->target()});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::StatusOr<MergeResult> result =
       context_->engine->CommitMerge(BranchOrMain(request->target()));
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -228,8 +233,9 @@ grpc::Status BranchesService::AbortMerge(grpc::ServerContext* call,
                                          v1::AbortMergeResponse* response) {
   if (grpc::Status s = context_->Allow(
           call, {Permission::kWrite, kEverySpace, request->target()});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::Status status =
       context_->engine->AbortMerge(BranchOrMain(request->target()));
   if (!status.ok()) return ToGrpcStatus(status);
@@ -242,8 +248,9 @@ grpc::Status BranchesService::GetMergeStatus(
     v1::GetMergeStatusResponse* response) {
   if (grpc::Status s = context_->Allow(
           call, {Permission::kRead, kEverySpace, request->target()});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::StatusOr<std::optional<MergeStatus>> status =
       context_->engine->GetMergeStatus(BranchOrMain(request->target()));
   if (!status.ok()) return ToGrpcStatus(status.status());

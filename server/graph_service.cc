@@ -104,8 +104,9 @@ grpc::Status GraphService::PutEdge(grpc::ServerContext* call,
                                    v1::EdgeWriteResponse* response) {
   if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
                                               BranchOrMain(request->branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (!request->has_edge()) {
     return ToGrpcStatus(absl::InvalidArgumentError("edge: required"));
   }
@@ -121,8 +122,9 @@ grpc::Status GraphService::DeleteEdge(grpc::ServerContext* call,
                                       v1::EdgeWriteResponse* response) {
   if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
                                               BranchOrMain(request->branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (absl::Status s = CheckId(request->id(), "id"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -136,8 +138,9 @@ grpc::Status GraphService::Write(grpc::ServerContext* call,
                                  v1::GraphWriteResponse* response) {
   if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
                                               BranchOrMain(request->branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   WriteBatch batch;
   batch.records.reserve(request->records_size());
   for (int i = 0; i < request->records_size(); ++i) {
@@ -169,8 +172,9 @@ grpc::Status GraphService::GetEdge(grpc::ServerContext* call,
   if (grpc::Status s =
           context_->Allow(call, {Permission::kRead, kEverySpace,
                                  BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (absl::Status s = CheckId(request->id(), "id"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -190,8 +194,9 @@ grpc::Status GraphService::EdgeHistory(grpc::ServerContext* call,
   if (grpc::Status s =
           context_->Allow(call, {Permission::kRead, kEverySpace,
                                  BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (absl::Status s = CheckId(request->id(), "id"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -212,8 +217,9 @@ grpc::Status GraphService::Incident(
   if (grpc::Status s =
           context_->Allow(context, {Permission::kRead, kEverySpace,
                                     BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::StatusOr<NodeRef> node =
       NodeRefFrom(request->node(), request->has_node(), "node");
   if (!node.ok()) return ToGrpcStatus(node.status());
@@ -239,8 +245,9 @@ grpc::Status GraphService::BoxIncident(
   if (grpc::Status s =
           context_->Allow(context, {Permission::kRead, kEverySpace,
                                     BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (absl::Status s = CheckRequired(request->space(), "space"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -273,8 +280,9 @@ grpc::Status GraphService::EdgesByKind(
   if (grpc::Status s =
           context_->Allow(context, {Permission::kRead, kEverySpace,
                                     BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (absl::Status s = CheckRequired(request->kind(), "kind"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -296,8 +304,9 @@ grpc::Status GraphService::DanglingEdges(
   if (grpc::Status s =
           context_->Allow(context, {Permission::kRead, kEverySpace,
                                     BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::StatusOr<GraphRead> read =
       PagedRead(request->read(), request->limit(), request->cursor(),
                 "graph.DanglingEdges", *context_);
@@ -314,8 +323,9 @@ grpc::Status GraphService::Degree(grpc::ServerContext* call,
   if (grpc::Status s =
           context_->Allow(call, {Permission::kRead, kEverySpace,
                                  BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   absl::StatusOr<NodeRef> node =
       NodeRefFrom(request->node(), request->has_node(), "node");
   if (!node.ok()) return ToGrpcStatus(node.status());
@@ -344,8 +354,9 @@ grpc::Status GraphService::Traverse(grpc::ServerContext* call,
   if (grpc::Status s =
           context_->Allow(call, {Permission::kRead, kEverySpace,
                                  BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   TraverseRequest traverse;
   traverse.branch = BranchOrMain(request->read().branch());
   traverse.as_of = request->read().as_of();
@@ -389,8 +400,9 @@ grpc::Status GraphService::ShortestPath(grpc::ServerContext* call,
   if (grpc::Status s =
           context_->Allow(call, {Permission::kRead, kEverySpace,
                                  BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   PathRequest path;
   path.branch = BranchOrMain(request->read().branch());
   path.as_of = request->read().as_of();
@@ -425,8 +437,9 @@ grpc::Status GraphService::FindCycle(grpc::ServerContext* call,
   if (grpc::Status s =
           context_->Allow(call, {Permission::kRead, kEverySpace,
                                  BranchOrMain(request->read().branch())});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   CycleRequest cycle;
   cycle.branch = BranchOrMain(request->read().branch());
   cycle.as_of = request->read().as_of();
@@ -471,8 +484,9 @@ grpc::Status GraphService::DeclareKind(grpc::ServerContext* call,
                                        v1::DeclareKindResponse* response) {
   if (grpc::Status s =
           context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   return server::DeclareKind(*context_, *request, response);
 }
 

@@ -49,7 +49,8 @@ size_t OpBytes(const ChangeOp& op) {
 
 // The spaces a full copy streams of `branch`: on main, the catalogue events
 // first (so that the receiver makes each branch with its fork stamp before
-// the branch's records arrive; they live on main only); then every user
+// the branch's records arrive; they live on main only) and the
+// access-control records; then every user
 // space, then the graph's edges (which ListSpaces leaves out; the receiver
 // derives their index entries). Without the edges a follower that
 // resynchronises from a copy would lose every edge written while it was
@@ -231,8 +232,8 @@ grpc::Status ReplicationService::Subscribe(grpc::ServerContext* call,
   filters.branches = {start.branches().begin(), start.branches().end()};
   filters.spaces = {start.spaces().begin(), start.spaces().end()};
   filters.exclude_origin = start.exclude_origin();
-  if (grpc::Status s = MaySubscribe(*context_, *caller, filters, call); !s.ok())
-    return s;
+  grpc::Status allowed = MaySubscribe(*context_, *caller, filters, call);
+  if (!allowed.ok()) return allowed;
   const std::string& id = start.subscriber_id();
   SubscriberRegistry* registry = context_->subscribers;
 
@@ -368,8 +369,9 @@ grpc::Status ReplicationService::Status(
     v1::ReplicationStatusResponse* response) {
   if (grpc::Status s =
           context_->Allow(call, {Permission::kReplicate, kEverySpace, ""});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   FillReplicationStatus(*context_, response->mutable_subscribers(),
                         response->mutable_sources());
   response->set_oldest_change_revision(
@@ -385,8 +387,9 @@ grpc::Status ReplicationService::ForgetSubscriber(
     v1::ForgetSubscriberResponse* response) {
   if (grpc::Status s =
           context_->Allow(call, {Permission::kAdmin, kEverySpace, ""});
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (request->subscriber_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "subscriber_id: required");
