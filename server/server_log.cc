@@ -128,10 +128,10 @@ void SetUpLogging(const std::string& level, bool json) {
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
-  // The audit lines: the same sink and format, their own name, and never
-  // hidden by --log_level.
-  auto audit = std::make_shared<spdlog::logger>(
-      kAuditLoggerName, logger->sinks().begin(), logger->sinks().end());
+  // The audit lines: stderr too, their own name, never hidden by
+  // --log_level. A sink of their own: a pattern set on a logger is set on
+  // its sinks.
+  auto audit = spdlog::stderr_color_mt(kAuditLoggerName);
   if (json) {
     audit->set_formatter(NewJsonLogFormatter());
   } else {
@@ -139,7 +139,6 @@ void SetUpLogging(const std::string& level, bool json) {
   }
   audit->set_level(spdlog::level::info);
   audit->flush_on(spdlog::level::info);
-  spdlog::register_logger(audit);
 }
 
 std::shared_ptr<spdlog::logger> AuditLog() {
