@@ -122,6 +122,16 @@ absl::StatusOr<AuthUser> AuthStore::FindUser(std::string_view name) const {
   return *user;
 }
 
+absl::StatusOr<std::vector<GrantRule>> AuthStore::FindRole(
+    std::string_view name) const {
+  const std::shared_ptr<const AuthView> current = view();
+  auto it = current->roles.find(name);
+  if (it == current->roles.end()) {
+    return absl::NotFoundError(absl::StrFormat("role: no role '%s'", name));
+  }
+  return it->second;
+}
+
 absl::Status AuthStore::WriteUser(const AuthUser& user) {
   v1::StoredUser stored;
   stored.set_name(user.name);
@@ -254,12 +264,9 @@ absl::Status AuthStore::DeleteRole(std::string_view name) {
 absl::Status AuthStore::GrantPermission(std::string_view role,
                                         const GrantRule& grant) {
   absl::MutexLock lock(&write_mu_);
-  const std::shared_ptr<const AuthView> current = view();
-  auto it = current->roles.find(role);
-  if (it == current->roles.end()) {
-    return absl::NotFoundError(absl::StrFormat("role: no role '%s'", role));
-  }
-  std::vector<GrantRule> grants = it->second;
+  absl::StatusOr<std::vector<GrantRule>> found = FindRole(role);
+  if (!found.ok()) return found.status();
+  std::vector<GrantRule> grants = std::move(*found);
   if (std::find(grants.begin(), grants.end(), grant) != grants.end()) {
     return absl::OkStatus();
   }
@@ -270,18 +277,15 @@ absl::Status AuthStore::GrantPermission(std::string_view role,
 absl::Status AuthStore::RevokePermission(std::string_view role,
                                          const GrantRule& grant) {
   absl::MutexLock lock(&write_mu_);
-  const std::shared_ptr<const AuthView> current = view();
-  auto it = current->roles.find(role);
-  if (it == current->roles.end()) {
-    return absl::NotFoundError(absl::StrFormat("role: no role '%s'", role));
-  }
-  std::vector<GrantRule> grants = it->second;
-  auto found = std::find(grants.begin(), grants.end(), grant);
-  if (found == grants.end()) {
+  absl::StatusOr<std::vector<GrantRule>> found = FindRole(role);
+  if (!found.ok()) return found.status();
+  std::vector<GrantRule> grants = std::move(*found);
+  auto held = std::find(grants.begin(), grants.end(), grant);
+  if (held == grants.end()) {
     return absl::NotFoundError(absl::StrFormat(
         "grant: role '%s' has no grant of %s", role, DescribeGrant(grant)));
   }
-  grants.erase(found);
+  grants.erase(held);
   return WriteRole(role, grants);
 }
 

@@ -74,6 +74,7 @@ class AuthStore {
  private:
   // The user (role) as the view holds it: NotFound naming it when absent.
   absl::StatusOr<AuthUser> FindUser(std::string_view name) const;
+  absl::StatusOr<std::vector<GrantRule>> FindRole(std::string_view name) const;
   absl::Status WriteUser(const AuthUser& user);
   absl::Status WriteRole(std::string_view name,
                          const std::vector<GrantRule>& grants);

@@ -76,6 +76,12 @@ absl::Status RequestPathOf(const absl::Status& status,
 
 }  // namespace
 
+grpc::Status GraphService::Allowed(grpc::ServerContext* call,
+                                   Permission permission,
+                                   const std::string& branch) const {
+  return context_->Allow(call, {permission, kEverySpace, BranchOrMain(branch)});
+}
+
 grpc::Status GraphService::WriteOne(const std::string& branch,
                                     EdgeMutation mutation,
                                     v1::EdgeWriteResponse* response) const {
@@ -102,8 +108,7 @@ grpc::Status GraphService::WriteOne(const std::string& branch,
 grpc::Status GraphService::PutEdge(grpc::ServerContext* call,
                                    const v1::PutEdgeRequest* request,
                                    v1::EdgeWriteResponse* response) {
-  if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
-                                              BranchOrMain(request->branch())});
+  if (grpc::Status s = Allowed(call, Permission::kWrite, request->branch());
       !s.ok()) {
     return s;
   }
@@ -120,8 +125,7 @@ grpc::Status GraphService::PutEdge(grpc::ServerContext* call,
 grpc::Status GraphService::DeleteEdge(grpc::ServerContext* call,
                                       const v1::DeleteEdgeRequest* request,
                                       v1::EdgeWriteResponse* response) {
-  if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
-                                              BranchOrMain(request->branch())});
+  if (grpc::Status s = Allowed(call, Permission::kWrite, request->branch());
       !s.ok()) {
     return s;
   }
@@ -136,8 +140,7 @@ grpc::Status GraphService::DeleteEdge(grpc::ServerContext* call,
 grpc::Status GraphService::Write(grpc::ServerContext* call,
                                  const v1::GraphWriteRequest* request,
                                  v1::GraphWriteResponse* response) {
-  if (grpc::Status s = context_->Allow(call, {Permission::kWrite, kEverySpace,
-                                              BranchOrMain(request->branch())});
+  if (grpc::Status s = Allowed(call, Permission::kWrite, request->branch());
       !s.ok()) {
     return s;
   }
@@ -170,8 +173,7 @@ grpc::Status GraphService::GetEdge(grpc::ServerContext* call,
                                    const v1::GetEdgeRequest* request,
                                    v1::GetEdgeResponse* response) {
   if (grpc::Status s =
-          context_->Allow(call, {Permission::kRead, kEverySpace,
-                                 BranchOrMain(request->read().branch())});
+          Allowed(call, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -192,8 +194,7 @@ grpc::Status GraphService::EdgeHistory(grpc::ServerContext* call,
                                        const v1::EdgeHistoryRequest* request,
                                        v1::EdgeHistoryResponse* response) {
   if (grpc::Status s =
-          context_->Allow(call, {Permission::kRead, kEverySpace,
-                                 BranchOrMain(request->read().branch())});
+          Allowed(call, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -215,8 +216,7 @@ grpc::Status GraphService::Incident(
     grpc::ServerContext* context, const v1::IncidentRequest* request,
     grpc::ServerWriter<v1::IncidentResponse>* writer) {
   if (grpc::Status s =
-          context_->Allow(context, {Permission::kRead, kEverySpace,
-                                    BranchOrMain(request->read().branch())});
+          Allowed(context, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -243,8 +243,7 @@ grpc::Status GraphService::BoxIncident(
     grpc::ServerContext* context, const v1::BoxIncidentRequest* request,
     grpc::ServerWriter<v1::IncidentResponse>* writer) {
   if (grpc::Status s =
-          context_->Allow(context, {Permission::kRead, kEverySpace,
-                                    BranchOrMain(request->read().branch())});
+          Allowed(context, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -278,8 +277,7 @@ grpc::Status GraphService::EdgesByKind(
     grpc::ServerContext* context, const v1::EdgesByKindRequest* request,
     grpc::ServerWriter<v1::EdgesResponse>* writer) {
   if (grpc::Status s =
-          context_->Allow(context, {Permission::kRead, kEverySpace,
-                                    BranchOrMain(request->read().branch())});
+          Allowed(context, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -302,8 +300,7 @@ grpc::Status GraphService::DanglingEdges(
     grpc::ServerContext* context, const v1::DanglingEdgesRequest* request,
     grpc::ServerWriter<v1::EdgesResponse>* writer) {
   if (grpc::Status s =
-          context_->Allow(context, {Permission::kRead, kEverySpace,
-                                    BranchOrMain(request->read().branch())});
+          Allowed(context, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -321,8 +318,7 @@ grpc::Status GraphService::Degree(grpc::ServerContext* call,
                                   const v1::DegreeRequest* request,
                                   v1::DegreeResponse* response) {
   if (grpc::Status s =
-          context_->Allow(call, {Permission::kRead, kEverySpace,
-                                 BranchOrMain(request->read().branch())});
+          Allowed(call, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -352,8 +348,7 @@ grpc::Status GraphService::Traverse(grpc::ServerContext* call,
                                     const v1::TraverseRequest* request,
                                     v1::TraverseResponse* response) {
   if (grpc::Status s =
-          context_->Allow(call, {Permission::kRead, kEverySpace,
-                                 BranchOrMain(request->read().branch())});
+          Allowed(call, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -398,8 +393,7 @@ grpc::Status GraphService::ShortestPath(grpc::ServerContext* call,
                                         const v1::ShortestPathRequest* request,
                                         v1::ShortestPathResponse* response) {
   if (grpc::Status s =
-          context_->Allow(call, {Permission::kRead, kEverySpace,
-                                 BranchOrMain(request->read().branch())});
+          Allowed(call, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }
@@ -435,8 +429,7 @@ grpc::Status GraphService::FindCycle(grpc::ServerContext* call,
                                      const v1::FindCycleRequest* request,
                                      v1::FindCycleResponse* response) {
   if (grpc::Status s =
-          context_->Allow(call, {Permission::kRead, kEverySpace,
-                                 BranchOrMain(request->read().branch())});
+          Allowed(call, Permission::kRead, request->read().branch());
       !s.ok()) {
     return s;
   }

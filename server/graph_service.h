@@ -60,6 +60,10 @@ class GraphService final : public v1::Graph::Service {
       grpc::ServerWriter<v1::EdgesResponse>* writer) override;
 
  private:
+  // The caller's `permission` on every space (edges join spaces) at
+  // `branch` (empty: main).
+  grpc::Status Allowed(grpc::ServerContext* call, Permission permission,
+                       const std::string& branch) const;
   // One edge write (PutEdge, DeleteEdge) and its answer.
   grpc::Status WriteOne(const std::string& branch, EdgeMutation mutation,
                         v1::EdgeWriteResponse* response) const;
