@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/cli_auth_commands.h"
 #include "client/cli_branch_commands.h"
 #include "client/cli_edge_commands.h"
 #include "client/cli_flags.h"
@@ -357,6 +358,9 @@ absl::Status RunCommand(client::Client& client, const Args& args) {
   if (command == "export") return ExportCommand(client, args);
   if (command == "watch") return WatchCommand(client, args);
   if (command == "snapshot") return SnapshotCommand(client, args);
+  if (command == "user") return UserCommand(client, args);
+  if (command == "role") return RoleCommand(client, args);
+  if (command == "auth") return AuthCommand(client, args);
   if (command == "health") {
     absl::StatusOr<bool> serving = client.Serving();
     if (!serving.ok()) return serving.status();

@@ -6,8 +6,6 @@
 //   1  the server answered with an error (NOT_FOUND, FAILED_PRECONDITION...)
 //   2  a usage error (unknown command or flag, bad value); nothing was sent
 //   3  the server could not be reached (UNAVAILABLE, DEADLINE_EXCEEDED)
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
+#include "client/cli_auth_commands.h"
 #include "client/cli_commands.h"
 
 namespace {
@@ -101,8 +100,8 @@ bool TlsFromEnvironment(infinitedb::client::TlsOptions& tls) {
   return true;
 }
 
-// --user NAME[:PASSWORD]: without the password, asks for it on the
-// terminal ($INFDB_PASSWORD when set).
+// --user NAME[:PASSWORD]: without the password, $INFDB_PASSWORD, else
+// asked for on the terminal.
 absl::Status Authenticate(infinitedb::client::Client& client,
                           const std::string& user) {
   const size_t colon = user.find(':');
@@ -113,13 +112,10 @@ absl::Status Authenticate(infinitedb::client::Client& client,
   } else if (const char* env = std::getenv("INFDB_PASSWORD"); env != nullptr) {
     password = env;
   } else {
-    const char* typed = getpass(("password of " + name + ": ").c_str());
-    if (typed == nullptr) {
-      return absl::InvalidArgumentError(
-          "--user: no password given and none could be read from the "
-          "terminal (use --user NAME:PASSWORD or $INFDB_PASSWORD)");
-    }
-    password = typed;
+    absl::StatusOr<std::string> typed = infinitedb::cli::AskPassword(
+        "password of " + name + ": ", false, "--user");
+    if (!typed.ok()) return typed.status();
+    password = *typed;
   }
   return client.Authenticate(name, password);
 }

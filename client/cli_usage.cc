@@ -135,6 +135,21 @@ commands:
        "s:3,4:b"],"directed":false,"weight":5,"properties":{"k":"v"}};
        each batch of N lines (default 1000) is one atomic write; prints the
        refused batches with the line and error of the failing edge)
+  user add NAME[:PASSWORD] [--password-file FILE | --no-password]
+      (without a password: asked twice on a terminal, else the first line
+       of standard input; --no-password: a certificate-only user)
+  user passwd NAME[:PASSWORD] [--password-file FILE]
+      (ends the tokens the user holds)
+  user delete NAME | user list
+  user grant-role USER ROLE | user revoke-role USER ROLE
+  role add NAME | role delete NAME | role list
+  role grant ROLE read|write|admin|replicate SPACE [--branch B]
+  role revoke ROLE read|write|admin|replicate SPACE [--branch B]
+      (SPACE: a name, a prefix ending in '*', or '*' for every space (quote
+       it in a shell); --branch: a name or prefix, default every branch)
+  auth enable | auth disable | auth status
+      (enable: the user root must exist; disable: as root; status: whether
+       auth is on and who the caller is)
 )";
 
 absl::Status Usage(const std::string& what) {
@@ -197,6 +212,20 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
       {"edge dangling", {"limit", "cursor", "as-of", "branch"}},
       {"edge kinds", {}},
       {"edge declare", {"directed", "role..."}},
+      {"user add", {"password-file", "no-password"}},
+      {"user passwd", {"password-file"}},
+      {"user delete", {}},
+      {"user list", {}},
+      {"user grant-role", {}},
+      {"user revoke-role", {}},
+      {"role add", {}},
+      {"role delete", {}},
+      {"role list", {}},
+      {"role grant", {"branch"}},
+      {"role revoke", {"branch"}},
+      {"auth enable", {}},
+      {"auth disable", {}},
+      {"auth status", {}},
   };
   return *flags;
 }
@@ -251,7 +280,21 @@ size_t MaxWords(const std::string& command) {
                                         {"edge import", 3},
                                         {"edge dangling", 2},
                                         {"edge kinds", 2},
-                                        {"edge declare", 3}};
+                                        {"edge declare", 3},
+                                        {"user add", 3},
+                                        {"user delete", 3},
+                                        {"user list", 2},
+                                        {"user passwd", 3},
+                                        {"user grant-role", 4},
+                                        {"user revoke-role", 4},
+                                        {"role add", 3},
+                                        {"role delete", 3},
+                                        {"role list", 2},
+                                        {"role grant", 5},
+                                        {"role revoke", 5},
+                                        {"auth enable", 2},
+                                        {"auth disable", 2},
+                                        {"auth status", 2}};
   auto it = words->find(command);
   return it == words->end() ? SIZE_MAX : it->second;
 }
@@ -261,7 +304,7 @@ size_t MaxWords(const std::string& command) {
 bool IsSwitch(const std::string& name) {
   return name == "directed" || name == "weighted" || name == "b-connectivity" ||
          name == "dry-run" || name == "all" || name == "changes" ||
-         name == "progress";
+         name == "progress" || name == "no-password";
 }
 
 // A usage error naming the first flag the command does not take, or a word
@@ -270,7 +313,8 @@ bool IsSwitch(const std::string& name) {
 absl::Status CheckCommandLine(const Args& args) {
   std::string command = args.words[0];
   if ((command == "space" || command == "branch" || command == "replication" ||
-       command == "edge" || command == "snapshot") &&
+       command == "edge" || command == "snapshot" || command == "user" ||
+       command == "role" || command == "auth") &&
       args.words.size() > 1) {
     command += " " + args.words[1];
   }

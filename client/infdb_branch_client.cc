@@ -5,20 +5,6 @@
 
 namespace infinitedb::client {
 
-// A unary write: one attempt.
-template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> Client::Once(
-    Stub* stub,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) const {
-  Response response;
-  absl::Status status =
-      FromGrpc((stub->*method)(NewContext().get(), request, &response));
-  if (!status.ok()) return status;
-  return response;
-}
-
 absl::Status Client::DropBranch(const std::string& name) {
   v1::DropBranchRequest request;
   request.set_name(name);

@@ -37,6 +37,7 @@ Client::Client(const ClientOptions& options) : options_(options) {
   branches_ = v1::Branches::NewStub(channel_);
   admin_ = v1::Admin::NewStub(channel_);
   replication_ = v1::Replication::NewStub(channel_);
+  auth_ = v1::Auth::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> Client::NewContext() const {

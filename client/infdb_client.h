@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "infinitedb/v1/admin.grpc.pb.h"
+#include "infinitedb/v1/auth.grpc.pb.h"
 #include "infinitedb/v1/branches.grpc.pb.h"
 #include "infinitedb/v1/graph.grpc.pb.h"
 #include "infinitedb/v1/records.grpc.pb.h"
@@ -23,6 +24,9 @@
 #include "infinitedb/v1/spaces.grpc.pb.h"
 
 namespace infinitedb::client {
+
+// A gRPC status as an absl::Status (same code and message).
+absl::Status FromGrpc(const grpc::Status& status);
 
 // TLS to the server (PEM text, not file names).
 struct TlsOptions {
@@ -193,6 +197,26 @@ class Client {
   absl::Status Authenticate(const std::string& user,
                             const std::string& password);
 
+  // Access control (the Auth service; infdb_auth_client.cc). Every call
+  // but AuthStatus needs admin on '*' (AuthDisable: root). An empty
+  // password makes a user that can authenticate only with a certificate.
+  absl::StatusOr<v1::AuthStatusResponse> AuthStatus();
+  absl::Status EnableAuth();
+  absl::Status DisableAuth();
+  absl::Status AddUser(const std::string& name, const std::string& password);
+  absl::Status DeleteUser(const std::string& name);
+  absl::StatusOr<std::vector<v1::User>> ListUsers();
+  absl::Status ChangePassword(const std::string& user,
+                              const std::string& password);
+  absl::Status GrantRole(const std::string& user, const std::string& role);
+  absl::Status RevokeRole(const std::string& user, const std::string& role);
+  absl::Status AddRole(const std::string& name);
+  absl::Status DeleteRole(const std::string& name);
+  absl::StatusOr<std::vector<v1::Role>> ListRoles();
+  absl::Status GrantPermission(const std::string& role, const v1::Grant& grant);
+  absl::Status RevokePermission(const std::string& role,
+                                const v1::Grant& grant);
+
   // The change stream as a raw stub, for subscribers (Subscribe is a
   // long-lived bidirectional stream: no deadline, no retries).
   v1::Replication::Stub& replication() { return *replication_; }
@@ -225,7 +249,13 @@ class Client {
       Stub* stub,
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
-      const Request& request) const;
+      const Request& request) const {
+    Response response;
+    absl::Status status =
+        FromGrpc((stub->*method)(NewContext().get(), request, &response));
+    if (!status.ok()) return status;
+    return response;
+  }
 
   const ClientOptions options_;
   std::string token_;  // from Authenticate
@@ -236,10 +266,8 @@ class Client {
   std::unique_ptr<v1::Branches::Stub> branches_;
   std::unique_ptr<v1::Admin::Stub> admin_;
   std::unique_ptr<v1::Replication::Stub> replication_;
+  std::unique_ptr<v1::Auth::Stub> auth_;
 };
-
-// A gRPC status as an absl::Status (same code and message).
-absl::Status FromGrpc(const grpc::Status& status);
 
 }  // namespace infinitedb::client
 
