@@ -4,7 +4,7 @@
 //                      [--seconds S] [--single N] [--batched N]
 //   infdb-bench points [--dir DIR] [--dims 2,3] [--records N]
 //                      [--systems infinitedb,infinitedb-lz4,
-//                                 infinitedb-grpc,sqlite-rtree,
+//                                 infinitedb-grpc[-tls][-auth],sqlite-rtree,
 //                                 rocksdb-hilbert]
 //   infdb-bench replication [--dir DIR] [--clients N] [--batch N]
 //                           [--seconds S]
@@ -34,7 +34,8 @@ int Usage() {
                "[--clients N] [--seconds S] [--single N] [--batched N]\n"
                "       infdb-bench points [--dir DIR] [--dims 2,3] "
                "[--records N] [--systems infinitedb,infinitedb-lz4,"
-               "infinitedb-grpc,sqlite-rtree,rocksdb-hilbert]\n"
+               "infinitedb-grpc[-tls|-auth|-tls-auth],sqlite-rtree,"
+               "rocksdb-hilbert]\n"
                "       infdb-bench replication [--dir DIR] [--clients N] "
                "[--batch N] [--seconds S]\n"
                "       infdb-bench graph [--dir DIR] [--edges N] [--points N] "

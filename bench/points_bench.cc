@@ -53,6 +53,9 @@ std::unique_ptr<SpatialStore> NewStore(const std::string& name) {
     return NewEngineStore(SegmentCompression::kLz4);
   }
   if (name == "infinitedb-grpc") return NewGrpcStore();
+  if (name == "infinitedb-grpc-tls") return NewGrpcStore(true, false);
+  if (name == "infinitedb-grpc-auth") return NewGrpcStore(false, true);
+  if (name == "infinitedb-grpc-tls-auth") return NewGrpcStore(true, true);
   if (name == "sqlite-rtree") return NewSqliteRtreeStore();
   if (name == "rocksdb-hilbert") return NewRocksDbStore();
   return nullptr;

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "bench/points_bench.h"
 
@@ -42,6 +43,42 @@ std::vector<Row> Rows(const PointsConfig& config) {
   rows.push_back({"bytes on disk after ingest (MB)", "disk_mb", false, "%.1f"});
   rows.push_back({"peak RSS (MB)", "peak_rss_mb", false, "%.0f"});
   return rows;
+}
+
+// With infinitedb-grpc and its -tls / -auth / -tls-auth variants in the
+// run: what each variant costs against plain gRPC (time ratios: variant /
+// plain; rate ratios: plain / variant; 1.05 = 5% slower).
+void PrintGrpcVariantCosts(const PointsConfig& config,
+                           const std::map<std::string, Results>& by_system) {
+  auto plain = by_system.find("infinitedb-grpc");
+  if (plain == by_system.end()) return;
+  std::vector<std::string> variants;
+  for (const auto& [name, unused] : by_system) {
+    if (name.rfind("infinitedb-grpc-", 0) == 0) variants.push_back(name);
+  }
+  if (variants.empty()) return;
+  std::printf("\ncost against infinitedb-grpc (> 1: slower by that factor)\n");
+  std::printf("| %-36s |", "metric");
+  for (const std::string& name : variants) std::printf(" %24s |", name.c_str());
+  std::printf("\n");
+  for (const Row& row : Rows(config)) {
+    if (row.key == "disk_mb" || row.key == "peak_rss_mb") continue;
+    auto base = plain->second.find(row.key);
+    if (base == plain->second.end() || base->second <= 0) continue;
+    std::printf("| %-36s |", row.label.c_str());
+    for (const std::string& name : variants) {
+      const Results& results = by_system.at(name);
+      auto it = results.find(row.key);
+      const double value = it == results.end() ? 0 : it->second;
+      if (value <= 0) {
+        std::printf(" %24s |", "");
+        continue;
+      }
+      std::printf(" %23.3fx |", row.higher_is_better ? base->second / value
+                                                     : value / base->second);
+    }
+    std::printf("\n");
+  }
 }
 
 }  // namespace
@@ -109,6 +146,7 @@ void PrintTable(int dims, const PointsConfig& config,
           name.c_str());
     }
   }
+  PrintGrpcVariantCosts(config, by_system);
 }
 
 }  // namespace infinitedb::bench

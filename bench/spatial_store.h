@@ -42,8 +42,9 @@ class SpatialStore {
 
 // The engine with default options but segment blocks compressed with `codec`.
 std::unique_ptr<SpatialStore> NewEngineStore(SegmentCompression codec);
-// The engine behind infdb-server, over gRPC on loopback.
-std::unique_ptr<SpatialStore> NewGrpcStore();
+// The engine behind infdb-server, over gRPC on loopback; over TLS, and with
+// auth enabled (a token and a grant check on every call), when asked.
+std::unique_ptr<SpatialStore> NewGrpcStore(bool tls = false, bool auth = false);
 std::unique_ptr<SpatialStore> NewSqliteRtreeStore();
 std::unique_ptr<SpatialStore> NewRocksDbStore();
 
