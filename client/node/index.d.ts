@@ -354,5 +354,39 @@ export class Client {
 
   watch(options?: WatchOptions): Watch;
 
+  /** Gets a token that every later call of this client sends. */
+  authenticate(user: string, password: string): Promise<{ expiresUnix: bigint }>;
+  authStatus(): Promise<AuthStatus>;
+  /** FAILED_PRECONDITION until the user root exists. */
+  enableAuth(): Promise<void>;
+  /** As root. */
+  disableAuth(): Promise<void>;
+  /** No password (or ''): a user that authenticates only with a certificate. */
+  addUser(name: string, password?: string | null): Promise<void>;
+  deleteUser(name: string): Promise<void>;
+  listUsers(): Promise<User[]>;
+  /** Ends the tokens the user holds. */
+  changePassword(name: string, password: string): Promise<void>;
+  grantRole(user: string, role: string): Promise<void>;
+  revokeRole(user: string, role: string): Promise<void>;
+  addRole(name: string): Promise<void>;
+  deleteRole(name: string): Promise<void>;
+  listRoles(): Promise<Role[]>;
+  grantPermission(role: string, grant: Grant): Promise<void>;
+  revokePermission(role: string, grant: Grant): Promise<void>;
+
   close(): void;
+}
+
+export type Permission = 'READ' | 'WRITE' | 'ADMIN' | 'REPLICATE';
+/** space: a name, a prefix ending in '*', or '*'; branch: '' = every branch. */
+export interface Grant { permission: Permission; space: string; branch?: string; }
+export interface Role { name: string; grants: Required<Grant>[]; }
+export interface User { name: string; roles: string[]; hasPassword: boolean; }
+export interface AuthStatus {
+  enabled: boolean;
+  /** '' when the call carried no credentials. */
+  user: string;
+  /** 'token', 'certificate' or ''. */
+  method: string;
 }

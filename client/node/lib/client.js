@@ -6,6 +6,7 @@
 
 const { Connection } = require('./connection');
 const admin = require('./admin');
+const auth = require('./auth');
 const spaces = require('./spaces');
 const records = require('./records');
 const branches = require('./branches');
@@ -56,6 +57,23 @@ class Client {
   incident(node, options) { return graph.incident(this.connection, node, options); }
 
   watch(options) { return new Watch(this.connection, options); }
+
+  // A token for every later call of this client.
+  authenticate(user, password) { return auth.authenticate(this.connection, user, password); }
+  authStatus() { return auth.authStatus(this.connection); }
+  enableAuth() { return auth.enableAuth(this.connection); }
+  disableAuth() { return auth.disableAuth(this.connection); }
+  addUser(name, password) { return auth.addUser(this.connection, name, password); }
+  deleteUser(name) { return auth.deleteUser(this.connection, name); }
+  listUsers() { return auth.listUsers(this.connection); }
+  changePassword(name, password) { return auth.changePassword(this.connection, name, password); }
+  grantRole(user, role) { return auth.grantRole(this.connection, user, role); }
+  revokeRole(user, role) { return auth.revokeRole(this.connection, user, role); }
+  addRole(name) { return auth.addRole(this.connection, name); }
+  deleteRole(name) { return auth.deleteRole(this.connection, name); }
+  listRoles() { return auth.listRoles(this.connection); }
+  grantPermission(role, grant) { return auth.grantPermission(this.connection, role, grant); }
+  revokePermission(role, grant) { return auth.revokePermission(this.connection, role, grant); }
 
   // Cancels calls in flight (open watches end quietly) and closes the
   // channel; later calls reject with CANCELLED.

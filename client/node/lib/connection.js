@@ -1,8 +1,10 @@
 'use strict';
 // Connection owns the gRPC channel, one stub per service on it, the deadline
-// rule and the calls still open; every rpc of the wrapper goes through it.
-// Unary calls and each call of a server stream get a deadline of timeoutMs;
-// a bidirectional stream (watch) gets none. Errors leave as InfiniteDBError.
+// rule, the token from authenticate() and the calls still open; every rpc of
+// the wrapper goes through it. Unary calls and each call of a server stream
+// get a deadline of timeoutMs; a bidirectional stream (watch) gets none.
+// Every call carries the token, once there is one, as the metadata
+// "authorization: Bearer TOKEN". Errors leave as InfiniteDBError.
 
 const grpc = require('@grpc/grpc-js');
 const { loadServices, kServiceNames } = require('./services');
@@ -39,6 +41,8 @@ class Connection {
       this.stubs[name] = new services[name](endpoint, credentials,
           { ...channelOptions, channelOverride: this.channel });
     }
+    // From Auth.Authenticate (authenticate.js); null: no credentials.
+    this.token = null;
     // Cancel functions of the calls in flight, run by close().
     this.openCalls = new Set();
     this.closed = false;
@@ -46,6 +50,15 @@ class Connection {
 
   deadline() {
     return new Date(Date.now() + this.timeoutMs);
+  }
+
+  // The metadata of every call: the token, when there is one.
+  metadata() {
+    const metadata = new grpc.Metadata();
+    if (this.token !== null) {
+      metadata.set('authorization', `Bearer ${this.token}`);
+    }
+    return metadata;
   }
 
   checkOpen() {
@@ -63,7 +76,7 @@ class Connection {
     return new Promise((resolve, reject) => {
       this.checkOpen();
       let untrack = ignore;
-      const call = this.stubs[service][method](request,
+      const call = this.stubs[service][method](request, this.metadata(),
           { deadline: this.deadline() }, (error, response) => {
             untrack();
             if (error) reject(fromGrpcError(error));
@@ -77,7 +90,7 @@ class Connection {
   // the iteration early cancels the call.
   async *serverStream(service, method, request) {
     this.checkOpen();
-    const call = this.stubs[service][method](request,
+    const call = this.stubs[service][method](request, this.metadata(),
         { deadline: this.deadline() });
     // The iteration below reports errors; this listener keeps the CANCELLED
     // of an early exit from becoming an unhandled 'error' event.
@@ -100,7 +113,7 @@ class Connection {
   // ends it.
   bidiStream(service, method) {
     this.checkOpen();
-    const call = this.stubs[service][method]();
+    const call = this.stubs[service][method](this.metadata());
     call.on('error', ignore);
     return call;
   }

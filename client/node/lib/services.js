@@ -10,11 +10,11 @@ const { findProtoDir } = require('./proto_dir');
 
 const kProtoFiles = [
   'common', 'spaces', 'records', 'branches', 'graph_types', 'graph', 'admin',
-  'replication',
+  'replication', 'auth',
 ].map((name) => path.posix.join('infinitedb', 'v1', `${name}.proto`));
 
 const kServiceNames = [
-  'Spaces', 'Records', 'Branches', 'Graph', 'Admin', 'Replication',
+  'Spaces', 'Records', 'Branches', 'Graph', 'Admin', 'Replication', 'Auth',
 ];
 
 const kLoaderOptions = Object.freeze({
@@ -36,7 +36,7 @@ const kLoaderOptions = Object.freeze({
   oneofs: true,
 });
 
-// Loading parses eight files; the result is immutable, so it is kept per
+// Loading parses nine files; the result is immutable, so it is kept per
 // proto directory for every Client of the process.
 const loadedByDir = new Map();
 

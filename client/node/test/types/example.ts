@@ -1,8 +1,8 @@
 // Compiled (never run) by `npm run typecheck`: a typed use of the whole
 // public surface of index.d.ts, and misuses that must not compile.
 import {
-  Client, InfiniteDBError, type ChangeSet, type Edge, type RecordVersion,
-  type Stamp,
+  Client, InfiniteDBError, type AuthStatus, type ChangeSet, type Edge,
+  type RecordVersion, type Role, type Stamp, type User,
 } from 'infinitedb';
 
 async function example(): Promise<void> {
@@ -70,8 +70,18 @@ async function example(): Promise<void> {
       console.log(error.details);
     }
   }
+  const { expiresUnix } = await db.authenticate('alice', 'alice-password');
+  const expires: bigint = expiresUnix;
+  await db.addUser('robot');
+  await db.grantPermission('reader', { permission: 'READ', space: 'site-*' });
+  const roles: Role[] = await db.listRoles();
+  const users: User[] = await db.listUsers();
+  const who: AuthStatus = await db.authStatus();
+  console.log(expires, roles[0].grants[0].branch, users[0].hasPassword, who.method);
   db.close();
 
+  // @ts-expect-error permissions are the proto enum names
+  await db.grantPermission('reader', { permission: 'read-all', space: 's' });
   // @ts-expect-error a point is an array of numbers, not a string
   await db.put('loads', '1,2,3', 'x');
   // @ts-expect-error revisions come back as bigint, not number
