@@ -13,6 +13,7 @@
 //                     [--systems infinitedb,infinitedb-nocache,sqlite,postgres]
 //   infdb-bench merge [--dir DIR] [--records 1000000,10000000]
 //                     [--changed N] [--reps N] [--cache-mib N]
+//   infdb-bench security [--dir DIR] [--dims D] [--records N] [--rounds N]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +26,7 @@
 #include "bench/merge_bench.h"
 #include "bench/points_bench.h"
 #include "bench/replication_bench.h"
+#include "bench/security_bench.h"
 
 namespace {
 
@@ -43,7 +45,9 @@ int Usage() {
                "[--systems infinitedb,infinitedb-nocache,sqlite,postgres]\n"
                "       infdb-bench merge [--dir DIR] "
                "[--records 1000000,10000000] [--changed N] [--reps N] "
-               "[--cache-mib N]\n");
+               "[--cache-mib N]\n"
+               "       infdb-bench security [--dir DIR] [--dims D] "
+               "[--records N] [--rounds N]\n");
   return 2;
 }
 
@@ -158,7 +162,35 @@ int RunReplication(int argc, char** argv) {
   return infinitedb::bench::RunReplicationBench(config);
 }
 
+int RunSecurity(int argc, char** argv) {
+  infinitedb::bench::SecurityConfig config;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    const char* value = argv[i + 1];
+    int64_t number = 0;
+    if (flag == "--dir") {
+      config.work_dir = value;
+    } else if (flag == "--dims" && absl::SimpleAtoi(value, &number) &&
+               number >= 1 && number <= 16) {
+      config.dims = static_cast<int>(number);
+    } else if (flag == "--records" && absl::SimpleAtoi(value, &number) &&
+               number >= 1000) {
+      config.records = static_cast<size_t>(number);
+    } else if (flag == "--rounds" && absl::SimpleAtoi(value, &number) &&
+               number >= 1) {
+      config.rounds = static_cast<int>(number);
+    } else {
+      return Usage();
+    }
+  }
+  if (argc % 2 != 0) return Usage();
+  return infinitedb::bench::RunSecurityBench(config);
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "security") == 0) {
+    return RunSecurity(argc, argv);
+  }
   if (argc >= 2 && std::strcmp(argv[1], "points") == 0) {
     return RunPoints(argc, argv);
   }

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -30,21 +29,7 @@ constexpr QueryClass kClasses[] = {
 
 std::vector<Box> MakeBoxes(int dims, const QueryClass& query_class,
                            uint64_t seed) {
-  double side =
-      kCoordinateLimit * std::pow(query_class.selectivity, 1.0 / dims);
-  uint32_t span = static_cast<uint32_t>(side);
-  SplitMix64 random(seed);
-  std::vector<Box> boxes;
-  for (size_t i = 0; i < query_class.boxes; ++i) {
-    Box box{Point(dims), Point(dims)};
-    for (int a = 0; a < dims; ++a) {
-      box.min[a] =
-          static_cast<uint32_t>(random.Next() % (kCoordinateLimit - span));
-      box.max[a] = box.min[a] + span - 1;
-    }
-    boxes.push_back(std::move(box));
-  }
-  return boxes;
+  return SquareBoxes(dims, query_class.selectivity, query_class.boxes, seed);
 }
 
 std::unique_ptr<SpatialStore> NewStore(const std::string& name) {

@@ -1,6 +1,7 @@
 #include "bench/workload.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "absl/container/flat_hash_set.h"
@@ -27,6 +28,24 @@ std::string ValueFor(size_t index) {
   std::string value(buffer);
   value.resize(kValueBytes, 'v');
   return value;
+}
+
+std::vector<Box> SquareBoxes(int dims, double selectivity, size_t count,
+                             uint64_t seed) {
+  const double side = kCoordinateLimit * std::pow(selectivity, 1.0 / dims);
+  const uint32_t span = static_cast<uint32_t>(side);
+  SplitMix64 random(seed);
+  std::vector<Box> boxes;
+  for (size_t i = 0; i < count; ++i) {
+    Box box{Point(dims), Point(dims)};
+    for (int a = 0; a < dims; ++a) {
+      box.min[a] =
+          static_cast<uint32_t>(random.Next() % (kCoordinateLimit - span));
+      box.max[a] = box.min[a] + span - 1;
+    }
+    boxes.push_back(std::move(box));
+  }
+  return boxes;
 }
 
 double Percentile(std::vector<double>& samples, double percentile) {

@@ -34,6 +34,10 @@ class SplitMix64 {
 std::vector<Point> GeneratePoints(int dims, size_t count, uint64_t seed);
 // The 64-byte value stored for the i-th record.
 std::string ValueFor(size_t index);
+// `count` square boxes (inclusive bounds) of `dims` axes each covering
+// `selectivity` of the coordinate space, from `seed`.
+std::vector<Box> SquareBoxes(int dims, double selectivity, size_t count,
+                             uint64_t seed);
 
 using Clock = std::chrono::steady_clock;
 
