@@ -10,12 +10,13 @@
 //           (little-endian)
 //
 // The key is 32 random bytes in a file (--auth-token-key-file, or
-// DATA_DIR/auth/token.key made at the first start, mode 0600); servers
+// DATA_DIR/token.key made at the first start, mode 0600); servers
 // that share it accept each other's tokens.
 #ifndef INFINITEDB_SERVER_AUTH_TOKENS_H_
 #define INFINITEDB_SERVER_AUTH_TOKENS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -35,7 +36,7 @@ class TokenSigner {
   // `create_if_missing` and there is no file.
   static absl::StatusOr<TokenSigner> Open(const std::string& path,
                                           bool create_if_missing);
-  explicit TokenSigner(std::string key) : key_(std::move(key)) {}
+  explicit TokenSigner(const std::string& key);
 
   std::string Issue(const TokenClaims& claims) const;
   // Unauthenticated (saying why, naming no secret) for a token this key
@@ -44,7 +45,20 @@ class TokenSigner {
                                      int64_t now_unix) const;
 
  private:
-  std::string key_;  // 32 bytes
+  // HMAC-SHA-256 keyed once (libsodium's state after the key), copied per
+  // token: keying, and OpenSSL 3's per-call algorithm fetch, cost more than
+  // hashing a token's few bytes.
+  struct KeyedMac;
+  std::string Mac(std::string_view payload) const;
+  // The claims of a token this key signed, expired or not.
+  absl::StatusOr<TokenClaims> CheckSignature(std::string_view token) const;
+
+  std::shared_ptr<const KeyedMac> mac_;
+  // The claims of tokens whose signature was checked (a token's claims
+  // never change), so that a token's later calls skip the HMAC; shared by
+  // the copies of this signer.
+  struct VerifiedTokens;
+  std::shared_ptr<VerifiedTokens> verified_;
 };
 
 }  // namespace infinitedb::server

@@ -9,11 +9,12 @@ is iterated, so the server's errors are raised from the iteration.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, List, Optional, Sequence
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import grpc
 
 from infinitedb import branch_convert, convert, graph_convert
+from infinitedb.credentials import TokenInterceptor
 from infinitedb.errors import invalid_argument, translated
 from infinitedb.graph_models import Direction, Edge, EdgeWritten, Incidence
 from infinitedb.models import (BoxLike, Branch, DiffEntry, MergeResult,
@@ -21,7 +22,7 @@ from infinitedb.models import (BoxLike, Branch, DiffEntry, MergeResult,
                                Space, Stamp, ValueLike)
 from infinitedb.paging import PAGE_SIZE_DEFAULT, streamed_pages, unary_pages
 from infinitedb.stubs import Stubs
-from infinitedb.v1 import (admin_pb2, branches_pb2, graph_pb2,
+from infinitedb.v1 import (admin_pb2, auth_pb2, branches_pb2, graph_pb2,
                            graph_types_pb2, records_pb2, replication_pb2,
                            spaces_pb2)
 from infinitedb.watch import Watch
@@ -64,8 +65,12 @@ class Client:
         else:
             self._channel = grpc.secure_channel(endpoint, credentials,
                                                 options=options)
-        # The raw stubs, for calls this class does not wrap.
-        self.stubs = Stubs(self._channel)
+        # Every call carries the token of authenticate(), once there is one.
+        self._token = TokenInterceptor()
+        self._calls = grpc.intercept_channel(self._channel, self._token)
+        # The raw stubs, for calls this class does not wrap (the Auth
+        # service's users and roles among them: stubs.auth).
+        self.stubs = Stubs(self._calls)
 
     def close(self) -> None:
         """Closes the channel; calls in progress are cancelled."""
@@ -81,6 +86,24 @@ class Client:
         """method(request) with the client's deadline; errors as Error."""
         with translated():
             return method(request, timeout=self.timeout)
+
+    def authenticate(self, user: str, password: str) -> int:
+        """Gets a token (Auth.Authenticate) that every later call of this
+        client sends; returns when it expires, in Unix seconds. A server
+        with auth enabled answers calls without one UNAUTHENTICATED."""
+        if not isinstance(user, str) or not isinstance(password, str):
+            raise invalid_argument("user and password: strings are required")
+        response = self._call(
+            self.stubs.auth.Authenticate,
+            auth_pb2.AuthenticateRequest(user=user, password=password))
+        self._token.token = response.token
+        return response.expires_unix
+
+    def auth_status(self) -> Tuple[bool, str]:
+        """(whether auth is enabled, the caller's user or "")."""
+        response = self._call(self.stubs.auth.AuthStatus,
+                              auth_pb2.AuthStatusRequest())
+        return response.enabled, response.user
 
     def revision(self) -> int:
         """The server's newest revision."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import grpc
 
 try:
-    from infinitedb.v1 import (admin_pb2_grpc, branches_pb2_grpc,
+    from infinitedb.v1 import (admin_pb2_grpc, auth_pb2_grpc,
+                               branches_pb2_grpc,
                                graph_pb2_grpc, records_pb2_grpc,
                                replication_pb2_grpc, spaces_pb2_grpc)
 except ImportError as error:  # pragma: no cover - a setup problem
@@ -31,3 +32,4 @@ class Stubs:
         self.graph = graph_pb2_grpc.GraphStub(channel)
         self.admin = admin_pb2_grpc.AdminStub(channel)
         self.replication = replication_pb2_grpc.ReplicationStub(channel)
+        self.auth = auth_pb2_grpc.AuthStub(channel)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 import grpc
@@ -409,6 +410,60 @@ class TlsTest(unittest.TestCase):
             with self.assertRaises(infinitedb.Error) as raised:
                 plain.list_spaces()
         self.assertEqual(raised.exception.code, "UNAVAILABLE")
+
+
+class AuthTest(unittest.TestCase):
+    """A server of its own with auth enabled: calls without a token are
+    UNAUTHENTICATED; after authenticate() unary calls, paged queries and a
+    watch carry it; a missing grant is PERMISSION_DENIED."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="infdb-python-auth-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.server = server_process.ServerProcess(SERVER_PATH, self.dir)
+        self.server.start()
+        self.addCleanup(self.server.stop)
+        from infinitedb.v1 import auth_pb2
+        with infinitedb.Client(self.server.address, timeout=10) as setup:
+            auth = setup.stubs.auth
+            auth.UserAdd(auth_pb2.UserAddRequest(name="root",
+                                                 password="root-password"))
+            auth.UserAdd(auth_pb2.UserAddRequest(name="reader",
+                                                 password="reader-password"))
+            auth.RoleAdd(auth_pb2.RoleAddRequest(name="r"))
+            auth.RoleGrantPermission(auth_pb2.RoleGrantRequest(
+                role="r", grant=auth_pb2.Grant(permission=auth_pb2.READ,
+                                               space="loads")))
+            auth.UserGrantRole(auth_pb2.UserRoleRequest(user="reader",
+                                                        role="r"))
+            setup.create_space("loads", 2)
+            for x in range(5):
+                setup.put("loads", (x, x), "v%d" % x)
+            auth.AuthEnable(auth_pb2.AuthEnableRequest())
+
+    def test_token_on_every_call(self):
+        with infinitedb.Client(self.server.address, timeout=10) as db:
+            self.assertEqual(db.auth_status(), (True, ""))
+            with self.assertRaises(infinitedb.Error) as raised:
+                db.list_spaces()
+            self.assertEqual(raised.exception.code, "UNAUTHENTICATED")
+            with self.assertRaises(infinitedb.Error) as raised:
+                db.authenticate("reader", "wrong-password")
+            self.assertEqual(raised.exception.code, "UNAUTHENTICATED")
+            expires = db.authenticate("reader", "reader-password")
+            self.assertGreater(expires, time.time())
+            self.assertEqual(db.auth_status(), (True, "reader"))
+            self.assertEqual(db.get("loads", (1, 1)).value, b"v1")
+            points = [r.point for r in db.query(
+                "loads", box=((0, 0), (9, 9)), page_size=2)]
+            self.assertEqual(len(points), 5)
+            with db.watch(after_revision=0, spaces=["loads"],
+                          timeout=10) as changes:
+                self.assertEqual(next(iter(changes)).ops[0].space, "loads")
+            with self.assertRaises(infinitedb.Error) as raised:
+                db.put("loads", (1, 1), "changed")
+            self.assertEqual(raised.exception.code, "PERMISSION_DENIED")
+            self.assertIn("lacks write", raised.exception.message)
 
 
 def main():
