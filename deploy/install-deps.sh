@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   liburing-dev liblz4-dev libzstd-dev libabsl-dev libspdlog-dev libgtest-dev libgmock-dev
-  libsqlite3-dev librocksdb-dev libpq-dev postgresql-15
+  libsqlite3-dev librocksdb-dev libpq-dev postgresql-15 postgresql-15-postgis-3 etcd-server
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev openssl libsodium-dev
   python3-grpcio python3-grpc-tools python3-yaml
 )

@@ -198,7 +198,9 @@ grpc::Status RecordsService::Query(
   page.set_next_cursor(context_->cursors->Seal("query", result->next_cursor));
   page.set_done(true);
   context_->FillHeader(result->revision, page.mutable_header());
-  writer->Write(page);
+  // The last page goes out with the status, in one write (a small result
+  // is then one message and its trailers, like a unary reply).
+  writer->WriteLast(page, grpc::WriteOptions());
   return grpc::Status::OK;
 }
 
